@@ -1,0 +1,97 @@
+"""Reading helpers for the quirks publishers share: encodings, markers, numbers as text.
+
+Kept in one place so every connector treats ``—``, ``**``, ``"1,234.5"`` and a Mac Roman file
+the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from align.errors import InputError
+
+# Markers publishers put in numeric cells, with what they mean. A marked cell is missing, and
+# the marker is kept as the reason.
+MISSING_MARKERS: dict[str, str] = {
+    "*": "not available",
+    "**": "employment estimate not released",
+    "***": "estimate removed for reporting or processing errors",
+    "#": "at or above the top-coded value",
+    "~": "under 0.5 percent of establishments reporting",
+    "—": "not available",
+    "–": "not available",
+    "-": "not available",
+    "N/A": "not available",
+    "n/a": "not available",
+    "NA": "not available",
+    "": "blank",
+}
+
+_NUMBER_TEXT = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?$")
+
+
+def decode(data: bytes, *, file: str | Path | None = None) -> str:
+    """Decode a published text file: UTF-8 (with or without BOM), then Windows-1252, then Mac Roman.
+
+    Mac Roman is chosen over Windows-1252 when the bytes look like Mac Roman's em dash (0xD1)
+    standing alone between delimiters, which is how BLS web tables mark missing values.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    if re.search(rb"(^|[,\t])\xd1(?=[,\t\r\n])", data, flags=re.M):
+        return data.decode("mac_roman")
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"cannot decode text at byte {exc.start}", file=file,
+                         expected="UTF-8, Windows-1252 or Mac Roman text") from None
+
+
+def read_text(path: Path) -> str:
+    return decode(Path(path).read_bytes(), file=path)
+
+
+def to_number(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Published numbers (``"1,234.5"``, ``12``, ``**``) → (float values, missing-reason).
+
+    Marked or blank cells become NaN with the marker's meaning as the reason; a cell that is
+    neither a number nor a known marker is left NaN with reason ``unreadable: <text>``.
+    """
+    out = np.full(len(values), np.nan)
+    reason = np.full(len(values), None, dtype=object)
+    for i, v in enumerate(values.tolist()):
+        if v is None or (isinstance(v, float) and np.isnan(v)):
+            reason[i] = "blank"
+            continue
+        if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool):
+            out[i] = float(v)
+            continue
+        text = str(v).strip()
+        if text in MISSING_MARKERS:
+            reason[i] = MISSING_MARKERS[text]
+        elif _NUMBER_TEXT.match(text) and any(ch.isdigit() for ch in text):
+            out[i] = float(text.replace(",", ""))
+        else:
+            reason[i] = f"unreadable: {text}"
+    return (pd.Series(out, index=values.index, name=values.name),
+            pd.Series(reason, index=values.index, name=f"{values.name}_missing_reason"))
+
+
+def require_columns(columns: list[str] | pd.Index, needed: list[str], *, file: str | Path,
+                    sheet: str | None = None) -> None:
+    """Name the missing columns when an upstream layout changed, instead of a KeyError later."""
+    have = {str(c).strip() for c in columns}
+    missing = [c for c in needed if c not in have]
+    if missing:
+        from align.errors import LayoutError
+
+        raise LayoutError(f"missing column(s) {missing}", file=file, sheet=sheet,
+                          expected=f"the published header with {needed}")

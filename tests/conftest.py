@@ -1,0 +1,25 @@
+"""Shared test fixtures: where the real published files live, and small paths helpers."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+REAL = Path(os.environ.get("ALIGN_REAL_DATA", ROOT.parent / "shared" / "data" / "real"))
+
+
+@pytest.fixture(scope="session")
+def real_data() -> Path:
+    """The folder of real published files (../shared/data/real); tests skip where it is absent."""
+    if not REAL.is_dir():
+        pytest.skip(f"real published files not found at {REAL} (set ALIGN_REAL_DATA to point at them)")
+    return REAL
+
+
+@pytest.fixture(scope="session")
+def fixtures() -> Path:
+    return FIXTURES
