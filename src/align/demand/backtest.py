@@ -1,0 +1,206 @@
+"""Rolling-origin backtests over a matrix of series, and the per-series model choice.
+
+Origins are training lengths ``T``: the models see columns ``[0, T)`` only — the slice is taken
+*before* gaps are interpolated, so even the interpolation cannot borrow a later point — and
+are scored on columns ``T … T+h−1``. Each horizon ``h`` is scored on the ``n_origins`` most
+recent windows that end inside the data (origins ``L−h, L−h−1, …``), so every horizon gets
+the same number of errors and the most recent origin (``k = 0``) is the one nearest today.
+
+Errors are scaled by the in-sample MAE of the (seasonal) naive forecast *of that origin's
+training data* (MASE, Hyndman & Koehler 2006) and are also reported as sMAPE.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import numpy as np
+
+from align.demand import models as M
+
+
+def fill_interior(Y: np.ndarray) -> np.ndarray:
+    """Linearly interpolate interior gaps in each row; leading and trailing gaps stay NaN.
+
+    A trailing gap is never filled: nothing is extrapolated into the future from a missing value.
+    """
+    ok = ~np.isnan(Y)
+    if ok.all() or not ok.any():
+        return Y.copy()
+    n, T = Y.shape
+    cols = np.broadcast_to(np.arange(T), (n, T))
+    prev = np.maximum.accumulate(np.where(ok, cols, -1), axis=1)
+    nxt = np.minimum.accumulate(np.where(ok, cols, T)[:, ::-1], axis=1)[:, ::-1]
+    interior = ~ok & (prev >= 0) & (nxt < T)
+    if not interior.any():
+        return Y.copy()
+    rows = np.broadcast_to(np.arange(n)[:, None], (n, T))
+    p, q = np.clip(prev, 0, T - 1), np.clip(nxt, 0, T - 1)
+    yp, yq = Y[rows, p], Y[rows, q]
+    w = (cols - p) / np.maximum(q - p, 1)
+    out = Y.copy()
+    out[interior] = (yp + w * (yq - yp))[interior]
+    return out
+
+
+def naive_scale(Y: np.ndarray, m: int = 1) -> np.ndarray:
+    """In-sample MAE of the (seasonal, lag ``m``) naive forecast: the MASE denominator.
+
+    A flat history has scale 0; it is floored at a billionth of the series' level so a perfect
+    forecast scores 0 rather than 0/0.
+    """
+    if Y.shape[1] <= m:
+        return np.full(len(Y), np.nan)
+    d = np.abs(Y[:, m:] - Y[:, :-m])
+    ok = ~np.isnan(d)
+    cnt = ok.sum(axis=1)
+    mae = np.where(ok, d, 0.0).sum(axis=1) / np.maximum(cnt, 1)
+    level = np.abs(np.nanmean(np.where(np.isnan(Y), np.nan, Y), axis=1)) if Y.size else 0
+    mae = np.maximum(mae, 1e-9 * (np.nan_to_num(level) + 1.0))
+    return np.where(cnt > 0, mae, np.nan)
+
+
+@dataclass
+class Seasons:
+    """Season number of every column (``(n, L + H)``) for sub-annual series; ``m`` per year."""
+
+    m: int
+    ids: np.ndarray | None = None
+
+
+def run_menu(Ytr: np.ndarray, h: int, names: list[str], *, seasons: Seasons | None = None,
+             T: int | None = None, ref: np.ndarray | None = None,
+             ref_future: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """Forecast ``h`` steps with every named model from the (already gap-filled) history ``Ytr``.
+
+    For sub-annual data the models run on seasonally adjusted values (classical
+    multiplicative decomposition of the training data only) and are reseasonalised; naive and
+    seasonal naive run on the raw values. ``combo`` is the median of the members present.
+    """
+    T = Ytr.shape[1] if T is None else T
+    m = seasons.m if seasons is not None else 1
+    rows = np.arange(len(Ytr))
+    Ya, Ra, S_fut, Rf = Ytr, ref, None, ref_future
+    if m > 1 and seasons is not None and seasons.ids is not None:
+        s_tr, s_fu = seasons.ids[:, :T], seasons.ids[:, T : T + h]
+        S = M.seasonal_factors(Ytr, s_tr, m)
+        Ya = Ytr / S[rows[:, None], s_tr]
+        S_fut = S[rows[:, None], s_fu]
+        if ref is not None:
+            SR = M.seasonal_factors(ref, s_tr, m)
+            Ra = ref / SR[rows[:, None], s_tr]
+            if ref_future is not None:
+                Rf = ref_future / SR[rows[:, None], s_fu]
+    ctx = M.Context(ref=Ra, ref_future=Rf)
+    out: dict[str, np.ndarray] = {}
+    for name in names:
+        if name == "naive":
+            out[name] = M.naive(Ytr, h)
+        elif name == "snaive":
+            out[name] = M.seasonal_naive(Ytr, h, m)
+        elif name in M.MODELS:
+            f = M.MODELS[name](Ya, h, ctx)
+            out[name] = f * S_fut if S_fut is not None else f
+    if "combo" in names:
+        members = [out[k] for k in M.COMBO_MEMBERS if k in out]
+        out["combo"] = np.median(np.stack(members), axis=0) if members else out["naive"]
+    return {k: out[k] for k in names}
+
+
+def origin_forecasts(Y: np.ndarray, T: int, h: int, names: list[str], *, min_train: int,
+                     seasons: Seasons | None = None, ref: np.ndarray | None = None
+                     ) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray]:
+    """Forecasts made at origin ``T`` from columns ``[0, T)`` only.
+
+    Returns (rows that can be scored, forecasts per model for those rows, their naive scale).
+    A row qualifies when it has at least ``min_train`` points and its value at ``T−1`` is
+    observed (a backtest never starts from a suppressed year).
+    """
+    Ytr = fill_interior(Y[:, :T])
+    _, cnt = M.first_valid(Ytr)
+    ok = ~np.isnan(Ytr[:, -1]) & (cnt >= min_train)
+    rows = np.flatnonzero(ok)
+    sub_seasons = None
+    if seasons is not None and seasons.ids is not None:
+        sub_seasons = Seasons(seasons.m, seasons.ids[rows])
+    sub_ref = ref[rows, :T] if ref is not None else None
+    F = run_menu(Ytr[rows], h, names, seasons=sub_seasons, T=T, ref=sub_ref)
+    return rows, F, naive_scale(Ytr[rows], seasons.m if seasons else 1)
+
+
+@dataclass
+class Backtest:
+    """Backtest errors: ``errors[i, model, h−1, k]`` is the signed scaled error (actual −
+    forecast) / scale of series ``i`` at horizon ``h`` from the ``k``-th most recent origin;
+    ``smape`` the same windows' symmetric APE in percent. NaN where not scored."""
+
+    names: list[str]
+    errors: np.ndarray
+    smape: np.ndarray
+
+    def mase(self) -> np.ndarray:
+        """Mean absolute scaled error per series, model and horizon ``(n, M, H)``."""
+        with _quiet():
+            return np.nanmean(np.abs(self.errors), axis=3)
+
+    def smape_mean(self) -> np.ndarray:
+        with _quiet():
+            return np.nanmean(self.smape, axis=3)
+
+    def n_origins(self) -> np.ndarray:
+        """Scored origins per series and horizon ``(n, H)`` (same for every model)."""
+        return (~np.isnan(self.errors[:, 0])).sum(axis=2)
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        yield
+
+
+def backtest(Y: np.ndarray, H: int, names: list[str], *, n_origins: int = 5, min_train: int = 5,
+             seasons: Seasons | None = None, ref: np.ndarray | None = None) -> Backtest:
+    """Rolling-origin backtest of every model on every series at once (see module docstring)."""
+    n, L = Y.shape
+    errors = np.full((n, len(names), H, n_origins), np.nan, dtype=np.float32)
+    smape = np.full_like(errors, np.nan)
+    lo = max(1, L - H - n_origins + 1)
+    for T in range(L - 1, lo - 1, -1):
+        hh = min(H, L - T)
+        rows, F, scale = origin_forecasts(Y, T, hh, names, min_train=min_train, seasons=seasons,
+                                          ref=ref)
+        if rows.size == 0:
+            continue
+        A = Y[rows, T : T + hh]
+        for j in range(hh):
+            k = L - (j + 1) - T
+            if k >= n_origins:
+                continue
+            a = A[:, j]
+            for mi, name in enumerate(names):
+                f = F[name][:, j]
+                errors[rows, mi, j, k] = (a - f) / scale
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    den = np.abs(a) + np.abs(f)
+                    smape[rows, mi, j, k] = np.where(den > 0, 200 * np.abs(a - f) / np.where(den > 0, den, 1), 0.0)
+    return Backtest(names, errors, smape)
+
+
+def choose(bt: Backtest, candidates: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Per series, the candidate with the lowest backtest MASE averaged over horizons.
+
+    Ties go to the earlier (simpler) candidate. Returns (model index into ``bt.names``, that
+    model's MASE); index −1 and NaN where the series has no scored origin.
+    """
+    with _quiet():
+        score = np.nanmean(bt.mase(), axis=2)  # (n, M)
+    idx = np.array([bt.names.index(c) for c in candidates])
+    cand = score[:, idx]
+    has = ~np.isnan(cand).all(axis=1)
+    best = np.where(has, np.argmin(np.where(np.isnan(cand), np.inf, cand), axis=1), 0)
+    chosen = np.where(has, idx[best], -1)
+    return chosen, np.where(has, cand[np.arange(len(cand)), best], np.nan)

@@ -1,0 +1,364 @@
+"""Forecast many series at once, choose a model per series by backtest, and say how accurate it is.
+
+The public entry point is :func:`forecast_panel`: a long panel (series_id, period, value) in,
+a :class:`ForecastResult` out, holding the ``industry_forecast`` table (point forecast, 80/95%
+intervals, chosen model, its backtest MASE and the naive baseline's), the per-series backtest
+errors and an accuracy summary with out-of-sample interval coverage.
+
+How a series is handled:
+
+* Series are laid out *end-aligned* in one matrix: each row ends at the series' own last
+  observed period, so a series whose latest years are suppressed is forecast from its last
+  real value (never from a NaN), further ahead, and the note says so.
+* Interior gaps (suppressed or missing years) are linearly interpolated for fitting, at every
+  backtest origin separately (only from points before that origin); the note counts them.
+* Fallback for series too short to backtest (fewer than ``min_train + 1`` points): random walk
+  with drift when there are at least 3 points, naive otherwise; intervals then come from the
+  pooled errors of all backtested series.
+* Sub-annual periods (dates, monthly or quarterly) add the seasonal naive baseline, scale MASE
+  by the seasonal naive error, and run the other models on seasonally adjusted data
+  (classical multiplicative decomposition, see :func:`align.demand.models.seasonal_factors`).
+
+Same input, same output: nothing here is random.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from align.demand import backtest as B
+from align.demand import intervals as I
+from align.demand import models as M
+from align.errors import InputError
+
+DEFAULT_MODELS = ("naive", "drift", "damped", "arima", "theta", "shift_share", "combo")
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class ForecastResult:
+    """What a forecast run returns (see the module docstring)."""
+
+    forecasts: pd.DataFrame
+    backtest: pd.DataFrame
+    accuracy: pd.DataFrame
+    frequency: int = 1
+    skipped: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Panel:
+    ids: np.ndarray          # series ids (sorted)
+    Y: np.ndarray            # (n, L) end-aligned values
+    last: np.ndarray         # period index of each series' last observation
+    end: int                 # period index of the panel's last period
+    m: int                   # periods per year (1 annual, 4 quarterly, 12 monthly)
+    gaps: np.ndarray         # interior missing values per series
+    skipped: list[str]
+
+
+def _period_index(period: pd.Series, file: str) -> tuple[np.ndarray, int]:
+    """Integer period index and periods per year: a year stays a year; dates become months or quarters."""
+    textual = period.dtype == object or pd.api.types.is_string_dtype(period.dtype)
+    if pd.api.types.is_integer_dtype(period.dtype) or (
+        textual and period.astype(str).str.strip().str.fullmatch(r"\d{4}").all()
+    ):
+        return period.astype("int64").to_numpy(), 1
+    if pd.api.types.is_float_dtype(period.dtype) and (period.dropna() % 1 == 0).all():
+        return period.astype("int64").to_numpy(), 1
+    try:
+        dates = pd.to_datetime(period.astype(str), format="ISO8601")
+    except (ValueError, TypeError):
+        raise InputError("period is neither a year nor a date", file=file, column="period",
+                         expected="a year (2019) or a date (2019-07-01)") from None
+    if dates.isna().any():
+        raise InputError("missing period", file=file, column="period", expected="a year or a date")
+    months = (dates.dt.year * 12 + dates.dt.month - 1).to_numpy()
+    steps = np.unique(np.diff(np.unique(months)))
+    if steps.size and steps.min() % 3 == 0 and (months % 3 == months.min() % 3).all():
+        return months // 3, 4
+    return months, 12
+
+
+def _index_to_period(idx: np.ndarray, m: int) -> np.ndarray:
+    if m == 1:
+        return idx.astype("int64")
+    months = idx * (12 // m)
+    y, mo = months // 12, months % 12 + 1
+    return np.array([f"{a:04d}-{b:02d}-01" for a, b in zip(y, mo, strict=True)], dtype=object)
+
+
+def _build(panel: pd.DataFrame, file: str) -> _Panel:
+    need = ["series_id", "period", "value"]
+    missing = [c for c in need if c not in panel.columns]
+    if missing:
+        raise InputError(f"missing column(s) {missing}", file=file, expected=f"columns {need}")
+    df = panel[need].copy()
+    df["series_id"] = df["series_id"].astype(str)
+    val = pd.to_numeric(df["value"], errors="coerce")
+    bad = val.isna() & df["value"].notna() & (df["value"].astype(str).str.strip() != "")
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InputError(f"not a number: {df['value'].iloc[row]!r}", file=file, row=row + 1,
+                         column="value", expected="a number, or empty for a missing value")
+    df["value"] = val.astype("float64")
+    df["p"], m = _period_index(df["period"], file)
+    dup = df.duplicated(["series_id", "p"], keep=False)
+    if dup.any():
+        r = df.loc[dup].iloc[0]
+        raise InputError(f"series {r['series_id']!r} has period {r['period']!r} twice", file=file,
+                         column="period", expected="one value per series and period")
+    end = int(df["p"].max())
+    obs = df[df["value"].notna()]
+    sid_codes, ids = pd.factorize(obs["series_id"], sort=True)
+    all_ids = sorted(df["series_id"].unique())
+    skipped = sorted(set(all_ids) - set(ids))
+    p = obs["p"].to_numpy()
+    n = len(ids)
+    first = np.full(n, np.iinfo(np.int64).max)
+    last = np.full(n, np.iinfo(np.int64).min)
+    np.minimum.at(first, sid_codes, p)
+    np.maximum.at(last, sid_codes, p)
+    L = int((last - first).max() + 1) if n else 1
+    Y = np.full((n, L), np.nan)
+    Y[sid_codes, L - 1 - (last[sid_codes] - p)] = obs["value"].to_numpy()
+    span = last - first + 1
+    gaps = span - np.bincount(sid_codes, minlength=n)
+    return _Panel(np.asarray(ids, dtype=object), Y, last, end, m, gaps, skipped)
+
+
+def _align_reference(reference: pd.DataFrame, pan: _Panel, Hmax: int, file: str
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """Reference values on the panel's end-aligned grid: training columns and future steps."""
+    if "period" not in reference.columns or "value" not in reference.columns:
+        raise InputError("reference needs columns period, value (and optionally series_id)",
+                         file=file, expected="columns period, value")
+    ref = reference.copy()
+    ref["p"], _ = _period_index(ref["period"], file)
+    ref["value"] = pd.to_numeric(ref["value"], errors="coerce")
+    n, L = pan.Y.shape
+    cols = np.arange(L + Hmax)
+    periods = pan.last[:, None] - (L - 1) + cols[None, :]
+    out = np.full((n, L + Hmax), np.nan)
+    if "series_id" in ref.columns:
+        ref["series_id"] = ref["series_id"].astype(str)
+        key = pd.MultiIndex.from_arrays([ref["series_id"], ref["p"]])
+        s = pd.Series(ref["value"].to_numpy(), index=key)
+        look = pd.MultiIndex.from_arrays([np.repeat(pan.ids, L + Hmax), periods.ravel()])
+        out = s.reindex(look).to_numpy().reshape(n, L + Hmax)
+    else:
+        s = pd.Series(ref["value"].to_numpy(), index=ref["p"].to_numpy())
+        out = s.reindex(periods.ravel()).to_numpy().reshape(n, L + Hmax)
+    return out[:, :L], out[:, L:]
+
+
+def forecast_panel(panel: pd.DataFrame, horizon: int, *, models: Sequence[str] | None = None,
+                   n_origins: int = 5, min_train: int = 5, reference: pd.DataFrame | None = None,
+                   levels: tuple[int, ...] = (80, 95), progress: Progress | None = None,
+                   chunk_size: int = 20_000, backtest_detail: bool = True,
+                   origin: str = "panel") -> ForecastResult:
+    """Backtest the model menu on every series, choose per series, forecast ``horizon`` periods.
+
+    ``models`` picks from naive, drift, damped, arima, theta, shift_share (needs ``reference``:
+    a national series ``period, value`` or one per series ``series_id, period, value``,
+    possibly reaching into the future as a projection), combo and, for sub-annual data, snaive.
+    Naive is always run as the baseline. ``n_origins`` windows per horizon are backtested,
+    each training on at least ``min_train`` points. Series are processed in chunks of
+    ``chunk_size`` (memory stays flat for a million series); ``progress(done, total)`` is
+    called after each chunk.
+    """
+    if horizon < 1:
+        raise InputError("horizon must be at least 1", file=origin, expected="a positive integer")
+    if set(levels) != {80, 95}:
+        raise InputError(f"levels {levels} not supported", file=origin,
+                         expected="(80, 95): the forecast table's lo80/hi80/lo95/hi95 columns")
+    pan = _build(panel, origin)
+    names = _menu(models, reference is not None, pan.m, origin)
+    min_train = max(min_train, 2 if pan.m == 1 else pan.m + 2)
+    n, L = pan.Y.shape
+    trail = pan.end - pan.last
+    Hmax = int(horizon + (trail.max() if n else 0))
+    ref_tr = ref_fu = None
+    if reference is not None:
+        ref_tr, ref_fu = _align_reference(reference, pan, Hmax, origin)
+    seasons_all = None
+    if pan.m > 1:
+        cols = np.arange(L + Hmax)
+        seasons_all = ((pan.last[:, None] - (L - 1) + cols[None, :]) % pan.m).astype(np.int64)
+
+    K = n_origins
+    F_all = np.full((n, Hmax), np.nan)
+    F_naive = np.full((n, Hmax), np.nan)
+    chosen = np.full(n, -1)
+    mase_chosen = np.full(n, np.nan)
+    scale = np.full(n, np.nan)
+    err_chosen = np.full((n, horizon, K), np.nan, dtype=np.float32)
+    mase_all = np.full((n, len(names), horizon), np.nan, dtype=np.float32)
+    smape_all = np.full_like(mase_all, np.nan)
+    n_orig = np.zeros((n, horizon), dtype=np.int16)
+    err_model = np.full((n, len(names), horizon, K), np.nan, dtype=np.float32) if backtest_detail else None
+    for start in range(0, max(n, 1), chunk_size):
+        sl = slice(start, min(start + chunk_size, n))
+        Yc = pan.Y[sl]
+        if Yc.size == 0:
+            break
+        sea = B.Seasons(pan.m, seasons_all[sl]) if seasons_all is not None else None
+        rc = ref_tr[sl] if ref_tr is not None else None
+        bt = B.backtest(Yc, horizon, names, n_origins=K, min_train=min_train, seasons=sea, ref=rc)
+        ch, mc = B.choose(bt, names)
+        chosen[sl], mase_chosen[sl] = ch, mc
+        rows = np.arange(len(Yc))
+        okc = ch >= 0
+        err_chosen[sl][okc] = bt.errors[rows[okc], ch[okc]]
+        mase_all[sl], smape_all[sl], n_orig[sl] = bt.mase(), bt.smape_mean(), bt.n_origins()
+        if err_model is not None:
+            err_model[sl] = bt.errors
+        Yf = B.fill_interior(Yc)
+        F = B.run_menu(Yf, Hmax, names, seasons=sea, T=L, ref=rc,
+                       ref_future=ref_fu[sl] if ref_fu is not None else None)
+        _, cnt = M.first_valid(Yf)
+        fallback = np.where(cnt >= 3, names.index("drift") if "drift" in names else 0, 0)
+        pick = np.where(okc, ch, fallback)
+        stack = np.stack([F[k] for k in names])  # (M, n_c, Hmax)
+        F_all[sl] = stack[pick, rows]
+        F_naive[sl] = F["naive"]
+        scale[sl] = B.naive_scale(Yf, pan.m)
+        if progress is not None:
+            progress(sl.stop, n)
+
+    # intervals: pooled backtest quantiles per (chosen model, horizon), times each series' scale
+    table = I.calibrate(err_chosen, chosen, levels)
+    steps = trail[:, None] + np.arange(1, horizon + 1)[None, :]
+    Q = np.empty((n, horizon, 2 * len(levels)))
+    for t in np.unique(trail):
+        r = trail == t
+        Q[r] = I.quantiles_for(table, chosen[r], np.arange(t + 1, t + horizon + 1))
+    take = steps - 1
+    point = np.take_along_axis(F_all, take, axis=1)
+    naive_pt = np.take_along_axis(F_naive, take, axis=1)
+    bounds = point[:, :, None] + Q * scale[:, None, None]
+    nonneg = np.nanmin(np.where(np.isnan(pan.Y), np.inf, pan.Y), axis=1) >= 0
+    bounds = np.where(nonneg[:, None, None], np.maximum(bounds, 0.0), bounds)
+    # keep the point inside its own interval even where a skewed error pool says otherwise
+    lo80, hi80 = np.minimum(bounds[..., 0], point), np.maximum(bounds[..., 1], point)
+    lo95, hi95 = np.minimum(bounds[..., 2], lo80), np.maximum(bounds[..., 3], hi80)
+
+    label = np.array(names, dtype=object)
+    _, cnt_all = M.first_valid(pan.Y)
+    fb_name = np.where(cnt_all >= 3, "drift", "naive")
+    model = np.where(chosen >= 0, label[np.maximum(chosen, 0)], fb_name)
+    naive_i = names.index("naive")
+    with B._quiet():
+        mase_naive = np.nanmean(mase_all[:, naive_i], axis=1)
+    notes = _notes(pan, chosen, cnt_all, trail)
+
+    forecasts = _forecast_table(pan, horizon, point, lo80, hi80, lo95, hi95, model, mase_chosen,
+                                mase_naive, naive_pt, steps, notes)
+    backtest = _backtest_table(pan, names, mase_all, smape_all, n_orig) if backtest_detail else pd.DataFrame()
+    accuracy = _accuracy_table(names, mase_all, smape_all, err_model, err_chosen, chosen, mase_chosen, levels)
+    return ForecastResult(forecasts, backtest, accuracy, pan.m, pan.skipped)
+
+
+def _menu(models: Sequence[str] | None, has_ref: bool, m: int, origin: str) -> list[str]:
+    known = [*M.MODELS, "combo", "snaive"]
+    if models is None:
+        wanted = [k for k in DEFAULT_MODELS if k != "shift_share" or has_ref]
+    else:
+        wanted = list(models)
+        bad = [k for k in wanted if k not in known]
+        if bad:
+            raise InputError(f"unknown model(s) {bad}", file=origin, expected=f"some of {known}")
+        if "shift_share" in wanted and not has_ref:
+            raise InputError("shift_share needs a reference series", file=origin,
+                             expected="reference= (python) or --reference FILE (CLI)")
+    if m > 1 and "snaive" not in wanted:
+        wanted.insert(1, "snaive")
+    if m == 1 and "snaive" in wanted:
+        wanted.remove("snaive")
+    if "naive" in wanted:
+        wanted.remove("naive")
+    return ["naive", *wanted]
+
+
+def _notes(pan: _Panel, chosen: np.ndarray, cnt: np.ndarray, trail: np.ndarray) -> np.ndarray:
+    notes = np.full(len(chosen), "", dtype=object)
+    last_p = _index_to_period(pan.last, pan.m)
+    for i in np.flatnonzero((pan.gaps > 0) | (trail > 0) | (chosen < 0)):
+        parts = []
+        if pan.gaps[i] > 0:
+            parts.append(f"{pan.gaps[i]} missing period(s) inside the history interpolated for fitting")
+        if trail[i] > 0:
+            parts.append(f"last observed {last_p[i]}: the {trail[i]} latest period(s) are missing, "
+                         "forecast from the last observed value")
+        if chosen[i] < 0:
+            fb = "drift" if cnt[i] >= 3 else "naive"
+            parts.append(f"only {cnt[i]} point(s): too short to backtest, fallback {fb}, "
+                         "intervals from the pooled errors of other series")
+        notes[i] = "; ".join(parts)
+    return notes
+
+
+def _forecast_table(pan: _Panel, H: int, point: np.ndarray, lo80: np.ndarray, hi80: np.ndarray,
+                    lo95: np.ndarray, hi95: np.ndarray, model: np.ndarray, mase: np.ndarray,
+                    mase_naive: np.ndarray, naive_pt: np.ndarray, steps: np.ndarray,
+                    notes: np.ndarray) -> pd.DataFrame:
+    from align import schemas
+
+    n = len(pan.ids)
+    periods = _index_to_period(pan.end + np.arange(1, H + 1), pan.m)
+    df = pd.DataFrame({
+        "series_id": np.repeat(pan.ids, H),
+        "period": np.tile(periods, n),
+        "forecast": point.ravel(), "lo80": lo80.ravel(), "hi80": hi80.ravel(),
+        "lo95": lo95.ravel(), "hi95": hi95.ravel(),
+        "model": np.repeat(model, H), "mase": np.repeat(mase, H),
+        "mase_naive": np.repeat(mase_naive, H), "forecast_naive": naive_pt.ravel(),
+        "steps_ahead": steps.ravel(), "forecast_note": np.repeat(notes, H),
+    })
+    if pan.m == 1:
+        return schemas.validate(df, "industry_forecast")
+    return schemas.validate(df.rename(columns={"period": "date"}), "series_forecast")
+
+
+def _backtest_table(pan: _Panel, names: list[str], mase: np.ndarray, smape: np.ndarray,
+                    n_orig: np.ndarray) -> pd.DataFrame:
+    n, Mn, H = mase.shape
+    df = pd.DataFrame({
+        "series_id": np.repeat(pan.ids, Mn * H),
+        "model": np.tile(np.repeat(np.array(names, dtype=object), H), n),
+        "horizon": np.tile(np.arange(1, H + 1), n * Mn),
+        "mase": mase.ravel().astype(np.float64),
+        "smape": smape.ravel().astype(np.float64),
+        "n_origins": np.repeat(n_orig[:, None, :], Mn, axis=1).ravel().astype(np.int64),
+    })
+    return df[df["n_origins"] > 0].reset_index(drop=True)
+
+
+def _accuracy_table(names: list[str], mase: np.ndarray, smape: np.ndarray,
+                    err_model: np.ndarray | None, err_chosen: np.ndarray, chosen: np.ndarray,
+                    mase_chosen: np.ndarray, levels: tuple[int, ...]) -> pd.DataFrame:
+    rows = []
+    has = chosen >= 0
+    with B._quiet():
+        per_series = np.nanmean(mase, axis=2)  # (n, M)
+        sm = np.nanmean(smape, axis=2)
+        for mi, name in enumerate(names):
+            cov = {lv: float("nan") for lv in levels}
+            if err_model is not None:
+                e = err_model[has, mi]
+                cov = I.coverage(e, np.zeros(len(e), dtype=int), levels)
+            rows.append({"model": name, "n_series": int(has.sum()),
+                         "mase": float(np.nanmean(per_series[has, mi])) if has.any() else np.nan,
+                         "smape": float(np.nanmean(sm[has, mi])) if has.any() else np.nan,
+                         "coverage80": cov.get(80, np.nan), "coverage95": cov.get(95, np.nan)})
+        cov = I.coverage(err_chosen[has], chosen[has], levels)
+        ch_sm = sm[np.flatnonzero(has), chosen[has]] if has.any() else np.array([np.nan])
+        rows.append({"model": "selected", "n_series": int(has.sum()),
+                     "mase": float(np.nanmean(mase_chosen[has])) if has.any() else np.nan,
+                     "smape": float(np.nanmean(ch_sm)),
+                     "coverage80": cov.get(80, np.nan), "coverage95": cov.get(95, np.nan)})
+    return pd.DataFrame(rows)

@@ -1,0 +1,258 @@
+"""Vectorised forecasting models: every model fits all series at once.
+
+Each model is a function ``fit_forecast(Y, h, ctx) -> F`` where ``Y`` is an ``(n, T)`` float
+array of histories (one row per series, oldest first, missing values only *before* each
+series' first observation) and ``F`` is ``(n, h)``. Fitting is numpy arithmetic over the whole
+matrix (a loop over time steps, never over series), which is what makes backtesting tens of
+thousands of series cheap: a per-series library fit costs milliseconds of fixed overhead, a
+vectorised step costs microseconds per series.
+
+Models never see anything but ``Y`` (and the reference series up to the same column), so the
+backtest can hand them a truncated matrix and be sure nothing after the origin leaks in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+# Smoothing grids. The damped grid nests SES (beta = 0) and Holt's linear trend (phi = 1), so
+# ETS(A,N,N), ETS(A,A,N) and ETS(A,Ad,N) — the additive-error variants that suit employment
+# levels — are all candidates and the in-sample one-step SSE picks among them per series.
+ALPHAS = np.array([0.1, 0.3, 0.5, 0.7, 0.85, 0.99])
+BETAS = np.array([0.0, 0.05, 0.15, 0.35])  # fraction of alpha (beta* = alpha * beta)
+PHIS = np.array([0.8, 0.9, 0.98, 1.0])
+SES_ALPHAS = np.array([0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.99])
+
+
+@dataclass
+class Context:
+    """What a model may know besides the history: a reference series aligned to ``Y``'s columns.
+
+    ``ref`` covers the training columns only; ``ref_future`` holds reference values for the
+    forecast columns when the caller supplied a projection (NaN where unknown).
+    """
+
+    ref: np.ndarray | None = None
+    ref_future: np.ndarray | None = None
+    cache: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+Model = Callable[[np.ndarray, int, Context], np.ndarray]
+
+
+def first_valid(Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Index of each row's first observation and the number of observations from there on."""
+    ok = ~np.isnan(Y)
+    s = np.where(ok.any(axis=1), ok.argmax(axis=1), Y.shape[1])
+    return s, Y.shape[1] - s
+
+
+def _first_value(Y: np.ndarray, s: np.ndarray) -> np.ndarray:
+    idx = np.minimum(s, Y.shape[1] - 1)
+    return Y[np.arange(len(Y)), idx]
+
+
+def naive(Y: np.ndarray, h: int, ctx: Context | None = None) -> np.ndarray:
+    """No change: the last observation carried forward (the baseline every MASE is scaled by)."""
+    return np.repeat(Y[:, -1:], h, axis=1)
+
+
+def drift(Y: np.ndarray, h: int, ctx: Context | None = None) -> np.ndarray:
+    """Random walk with drift: the average historical change, extrapolated linearly."""
+    s, n = first_valid(Y)
+    slope = np.where(n >= 2, (Y[:, -1] - _first_value(Y, s)) / np.maximum(n - 1, 1), 0.0)
+    return Y[:, -1:] + slope[:, None] * np.arange(1, h + 1)[None, :]
+
+
+def _smooth(Y: np.ndarray, alpha: np.ndarray, beta: np.ndarray, phi: np.ndarray
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Run additive damped-trend smoothing for every series × grid point at once.
+
+    Returns level, trend and in-sample one-step SSE, each ``(n, G)``. The state starts at the
+    first observation with the average slope of the first (up to) four steps, and is updated
+    only after that, so series of different lengths share one pass over the columns.
+    """
+    n_rows, T = Y.shape
+    s, cnt = first_valid(Y)
+    y0 = _first_value(Y, s)
+    k = np.clip(cnt - 1, 1, 4)
+    yk = Y[np.arange(n_rows), np.minimum(s + k, T - 1)]
+    b0 = np.where(cnt >= 2, (yk - y0) / k, 0.0)
+    G = alpha.size
+    level = np.repeat(y0[:, None], G, axis=1)
+    trend = np.repeat(b0[:, None], G, axis=1)
+    sse = np.zeros((n_rows, G))
+    ab = alpha * beta
+    for t in range(T):
+        active = (t > s)[:, None]
+        if not active.any():
+            continue
+        yt = Y[:, t : t + 1]
+        pred = level + phi * trend
+        err = np.where(active, yt - pred, 0.0)
+        sse += err * err
+        level = np.where(active, pred + alpha * err, level)
+        trend = np.where(active, phi * trend + ab * err, trend)
+    return level, trend, sse
+
+
+def _pick(sse: np.ndarray) -> np.ndarray:
+    return np.argmin(sse, axis=1)
+
+
+def damped(Y: np.ndarray, h: int, ctx: Context | None = None) -> np.ndarray:
+    """ETS(A,Ad,N) by grid search over (alpha, beta, phi), nesting SES and Holt.
+
+    Parameters are chosen per series by in-sample one-step squared error; the forecast is
+    ``level + (phi + … + phi^h) · trend``, so the trend flattens out with the horizon — the
+    behaviour that has made damped trend the standard benchmark for annual data.
+    """
+    a, b, p = (g.ravel() for g in np.meshgrid(ALPHAS, BETAS, PHIS, indexing="ij"))
+    level, trend, sse = _smooth(Y, a, b, p)
+    best = _pick(sse)
+    rows = np.arange(len(Y))
+    lv, tr, ph = level[rows, best], trend[rows, best], p[best]
+    steps = np.cumsum(ph[:, None] ** np.arange(1, h + 1)[None, :], axis=1)
+    out = lv[:, None] + steps * tr[:, None]
+    _, cnt = first_valid(Y)
+    return np.where((cnt >= 3)[:, None], out, drift(Y, h))
+
+
+def arima(Y: np.ndarray, h: int, ctx: Context | None = None) -> np.ndarray:
+    """ARIMA(1,1,0) with drift: ``Δy_t = c + φ Δy_{t-1} + e_t``, by least squares on differences.
+
+    Why this ARIMA: employment levels are integrated (shocks persist) and yearly changes carry
+    momentum through the business cycle, which one AR term on the differences captures; with
+    ``c`` it nests the random walk with drift. Conditional least squares equals the conditional
+    Gaussian likelihood and has a closed form, so it is exact and vectorised (five sums per
+    series). ``φ`` is kept inside (−0.95, 0.95) so forecasts converge to the drift.
+    """
+    d = np.diff(Y, axis=1)
+    x, z = d[:, :-1], d[:, 1:]
+    ok = ~(np.isnan(x) | np.isnan(z))
+    x0, z0 = np.where(ok, x, 0.0), np.where(ok, z, 0.0)
+    m = ok.sum(axis=1).astype(float)
+    sx, sz = x0.sum(axis=1), z0.sum(axis=1)
+    sxx, sxz = (x0 * x0).sum(axis=1), (x0 * z0).sum(axis=1)
+    den = m * sxx - sx * sx
+    scale = np.maximum(sxx, 1e-300) * np.maximum(m, 1)
+    phi = np.where(np.abs(den) > 1e-10 * scale, (m * sxz - sx * sz) / np.where(den == 0, 1, den), 0.0)
+    phi = np.clip(phi, -0.95, 0.95)
+    c = np.where(m > 0, (sz - phi * sx) / np.maximum(m, 1), 0.0)
+    last_d = d[:, -1] if d.shape[1] else np.zeros(len(Y))
+    out = np.empty((len(Y), h))
+    y, dd = Y[:, -1].copy(), np.nan_to_num(last_d)
+    for j in range(h):
+        dd = c + phi * dd
+        y = y + dd
+        out[:, j] = y
+    return np.where((m >= 3)[:, None], out, drift(Y, h))
+
+
+def _ses(Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Simple exponential smoothing with alpha from a grid; returns (level, alpha) per series."""
+    level, _, sse = _smooth(Y, SES_ALPHAS, np.zeros_like(SES_ALPHAS), np.ones_like(SES_ALPHAS))
+    best = _pick(sse)
+    rows = np.arange(len(Y))
+    return level[rows, best], SES_ALPHAS[best]
+
+
+def theta(Y: np.ndarray, h: int, ctx: Context | None = None) -> np.ndarray:
+    """The Theta method (Assimakopoulos & Nikolopoulos 2000, as SES with drift):
+
+    ``ŷ(h) = ℓ_T + (b/2)·(h − 1 + 1/α − (1−α)^n/α)`` with ``ℓ`` from SES and ``b`` the OLS
+    slope of the series on time (Hyndman & Billah 2003): half the linear trend as drift.
+    """
+    _s, n = first_valid(Y)
+    T = Y.shape[1]
+    t = np.arange(T, dtype=float)[None, :]
+    ok = ~np.isnan(Y)
+    y0 = np.where(ok, Y, 0.0)
+    tt = np.where(ok, t, 0.0)
+    nn = np.maximum(n, 1).astype(float)
+    tm, ym = tt.sum(1) / nn, y0.sum(1) / nn
+    stt = (np.where(ok, (t - tm[:, None]) ** 2, 0.0)).sum(1)
+    sty = (np.where(ok, (t - tm[:, None]) * (Y - ym[:, None]), 0.0)).sum(1)
+    b = np.where(stt > 0, sty / np.where(stt > 0, stt, 1), 0.0)
+    level, a = _ses(Y)
+    hs = np.arange(1, h + 1)[None, :]
+    out = level[:, None] + (b / 2)[:, None] * (hs - 1 + 1 / a[:, None] - (1 - a[:, None]) ** n[:, None] / a[:, None])
+    return np.where((n >= 3)[:, None], out, drift(Y, h))
+
+
+def shift_share(Y: np.ndarray, h: int, ctx: Context | None = None) -> np.ndarray:
+    """Shift-share: the series keeps its latest share of the reference (national) series.
+
+    ``ŷ_{T+j} = (y_T / R_T) · R_{T+j}``. Future reference values come from a supplied
+    projection where known, else from the reference's own drift forecast (inside a backtest
+    the projection is never used: it would be hindsight). Without a reference: drift.
+    """
+    if ctx is None or ctx.ref is None:
+        return drift(Y, h)
+    R = ctx.ref
+    Rf = drift(R, h)
+    if ctx.ref_future is not None:
+        known = ctx.ref_future[:, :h]
+        Rf = np.where(np.isnan(known), Rf, known)
+    share = Y[:, -1] / np.where(R[:, -1] == 0, np.nan, R[:, -1])
+    out = share[:, None] * Rf
+    return np.where(np.isnan(out), drift(Y, h), out)
+
+
+def seasonal_naive(Y: np.ndarray, h: int, m: int) -> np.ndarray:
+    """Same season last year: ``ŷ_{T+j} = y_{T+j−m·⌈j/m⌉}``. Falls back to naive under one cycle."""
+    _, n = first_valid(Y)
+    T = Y.shape[1]
+    if m > T:
+        return naive(Y, h)
+    idx = T - m + (np.arange(h) % m)
+    out = Y[:, idx]
+    return np.where((n >= m)[:, None] & ~np.isnan(out), out, naive(Y, h))
+
+
+MODELS: dict[str, Model] = {
+    "naive": naive,
+    "drift": drift,
+    "damped": damped,
+    "arima": arima,
+    "theta": theta,
+    "shift_share": shift_share,
+}
+"""The model menu (``combo`` and, for sub-annual data, ``snaive`` are added by the engine)."""
+
+COMBO_MEMBERS = ("drift", "damped", "arima", "theta", "shift_share")
+"""The combination is the median of these members' forecasts (those in the run)."""
+
+
+def seasonal_factors(Y: np.ndarray, seasons: np.ndarray, m: int) -> np.ndarray:
+    """Classical multiplicative decomposition: seasonal indices ``(n, m)`` with mean 1.
+
+    Trend is the centred moving average (2×m for even m); each season's index is the mean of
+    ``y / trend`` over the years where both exist, normalised to average 1. Series with fewer
+    than two full cycles, a missing season or a non-positive value get indices of 1 (left
+    unadjusted) rather than a guess.
+    """
+    from scipy.ndimage import correlate1d
+
+    n, T = Y.shape
+    if m <= 1 or 2 * m > T:
+        return np.ones((n, max(m, 1)))
+    w = np.ones(m + 1) if m % 2 == 0 else np.ones(m)
+    if m % 2 == 0:
+        w[0] = w[-1] = 0.5
+    w /= m
+    trend = correlate1d(Y, w, axis=1, mode="constant", cval=np.nan)
+    ratio = Y / trend
+    ok = np.isfinite(ratio)
+    flat = (np.arange(n)[:, None] * m + seasons).ravel()
+    tot = np.bincount(flat, weights=np.where(ok, ratio, 0.0).ravel(), minlength=n * m)
+    cnt = np.bincount(flat, weights=ok.ravel().astype(float), minlength=n * m)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        S = (tot / cnt).reshape(n, m)
+        S = S / S.mean(axis=1, keepdims=True)
+    positive = np.nanmin(np.where(np.isnan(Y), np.inf, Y), axis=1) > 0
+    good = np.isfinite(S).all(axis=1) & (S > 0).all(axis=1) & positive
+    return np.where(good[:, None], S, 1.0)
