@@ -252,16 +252,6 @@ _ALL = [
     _f("n_series", "int", "", "Series included in a summary row."),
     _f("coverage80", "float", "fraction", "Share of held-back backtest values inside the 80% interval."),
     _f("coverage95", "float", "fraction", "Share of held-back backtest values inside the 95% interval."),
-    _f("date", "str", "", "First day of the observation's month or quarter, ISO format (2019-07-01)."),
-    _f("forecast_naive", "float", "jobs", "Naive (no change) baseline forecast for the same period."),
-    _f("steps_ahead", "int", "periods", "Periods between the series' last observed value and the forecast period."),
-    _f("forecast_note", "str", "", "How gaps, suppressed latest years or a too-short history were handled."),
-    _f("horizon", "int", "periods", "Forecast horizon of a backtest error (1 = one period ahead)."),
-    _f("smape", "float", "percent", "Symmetric mean absolute percentage error in the backtest (0–200)."),
-    _f("n_origins", "int", "", "Backtest origins (windows) scored."),
-    _f("n_series", "int", "", "Series included in a summary row."),
-    _f("coverage80", "float", "fraction", "Share of held-back backtest values inside the 80% interval."),
-    _f("coverage95", "float", "fraction", "Share of held-back backtest values inside the 95% interval."),
 ]
 
 FIELDS: dict[str, Field] = {f.name: f for f in _ALL}

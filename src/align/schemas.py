@@ -203,18 +203,6 @@ TABLES: dict[str, TableSchema] = {
         _t("forecast_accuracy", ("model",), ("model", "n_series", "mase", "smape", "coverage80",
                                              "coverage95"),
            nullable=("mase", "smape", "coverage80", "coverage95")),
-        # --- tables added by forecasting ---
-        _t("series_observations", ("series_id", "date"), ("series_id", "date", "value"),
-           ("vintage", "source"), nullable=("value",)),
-        _t("series_forecast", ("series_id", "date"),
-           ("series_id", "date", "forecast", "lo80", "hi80", "lo95", "hi95", "model"),
-           ("mase", "mase_naive", "forecast_naive", "steps_ahead", "forecast_note"),
-           nullable=("mase", "mase_naive")),
-        _t("forecast_backtest", ("series_id", "model", "horizon"),
-           ("series_id", "model", "horizon", "mase", "smape", "n_origins"), nullable=("mase", "smape")),
-        _t("forecast_accuracy", ("model",), ("model", "n_series", "mase", "smape", "coverage80",
-                                             "coverage95"),
-           nullable=("mase", "smape", "coverage80", "coverage95")),
     ]
 }
 
