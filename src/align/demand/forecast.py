@@ -196,11 +196,10 @@ def forecast_panel(panel: pd.DataFrame, horizon: int, *, models: Sequence[str] |
     chosen = np.full(n, -1)
     mase_chosen = np.full(n, np.nan)
     scale = np.full(n, np.nan)
-    err_chosen = np.full((n, horizon, K), np.nan, dtype=np.float32)
     mase_all = np.full((n, len(names), horizon), np.nan, dtype=np.float32)
     smape_all = np.full_like(mase_all, np.nan)
     n_orig = np.zeros((n, horizon), dtype=np.int16)
-    err_model = np.full((n, len(names), horizon, K), np.nan, dtype=np.float32) if backtest_detail else None
+    err_model = np.full((n, len(names), horizon, K), np.nan, dtype=np.float32)
     for start in range(0, max(n, 1), chunk_size):
         sl = slice(start, min(start + chunk_size, n))
         Yc = pan.Y[sl]
@@ -213,10 +212,8 @@ def forecast_panel(panel: pd.DataFrame, horizon: int, *, models: Sequence[str] |
         chosen[sl], mase_chosen[sl] = ch, mc
         rows = np.arange(len(Yc))
         okc = ch >= 0
-        err_chosen[sl][okc] = bt.errors[rows[okc], ch[okc]]
         mase_all[sl], smape_all[sl], n_orig[sl] = bt.mase(), bt.smape_mean(), bt.n_origins()
-        if err_model is not None:
-            err_model[sl] = bt.errors
+        err_model[sl] = bt.errors
         Yf = B.fill_interior(Yc)
         F = B.run_menu(Yf, Hmax, names, seasons=sea, T=L, ref=rc,
                        ref_future=ref_fu[sl] if ref_fu is not None else None)
@@ -230,13 +227,17 @@ def forecast_panel(panel: pd.DataFrame, horizon: int, *, models: Sequence[str] |
         if progress is not None:
             progress(sl.stop, n)
 
-    # intervals: pooled backtest quantiles per (chosen model, horizon), times each series' scale
-    table = I.calibrate(err_chosen, chosen, levels)
+    # intervals: backtest quantiles per (model, horizon) pooled over all series, times each
+    # series' own scale; fallback series use their fallback model's table
+    _, cnt_all = M.first_valid(pan.Y)
+    fb_idx = np.where((cnt_all >= 3) & ("drift" in names), names.index("drift") if "drift" in names else 0, 0)
+    table = I.calibrate_models(err_model, levels, fallback=0)
+    chosen_or_fb = np.where(chosen >= 0, chosen, fb_idx)
     steps = trail[:, None] + np.arange(1, horizon + 1)[None, :]
     Q = np.empty((n, horizon, 2 * len(levels)))
     for t in np.unique(trail):
         r = trail == t
-        Q[r] = I.quantiles_for(table, chosen[r], np.arange(t + 1, t + horizon + 1))
+        Q[r] = I.quantiles_for(table, chosen_or_fb[r], np.arange(t + 1, t + horizon + 1))
     take = steps - 1
     point = np.take_along_axis(F_all, take, axis=1)
     naive_pt = np.take_along_axis(F_naive, take, axis=1)
@@ -248,7 +249,6 @@ def forecast_panel(panel: pd.DataFrame, horizon: int, *, models: Sequence[str] |
     lo95, hi95 = np.minimum(bounds[..., 2], lo80), np.maximum(bounds[..., 3], hi80)
 
     label = np.array(names, dtype=object)
-    _, cnt_all = M.first_valid(pan.Y)
     fb_name = np.where(cnt_all >= 3, "drift", "naive")
     model = np.where(chosen >= 0, label[np.maximum(chosen, 0)], fb_name)
     naive_i = names.index("naive")
@@ -259,7 +259,7 @@ def forecast_panel(panel: pd.DataFrame, horizon: int, *, models: Sequence[str] |
     forecasts = _forecast_table(pan, horizon, point, lo80, hi80, lo95, hi95, model, mase_chosen,
                                 mase_naive, naive_pt, steps, notes)
     backtest = _backtest_table(pan, names, mase_all, smape_all, n_orig) if backtest_detail else pd.DataFrame()
-    accuracy = _accuracy_table(names, mase_all, smape_all, err_model, err_chosen, chosen, mase_chosen, levels)
+    accuracy = _accuracy_table(names, mase_all, smape_all, err_model, chosen, mase_chosen, levels)
     return ForecastResult(forecasts, backtest, accuracy, pan.m, pan.skipped)
 
 
@@ -319,9 +319,19 @@ def _forecast_table(pan: _Panel, H: int, point: np.ndarray, lo80: np.ndarray, hi
         "mase_naive": np.repeat(mase_naive, H), "forecast_naive": naive_pt.ravel(),
         "steps_ahead": steps.ravel(), "forecast_note": np.repeat(notes, H),
     })
-    if pan.m == 1:
-        return schemas.validate(df, "industry_forecast")
-    return schemas.validate(df.rename(columns={"period": "date"}), "series_forecast")
+    table = "industry_forecast" if pan.m == 1 else "series_forecast"
+    if pan.m > 1:
+        df = df.rename(columns={"period": "date"})
+    unscored = [c for c in ("mase", "mase_naive") if c not in schemas.TABLES[table].nullable]
+    if unscored and df[unscored].isna().any().any():
+        # a series too short to backtest has no MASE; until the contract marks these columns
+        # nullable, validate the rest and keep the missing MASE missing (never a made-up score)
+        kept = df[unscored]
+        out = schemas.validate(df.drop(columns=unscored), table)
+        for i, c in enumerate(unscored):
+            out.insert(out.columns.get_loc("model") + 1 + i, c, kept[c].to_numpy())
+        return out
+    return schemas.validate(df, table)
 
 
 def _backtest_table(pan: _Panel, names: list[str], mase: np.ndarray, smape: np.ndarray,
@@ -339,23 +349,21 @@ def _backtest_table(pan: _Panel, names: list[str], mase: np.ndarray, smape: np.n
 
 
 def _accuracy_table(names: list[str], mase: np.ndarray, smape: np.ndarray,
-                    err_model: np.ndarray | None, err_chosen: np.ndarray, chosen: np.ndarray,
+                    err_model: np.ndarray, chosen: np.ndarray,
                     mase_chosen: np.ndarray, levels: tuple[int, ...]) -> pd.DataFrame:
     rows = []
     has = chosen >= 0
+    old = I.calibrate_models(err_model[has][..., 1:], levels) if err_model.shape[3] > 1 else None
     with B._quiet():
         per_series = np.nanmean(mase, axis=2)  # (n, M)
         sm = np.nanmean(smape, axis=2)
         for mi, name in enumerate(names):
-            cov = {lv: float("nan") for lv in levels}
-            if err_model is not None:
-                e = err_model[has, mi]
-                cov = I.coverage(e, np.zeros(len(e), dtype=int), levels)
+            cov = I.coverage(err_model[has], np.full(int(has.sum()), mi), levels, table=old)
             rows.append({"model": name, "n_series": int(has.sum()),
                          "mase": float(np.nanmean(per_series[has, mi])) if has.any() else np.nan,
                          "smape": float(np.nanmean(sm[has, mi])) if has.any() else np.nan,
                          "coverage80": cov.get(80, np.nan), "coverage95": cov.get(95, np.nan)})
-        cov = I.coverage(err_chosen[has], chosen[has], levels)
+        cov = I.coverage(err_model[has], chosen[has], levels, table=old)
         ch_sm = sm[np.flatnonzero(has), chosen[has]] if has.any() else np.array([np.nan])
         rows.append({"model": "selected", "n_series": int(has.sum()),
                      "mase": float(np.nanmean(mase_chosen[has])) if has.any() else np.nan,
