@@ -95,3 +95,67 @@ def require_columns(columns: list[str] | pd.Index, needed: list[str], *, file: s
 
         raise LayoutError(f"missing column(s) {missing}", file=file, sheet=sheet,
                           expected=f"the published header with {needed}")
+
+
+def header_line(path: Path, *, size: int = 4096) -> str:
+    """The first line of a text file (BOM and CR removed), for cheap layout sniffing.
+
+    Reads only ``size`` bytes and never raises: an unreadable file sniffs as ``""``.
+    """
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(size)
+    except OSError:
+        return ""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    line = data.split(b"\n", 1)[0].rstrip(b"\r")
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        return line.decode("cp1252", errors="replace")
+
+
+def validate_table(df: pd.DataFrame, table: str, *, origin: str | None = None) -> pd.DataFrame:
+    """``schemas.validate`` that also accepts missing values in a table's nullable code columns.
+
+    ``schemas.validate`` sends every value of a code column through its normaliser, so a
+    nullable column such as ``providers.county_fips`` fails on its first missing cell. Here
+    the present values are normalised (and must be valid codes) and the missing ones stay None.
+    Nullable code columns must not be part of the table's key.
+    """
+    from align import codes, schemas
+    from align.fields import FIELDS
+
+    normalisers = {"soc": codes.soc, "cip": codes.cip, "naics": codes.naics, "fips": codes.fips,
+                   "state_fips": codes.state_fips}
+    schema = schemas.TABLES[table]
+    held: dict[str, pd.Series] = {}
+    work = df.reset_index(drop=True)
+    for name in schema.nullable:
+        kind = FIELDS[name].kind
+        if name not in work.columns or kind not in normalisers or not work[name].isna().any():
+            continue
+        col = work[name]
+        present = col.notna()
+        out = pd.Series([None] * len(col), index=col.index, dtype=object, name=name)
+        if present.any():
+            first = int(np.flatnonzero(present.to_numpy())[0]) + 1
+            sub = col[present]
+            if pd.api.types.is_float_dtype(sub.dtype) or pd.api.types.is_integer_dtype(sub.dtype):
+                from align.errors import SchemaError
+
+                raise SchemaError(f"codes stored as numbers ({sub.dtype})", file=origin or table,
+                                  column=name, expected="codes as text")
+            out[present] = codes.normalise_column(sub.astype(object), normalisers[kind],
+                                                  file=origin or f"table {table}", column=name,
+                                                  first_row=first).to_numpy()
+        held[name] = out
+        work = work.drop(columns=name)
+    result = schemas.validate(work, table, origin=origin)
+    if not held:
+        return result
+    for name, values in held.items():
+        result[name] = values.to_numpy()
+    ordered = [c for c in schema.columns if c in result.columns]
+    return result[ordered + [c for c in result.columns if c not in ordered]]
