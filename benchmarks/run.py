@@ -1,0 +1,26 @@
+"""Run every benchmark (``make bench``): forecast speed, then accuracy on real CES history.
+
+Extra arguments go to the speed benchmark (e.g. ``python benchmarks/run.py --scale``).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import forecast_accuracy
+import forecast_speed
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    print("== forecast speed ==")
+    rc = forecast_speed.main(argv)
+    print("\n== forecast accuracy (real CES history) ==")
+    return rc or forecast_accuracy.main([])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
