@@ -263,7 +263,9 @@ def merge_responses(docs: list[dict[str, Any]]) -> dict[str, Any]:
             sid = series["seriesID"]
             merged = by_id.setdefault(sid, {k: v for k, v in series.items() if k != "data"} | {"data": []})
             merged["data"].extend(series.get("data") or [])
-    for series in by_id.values():
+    for series in by_id.values():  # overlapping answers: keep each period once
+        series["data"] = list({(str(p["year"]), str(p["period"])): p
+                               for p in reversed(series["data"])}.values())
         series["data"].sort(key=lambda p: (int(p["year"]), str(p["period"])), reverse=True)
     return {"status": SUCCEEDED, "responseTime": sum(int(d.get("responseTime") or 0) for d in docs),
             "message": messages, "Results": {"series": list(by_id.values())}}

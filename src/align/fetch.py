@@ -14,7 +14,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -86,18 +86,29 @@ def download(
     key = store_url or url
     stored = store.get(key)
     if stored is None:
-        response = current_session().request(method, url, **request_kwargs)
+        session = current_session()
+        response = session.request(method, url, **request_kwargs)
         raise_for_status(response, what=source)
         data = response.content
         if check is not None:
-            check(data)
+            try:
+                check(data)
+            except Exception:
+                _forget(session, response)  # an error body must not be served again from cache
+                raise
         stored = store.put(source, key, data, name=name, vintage=vintage)
         if getattr(response, "from_cache", False):
-            stored = StoredFile(**{**stored.__dict__, "status": "cached"})
+            stored = replace(stored, status="cached")
     seen = _SEEN.get()
     if seen is not None:
         seen.append(stored)
     return stored
+
+
+def _forget(session: Session, response: Any) -> None:
+    cache_key = getattr(response, "cache_key", None)
+    if cache_key:
+        session.cache.delete(cache_key)
 
 
 def copy_to(stored: StoredFile, dest: Path) -> Path:

@@ -144,7 +144,8 @@ class Session(requests_cache.CachedSession):
         shown = redact(url)
         if self.offline:
             response = super().request(method, url, *args, only_if_cached=True, **kwargs)
-            if not getattr(response, "from_cache", False):
+            # requests-cache answers a miss with a synthetic 504 (marked from_cache)
+            if not getattr(response, "from_cache", False) or response.status_code == 504:
                 raise OfflineMiss(f"offline: {method} {shown} is not in the HTTP cache"
                                   f"{f' at {self.cache_dir}' if self.cache_dir else ''}; "
                                   "run once online to fill it")
