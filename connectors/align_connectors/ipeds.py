@@ -63,6 +63,7 @@ AWARD_LEVEL_LABELS: dict[str, str] = {
 }
 
 _C_A_NAME = re.compile(r"c(\d{4})_a(_rv)?\.(csv|parquet|zip)$", re.IGNORECASE)
+_C_A_YEAR = re.compile(r"c(\d{4})_a", re.IGNORECASE)
 _HD_NAME = re.compile(r"hd(\d{4})(_rv)?\.(csv|zip)$", re.IGNORECASE)
 _C_A_COLUMNS = ["UNITID", "CIPCODE", "MAJORNUM", "AWLEVEL", "CTOTALT"]
 _HD_COLUMNS = ["UNITID", "INSTNM", "CITY", "STABBR", "FIPS", "SECTOR", "CBSA", "COUNTYCD"]
@@ -224,7 +225,7 @@ class IPEDSCompletionsConnector(Connector):
             file = f"{path}!{member}"
             df = _read_csv_text(data, file=file)
             if year is None and "YEAR" not in df.columns:
-                year = _year_from(Path(member), _C_A_NAME, None, "c2024_a.csv")
+                year = _year_from(Path(member), _C_A_YEAR, None, "c2024_a.csv")
         else:
             df = _read_csv_text(path.read_bytes(), file=file)
         require_columns(df.columns, _C_A_COLUMNS, file=file)
@@ -234,7 +235,7 @@ class IPEDSCompletionsConnector(Connector):
         elif "YEAR" in df.columns:
             years = _whole_numbers(df["YEAR"], file=file, column="YEAR")
         else:
-            years = pd.Series(_year_from(path, _C_A_NAME, None, "c2024_a.csv"), index=df.index)
+            years = pd.Series(_year_from(path, _C_A_YEAR, None, "c2024_a.csv"), index=df.index)
 
         cip_raw = df["CIPCODE"].astype(str).str.strip()
         cip = _map_distinct(cip_raw, codes.cip, file=file, column="CIPCODE")
@@ -347,7 +348,7 @@ class IPEDSDirectoryConnector(Connector):
             raise InputError("state FIPS is missing", file=file, row=i + 2, column="FIPS",
                              expected="a state FIPS code on every institution")
         out["source"] = self.name
-        m = _HD_NAME.search(name)
+        m = re.search(r"hd(\d{4})", Path(name).name, re.IGNORECASE)
         out["vintage"] = f"HD{m.group(1)}" if m else "IPEDS HD"
         return validate_table(out, self.table, origin=file)
 
