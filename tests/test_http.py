@@ -155,7 +155,15 @@ def test_session_repr_and_current_session(tmp_path: Path) -> None:
 
 
 @pytest.mark.live
-def test_live_qcew_slice_head(tmp_path: Path) -> None:
+def test_live_qcew_slice_head(tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    _require_live(request)
     response = Session(tmp_path / "http").get(URL)
     raise_for_status(response)
     assert response.text.lstrip('"').startswith("area_fips")
+
+
+def _require_live(request: pytest.FixtureRequest) -> None:
+    """Live tests are opt-in: they run only when selected with ``pytest -m live``."""
+    expr = request.config.getoption("markexpr") or ""
+    if "live" not in expr or "not live" in expr:
+        pytest.skip("calls the real network: run with pytest -m live")

@@ -246,7 +246,15 @@ def test_merge_keeps_newest_first_and_messages() -> None:
 
 
 @pytest.mark.live
-def test_live_unemployment_rate(tmp_path: Path) -> None:
+def test_live_unemployment_rate(tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    _require_live(request)
     out = bls_fetch(tmp_path, ["LNS14000000"], 2023, 2024)
     df = BLS.parse(out)
     assert len(df) == 24 and df.value.between(2, 15).all()
+
+
+def _require_live(request: pytest.FixtureRequest) -> None:
+    """Live tests are opt-in: they run only when selected with ``pytest -m live``."""
+    expr = request.config.getoption("markexpr") or ""
+    if "live" not in expr or "not live" in expr:
+        pytest.skip("calls the real network: run with pytest -m live")
