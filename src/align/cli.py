@@ -101,7 +101,25 @@ def _add_forecast(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_forecast)
 
 
-SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_ingest, _add_forecast]
+def _run(args: argparse.Namespace) -> int:
+    from align import config as config_mod
+    from align.pipeline import run
+    from align.progress import Progress
+
+    config = config_mod.load(args.config)
+    result = run(config, progress=Progress(total=5, enabled=not args.quiet))
+    print(f"report: {result.report_path}")
+    return 0
+
+
+def _add_run(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("run", help="the annual planning run for one region (region.toml)")
+    p.add_argument("config", help="path to region.toml")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    p.set_defaults(func=_run)
+
+
+SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_run, _add_ingest, _add_forecast]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -105,6 +105,13 @@ _ALL = [
     _f("hhi", "float", "index", "Herfindahl–Hirschman concentration of providers' shares (0–1)."),
     _f("providers", "str", "", "Providers in the cluster with their completers."),
     _f("is_duplicated", "bool", "", "Combined supply exceeds allocated demand by more than the configured margin."),
+    _f("thin_programs", "str", "", "Programs in the cluster with few completers beside larger peers."),
+    _f("supply_low", "float", "persons/yr", "Least effective supply the occupation could get under any allocation."),
+    _f("supply_high", "float", "persons/yr", "Most effective supply the occupation could get under any allocation."),
+    _f("robustness", "str", "", "Whether the shortage or surplus holds under every allocation of completers."),
+    _f("naive_demand", "float", "jobs/yr", "Sum of the openings of every occupation a program maps to (double counts)."),
+    _f("inflation", "float", "jobs/yr", "naive_demand − allocated demand: what the naive method overstates."),
+    _f("n_occupations", "int", "", "Occupations a program maps to."),
     # --- fields added by connectors: QCEW, BLS API ---
     _f("area_fips", "str", "", "QCEW area code as published: county FIPS 39049, state 39000, US000, MSA C1814, CSA CS198."),
     _f("own_code", "str", "", "QCEW ownership: 0 total, 1 federal, 2 state, 3 local government, 5 private (8, 9 aggregates)."),

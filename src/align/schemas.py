@@ -95,7 +95,9 @@ TABLES: dict[str, TableSchema] = {
         _t("duplication", ("cluster_id",),
            ("cluster_id", "cip_code", "award_level", "n_providers", "combined_supply",
             "allocated_demand", "excess_supply", "hhi", "is_duplicated", "providers"),
-           ("cip_title", "award_label")),
+           ("cip_title", "award_label", "thin_programs")),
+        _t("double_count_audit", ("program_id",),
+           ("program_id", "naive_demand", "n_occupations", "openings_allocated", "inflation")),
         # --- tables added by connectors: QCEW, BLS API ---
         _t("area_industry_employment",
            ("area_fips", "own_code", "naics_code", "agglvl_code", "size_code", "period", "qtr"),

@@ -1,0 +1,191 @@
+"""The run configuration (``region.toml``), validated before any work is done.
+
+A planning run is only reproducible if its configuration is complete and unambiguous, so an
+unknown key, a wrong type or a missing input file stops the run with one line naming it.
+"""
+
+from __future__ import annotations
+
+import glob
+import re
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from align import codes
+from align.errors import CodeError, ConfigError
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Region(_Strict):
+    name: str
+    id: str | None = Field(default=None, description="Slug for run folders; derived from name if absent.")
+    state_fips: str
+    counties: list[str] = Field(min_length=1)
+    cbsa: str | None = None
+
+    @field_validator("state_fips")
+    @classmethod
+    def _state(cls, v: str) -> str:
+        return _code(codes.state_fips, v)
+
+    @field_validator("counties")
+    @classmethod
+    def _counties(cls, v: list[str]) -> list[str]:
+        return sorted({_code(codes.fips, c) for c in v})
+
+    @property
+    def slug(self) -> str:
+        return self.id or re.sub(r"[^a-z0-9]+", "-", self.name.lower()).strip("-")
+
+
+class Years(_Strict):
+    base: int = Field(ge=1990, le=2100, description="Last year of observed employment used as the base.")
+    target: int = Field(ge=1990, le=2100, description="Projection year.")
+    history_start: int | None = Field(default=None, description="Ignore employment history before this year.")
+
+    @model_validator(mode="after")
+    def _order(self) -> Years:
+        if self.target <= self.base:
+            raise ValueError(f"target year {self.target} must come after base year {self.base}")
+        return self
+
+    @property
+    def horizon(self) -> int:
+        return self.target - self.base
+
+
+class Input(_Strict):
+    """Where one table comes from: published file(s) read by a named connector."""
+
+    source: str = Field(description="Connector name, e.g. qcew, ep, ipeds_completions.")
+    path: str | None = None
+    paths: list[str] | None = None
+    options: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _one_of(self) -> Input:
+        if (self.path is None) == (self.paths is None):
+            raise ValueError("give exactly one of 'path' or 'paths'")
+        return self
+
+    def patterns(self) -> list[str]:
+        return [self.path] if self.path is not None else list(self.paths or [])
+
+
+class Inputs(_Strict):
+    industry_employment: Input
+    staffing_patterns: Input
+    occupation_projections: Input
+    completions: Input
+    providers: Input
+    cip_soc: Input
+    training_inventory: Input | None = None
+
+
+class FlagBands(_Strict):
+    """Supply/demand ratio bands (upper bounds, inclusive), as practitioners publish them."""
+
+    undersupply: float = 0.59
+    slight_undersupply: float = 0.90
+    balanced: float = 1.20
+    slight_oversupply: float = 1.49
+
+    @model_validator(mode="after")
+    def _increasing(self) -> FlagBands:
+        b = [self.undersupply, self.slight_undersupply, self.balanced, self.slight_oversupply]
+        if any(x >= y for x, y in zip(b, b[1:], strict=False)) or b[0] <= 0:
+            raise ValueError(f"flag bands must be positive and increasing, got {b}")
+        return self
+
+
+class Parameters(_Strict):
+    ownerships: list[str] = Field(default_factory=lambda: ["1", "2", "3", "5"],
+                                  description="QCEW own_codes summed into industry employment.")
+    naics_digits: int = Field(default=3, ge=2, le=6)
+    completion_years: list[int] | None = Field(default=None, description="Years averaged; default: all given.")
+    allocation: Literal["proportional", "education-weighted", "naive"] = "proportional"
+    retention: float = Field(default=0.80, gt=0, le=1, description="Share of completers who stay in the region.")
+    participation: float = Field(default=0.90, gt=0, le=1, description="Share who enter the labour force.")
+    continuing_study: float = Field(default=0.10, ge=0, lt=1, description="Share who go on to further study.")
+    min_openings: float = Field(default=10.0, ge=0, description="No flag below this many annual openings.")
+    flag_bands: FlagBands = Field(default_factory=FlagBands)
+    duplication_margin: float = Field(default=0.20, ge=0, description="Cluster supply above demand by this share.")
+    thin_program_completers: float = Field(default=10.0, ge=0)
+    allow_below_entry_education: bool = Field(
+        default=False, description="Let awards below an occupation's entry education supply it.")
+    staffing_geography: str | None = Field(default=None, description="Which staffing pattern to use.")
+
+    @field_validator("ownerships")
+    @classmethod
+    def _owners(cls, v: list[str]) -> list[str]:
+        bad = [o for o in v if o not in {"0", "1", "2", "3", "5", "8", "9"}]
+        if bad:
+            raise ValueError(f"unknown QCEW own_code(s) {bad}; use 1, 2, 3, 5 (or 0 for all)")
+        return sorted(v)
+
+
+class RunConfig(_Strict):
+    region: Region
+    years: Years
+    inputs: Inputs
+    parameters: Parameters = Field(default_factory=Parameters)
+    output_dir: str = "runs"
+
+    # set by load(): the folder relative paths are resolved against
+    base_dir: Path = Field(default=Path("."), exclude=True)
+
+    def input_files(self, name: str) -> list[Path]:
+        """The files for one input, globs expanded and sorted, relative to the config file."""
+        spec: Input | None = getattr(self.inputs, name)
+        if spec is None:
+            return []
+        files: list[Path] = []
+        for pattern in spec.patterns():
+            full = self.base_dir / pattern
+            matched = sorted(Path(p) for p in glob.glob(str(full)))
+            if not matched:
+                raise ConfigError(f"inputs.{name}: no file matches {pattern!r} (looked in {self.base_dir})")
+            files += matched
+        return files
+
+    def public_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", exclude={"base_dir"})
+
+
+def _code(normaliser: Any, value: str) -> str:
+    try:
+        return normaliser(value)
+    except CodeError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def load(path: str | Path) -> RunConfig:
+    """Read and validate ``region.toml``; every input file must exist."""
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"{path}: configuration file not found")
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    try:
+        config = RunConfig.model_validate({**raw, "base_dir": path.resolve().parent})
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        if err["type"] == "extra_forbidden":
+            raise ConfigError(f"{path}: unknown key '{where}'") from None
+        if err["type"] == "missing":
+            raise ConfigError(f"{path}: missing required key '{where}'") from None
+        raise ConfigError(f"{path}: '{where}': {err['msg']} (got {err.get('input')!r})") from None
+    for name in Inputs.model_fields:
+        for f in config.input_files(name):
+            if not f.is_file():
+                raise ConfigError(f"{path}: inputs.{name}: {f} is not a file")
+    return config

@@ -1,0 +1,1 @@
+"""The bundled synthetic demo region: its catalogue, the layout writers, and the generator."""

@@ -1,0 +1,1 @@
+"""Match: openings against effective supply — gaps, flags with their arithmetic, duplication."""

@@ -1,0 +1,103 @@
+"""Gaps and flags per occupation, each flag with the arithmetic behind it in plain words.
+
+The flag bands are the practitioners' supply/demand ratio bands (configurable). Uncertainty is
+carried through: openings have an 80% range from the forecast intervals, and the probability
+of a shortage treats openings as normal with the spread that range implies.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy.stats import norm
+
+from align import schemas
+from align.config import FlagBands
+from align.supply.allocation import Factors
+from align.supply.education import entry_rank
+
+Z80 = float(norm.ppf(0.9))  # half-width of a central 80% interval in standard deviations
+
+UNDERSUPPLY = "undersupply"
+SLIGHT_UNDERSUPPLY = "slight undersupply"
+BALANCED = "balanced"
+SLIGHT_OVERSUPPLY = "slight oversupply"
+OVERSUPPLY = "oversupply"
+NO_PROGRAM = "no regional program"
+ON_THE_JOB = "on-the-job entry"
+BELOW_MINIMUM = "below minimum openings"
+SHORTAGE_FLAGS = (UNDERSUPPLY, SLIGHT_UNDERSUPPLY, NO_PROGRAM)
+SURPLUS_FLAGS = (SLIGHT_OVERSUPPLY, OVERSUPPLY)
+
+
+def band(ratio: float, bands: FlagBands) -> tuple[str, str]:
+    """The flag for a supply/demand ratio and the threshold it fell within, in words."""
+    if ratio <= bands.undersupply:
+        return UNDERSUPPLY, f"ratio {ratio:.2f} ≤ {bands.undersupply:.2f}"
+    if ratio <= bands.slight_undersupply:
+        return SLIGHT_UNDERSUPPLY, f"{bands.undersupply:.2f} < ratio {ratio:.2f} ≤ {bands.slight_undersupply:.2f}"
+    if ratio <= bands.balanced:
+        return BALANCED, f"{bands.slight_undersupply:.2f} < ratio {ratio:.2f} ≤ {bands.balanced:.2f}"
+    if ratio <= bands.slight_oversupply:
+        return SLIGHT_OVERSUPPLY, f"{bands.balanced:.2f} < ratio {ratio:.2f} ≤ {bands.slight_oversupply:.2f}"
+    return OVERSUPPLY, f"ratio {ratio:.2f} > {bands.slight_oversupply:.2f}"
+
+
+def probability_shortage(openings: pd.Series, low: pd.Series, high: pd.Series,
+                         supply: pd.Series) -> pd.Series:
+    """P(openings > supply) with openings ~ Normal(point, sd from the 80% range)."""
+    sd = (high - low) / (2 * Z80)
+    z = (openings - supply) / sd.where(sd > 0)
+    p = pd.Series(norm.cdf(z), index=openings.index)
+    exact = (openings > supply).astype(float)
+    return p.where(sd > 0, exact)
+
+
+def compute_gaps(demand: pd.DataFrame, supply: pd.DataFrame, bounds: pd.DataFrame,
+                 contributions: pd.DataFrame, *, bands: FlagBands, min_openings: float,
+                 factors: Factors) -> pd.DataFrame:
+    """The gaps table: one row per occupation in the demand table."""
+    g = demand.merge(supply, on="soc_code", how="left").merge(
+        bounds, left_on="soc_code", right_index=True, how="left")
+    g["effective_supply"] = g["effective_supply"].fillna(0.0)
+    g["n_programs"] = g["n_programs"].fillna(0).astype(int)
+    g["supply_low"] = g["supply_low"].fillna(0.0)
+    g["supply_high"] = g["supply_high"].fillna(0.0)
+    g["gap"] = g["annual_openings"] - g["effective_supply"]
+    g["supply_demand_ratio"] = (g["effective_supply"] / g["annual_openings"]).where(g["annual_openings"] > 0)
+    g["probability_shortage"] = probability_shortage(
+        g["annual_openings"], g["annual_openings_low"], g["annual_openings_high"], g["effective_supply"])
+    g["robustness"] = np.select(
+        [g["supply_high"] < g["annual_openings"], g["supply_low"] > g["annual_openings"]],
+        ["short under every allocation", "surplus under every allocation"],
+        default="depends on the allocation")
+    g.loc[g["n_programs"] == 0, "robustness"] = "no regional program"
+    g["entry_rank"] = entry_rank(g["soc_code"], g["typical_entry_education"].fillna(""))
+    listing = contributions.groupby("soc_code")["text"].agg("; ".join)
+    g["programs"] = g["soc_code"].map(listing).fillna("")
+    flags, reasons = zip(*(_flag(r, bands, min_openings, factors) for r in g.itertuples()), strict=True) \
+        if len(g) else ((), ())
+    g["flag"] = list(flags)
+    g["reason"] = list(reasons)
+    g = g.sort_values(["gap", "soc_code"], ascending=[False, True])
+    return schemas.validate(g.drop(columns="entry_rank"), "gaps", origin="gaps")
+
+
+def _flag(r: object, bands: FlagBands, min_openings: float, factors: Factors) -> tuple[str, str]:
+    openings = (f"openings {r.annual_openings:,.0f}/yr = growth {r.growth_annual:,.1f} + exits "
+                f"{r.exits_annual:,.1f} + transfers {r.transfers_annual:,.1f} (80% range "
+                f"{r.annual_openings_low:,.0f}–{r.annual_openings_high:,.0f})")
+    if r.annual_openings < min_openings:
+        return BELOW_MINIMUM, f"{openings}; below the minimum of {min_openings:g} openings, so no flag is raised"
+    if r.n_programs == 0 and r.entry_rank == 0:
+        return ON_THE_JOB, (f"{openings}; no regional program, and workers typically enter with "
+                            f"{str(r.typical_entry_education or 'no formal credential').lower()} and learn on the "
+                            f"job, so this is not counted as a training shortage")
+    if r.n_programs == 0:
+        return NO_PROGRAM, f"{openings}; no regional program trains for it (effective supply 0)"
+    supply = (f"effective supply {r.effective_supply:,.1f}/yr from {r.n_programs} program"
+              f"{'s' if r.n_programs != 1 else ''} ({r.programs}) after {factors.describe()}")
+    flag, threshold = band(r.supply_demand_ratio, bands)
+    return flag, (f"{openings}; {supply}; {threshold} → {flag}; {r.robustness} "
+                  f"(supply could range {r.supply_low:,.1f}–{r.supply_high:,.1f}); "
+                  f"probability of shortage {r.probability_shortage:.0%}")

@@ -1,0 +1,40 @@
+"""Regional programs: completions of the region's providers, averaged over the chosen years.
+
+IPEDS lists a program in a year only when it conferred awards (or reported zero), so a year in
+which the provider reported but the program is absent counts as zero completers; years in which
+the provider reported nothing at all are left out of that provider's average.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from align import schemas
+from align.supply.education import award_levels
+
+
+def regional_providers(providers: pd.DataFrame, counties: list[str]) -> pd.DataFrame:
+    return providers[providers["county_fips"].isin(counties)].copy()
+
+
+def build_programs(completions: pd.DataFrame, providers: pd.DataFrame, *, counties: list[str],
+                   years: list[int] | None = None, cip_titles: pd.Series | None = None) -> pd.DataFrame:
+    """One row per regional program: provider, CIP, award level and average annual completers."""
+    regional = regional_providers(providers, counties)
+    c = completions[completions["provider_id"].isin(regional["provider_id"])]
+    if years:
+        c = c[c["year"].isin(years)]
+    if c.empty:
+        return schemas.validate(pd.DataFrame(columns=list(schemas.TABLES["programs"].required)), "programs")
+    reported_years = c.groupby("provider_id")["year"].nunique()
+    totals = c.groupby(["provider_id", "cip_code", "award_level"], as_index=False)["completers"].sum()
+    totals["completers"] = totals["completers"] / totals["provider_id"].map(reported_years)
+    totals["program_id"] = totals["provider_id"] + ":" + totals["cip_code"] + ":" + totals["award_level"]
+    names = regional.set_index("provider_id")["provider_name"]
+    totals["provider_name"] = totals["provider_id"].map(names)
+    totals["provider_kind"] = totals["provider_id"].map(regional.set_index("provider_id")["provider_kind"])
+    labels = award_levels().set_index("award_level")["award_label"]
+    totals["award_label"] = totals["award_level"].map(labels).fillna("award level " + totals["award_level"])
+    if cip_titles is not None:
+        totals["cip_title"] = totals["cip_code"].map(cip_titles)
+    return schemas.validate(totals.sort_values("program_id"), "programs", origin="programs")
