@@ -169,10 +169,16 @@ class QCEWConnector(Connector):
 
 
 def _parse_text(text: str, origin: str) -> pd.DataFrame:
+    header = [c.strip() for c in next(csv.reader([text.split("\n", 1)[0].rstrip("\r")]), [])]
+    wanted = set(KEY_COLUMNS + ANNUAL_COLUMNS + QUARTERLY_COLUMNS + ["industry_title"])
+    keep = [i for i, c in enumerate(header) if c in wanted]  # lq_/oty_ columns are not read
     try:
-        raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
-                          skipinitialspace=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        numeric = [c for c in header if c in ANNUAL_COLUMNS + QUARTERLY_COLUMNS]
+        # codes as text; value columns parsed by the C reader (blank → NaN), checked below
+        raw = pd.read_csv(io.StringIO(text), usecols=keep or None, keep_default_na=False,
+                          dtype={c: str for c in header if c not in numeric},
+                          na_values={c: [""] for c in numeric})
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
         raise LayoutError(f"not readable as CSV: {str(exc).strip()}", file=origin,
                           expected="a comma-separated QCEW slice") from None
     raw.columns = [str(c).strip() for c in raw.columns]
@@ -186,7 +192,7 @@ def _parse_text(text: str, origin: str) -> pd.DataFrame:
     else:
         raise LayoutError("neither annual nor quarterly value columns", file=origin,
                           expected="annual_avg_emplvl (annual layout) or month1_emplvl (quarterly layout)")
-    _check_last_row(text, len(raw.columns), len(raw), origin)
+    _check_last_row(text, len(header), len(raw), origin)
     if raw.empty:
         return pd.DataFrame()
 
@@ -243,7 +249,7 @@ def _parse_text(text: str, origin: str) -> pd.DataFrame:
         "disclosure_code": disclosure.where(disclosure != "", None).to_numpy(),
         "missing_reason": reason,
         "source": "qcew",
-        "vintage": [f"QCEW {y} {lab}" for y, lab in zip(year.astype("int64"), label, strict=True)],
+        "vintage": "QCEW " + raw["year"].str.strip().to_numpy(dtype=object) + " " + label.astype(object),
     })
     if "industry_title" in raw.columns:  # the zipped by-area/by-industry files carry titles
         out.insert(3, "industry_title", raw["industry_title"].str.strip().to_numpy())
@@ -252,7 +258,9 @@ def _parse_text(text: str, origin: str) -> pd.DataFrame:
 
 def _numbers(col: pd.Series, origin: str, column: str) -> np.ndarray:
     """Published numbers as floats; a value that is neither a number nor blank is an error."""
-    text = col.str.strip()
+    if pd.api.types.is_numeric_dtype(col.dtype) and column != "year":
+        return col.to_numpy(dtype=float, copy=True)
+    text = col.astype(object).where(col.notna(), "").astype(str).str.strip()
     values = pd.to_numeric(text, errors="coerce")
     odd = values.isna() & (text != "")
     if odd.any():  # markers or thousands separators: the shared helper decides
