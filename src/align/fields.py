@@ -114,7 +114,7 @@ _ALL = [
     _f("n_occupations", "int", "", "Occupations a program maps to."),
     # --- fields added by connectors: QCEW, BLS API ---
     _f("area_fips", "str", "", "QCEW area code as published: county FIPS 39049, state 39000, US000, MSA C1814, CSA CS198."),
-    _f("own_code", "str", "", "QCEW ownership: 0 total, 1 federal, 2 state, 3 local government, 5 private (8, 9 aggregates)."),
+    _f("own_code", "str", "", "Ownership code as published: QCEW 0 total, 1 federal, 2 state, 3 local, 5 private; OEWS 5 private, 123 government, 1235 all."),
     _f("agglvl_code", "str", "", "QCEW aggregation level (e.g. 70 county total, 74 county NAICS sector, 78 county 6-digit)."),
     _f("size_code", "str", "", "QCEW establishment size class (0 = all sizes)."),
     _f("qtr", "str", "", "Quarter of a QCEW value: 1 to 4, or A for the annual average."),
@@ -160,7 +160,6 @@ _ALL = [
         _f(f"{col}_top_code", "float", unit, f"Top-code bound where {col} was published as at or above it (#, >=$...); the true value is at least this."),
     )],
     _f("naics_level", "str", "", "Industry aggregation level as published (OEWS I_GROUP: sector, 3-digit, 4-digit...)."),
-    _f("own_code", "str", "", "Ownership code as published (OEWS OWN_CODE, e.g. 5 private, 123 government)."),
     _f("occupation_type", "str", "", "BLS EP row type: Line item (an occupation) or Summary (an aggregate)."),
     _f("depth", "int", "level", "Hierarchy depth of the row (0 = total), from the published indentation or SOC level."),
     _f("base_year", "int", "year", "Base year of a projection."),
@@ -262,3 +261,6 @@ _ALL = [
 ]
 
 FIELDS: dict[str, Field] = {f.name: f for f in _ALL}
+if len(FIELDS) != len(_ALL):  # one definition per name, or the dictionary would contradict itself
+    _seen: set[str] = set()
+    raise RuntimeError(f"fields defined twice: {sorted({f.name for f in _ALL if f.name in _seen or _seen.add(f.name)})}")
