@@ -243,6 +243,10 @@ def _coerce(col: pd.Series, field: Field, where: str, *, nullable: bool) -> pd.S
         raise SchemaError("missing value", file=where, row=row + 1, column=field.name,
                           expected=f"a {field.kind} value in every row")
     if field.kind in _CODE_NORMALISERS:
+        if null.any():  # nullable code column: normalise what is there, keep the rest missing
+            out = pd.Series(None, index=col.index, dtype=object, name=col.name)
+            out[~null] = _coerce_codes(col[~null], field, where)
+            return out
         return _coerce_codes(col, field, where)
     if field.kind in ("float", "int"):
         num = pd.to_numeric(col, errors="coerce")
@@ -259,6 +263,10 @@ def _coerce(col: pd.Series, field: Field, where: str, *, nullable: bool) -> pd.S
     if field.kind == "bool":
         if col.dtype == bool:
             return col
+        if null.any():
+            out = pd.Series(None, index=col.index, dtype=object, name=col.name)
+            out[~null] = _coerce(col[~null], field, where, nullable=False)
+            return out
         mapped = col.map({True: True, False: False, "True": True, "False": False, "true": True,
                           "false": False, 1: True, 0: False, "Y": True, "N": False})
         if mapped.isna().any():
