@@ -51,9 +51,10 @@ def eligible_edges(programs: pd.DataFrame, cip_soc: pd.DataFrame, demand: pd.Dat
 
     Returns (edges, unallocated programs with the reason none qualified).
     """
-    xw = cip_soc[["cip_code", "soc_code"]].drop_duplicates()
+    xw = cip_soc
     if "is_no_match" in cip_soc.columns:
-        xw = xw[~cip_soc.loc[xw.index, "is_no_match"].astype(bool)]
+        xw = cip_soc[~cip_soc["is_no_match"].astype(bool)]
+    xw = xw[["cip_code", "soc_code"]].drop_duplicates()
     occ = demand[["soc_code", "annual_openings", "typical_entry_education"]]
     pairs = programs[["program_id", "cip_code", "award_level", "completers"]].merge(xw, on="cip_code")
     mapped = set(pairs["program_id"])

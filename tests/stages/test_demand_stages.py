@@ -1,0 +1,78 @@
+"""Demand arithmetic on small hand-worked tables."""
+
+import pandas as pd
+import pytest
+
+from align.demand.industry import regional_industry_employment
+from align.demand.occupations import staffing_matrix, to_occupations, unmatched_industries
+from align.demand.openings import annual_openings
+from align.pipeline import separation_rates
+
+
+def test_openings_formula_hand_worked():
+    # 1,000 → 1,200 over 10 years: growth 20/yr; average employment 1,100;
+    # exits 3% × 1,100 = 33; transfers 5% × 1,100 = 55; openings 20 + 33 + 55 = 108.
+    out = annual_openings(pd.Series([1000.0]), pd.Series([1200.0]), 10, pd.Series([0.03]), pd.Series([0.05]))
+    assert out.iloc[0].to_dict() == pytest.approx(
+        {"growth_annual": 20.0, "exits_annual": 33.0, "transfers_annual": 55.0, "annual_openings": 108.0})
+
+
+def test_openings_reproduce_bls_table_1_10_row():
+    # EP 2019-29 Table 1.10, Chief executives (thousands): 287.9 → 259.1, exit rate 2.6%,
+    # transfer rate 3.5%; published exits 7.2, transfers 9.6, openings 13.9. Rates are printed to
+    # 0.1 point, so a reproduction can be off by 0.05% × average employment (0.14 thousand).
+    tol = 0.0005 * (287.9 + 259.1) / 2
+    out = annual_openings(pd.Series([287.9]), pd.Series([259.1]), 10, pd.Series([0.026]), pd.Series([0.035]))
+    assert out["exits_annual"].iloc[0] == pytest.approx(7.2, abs=tol)
+    assert out["transfers_annual"].iloc[0] == pytest.approx(9.6, abs=tol)
+    assert out["annual_openings"].iloc[0] == pytest.approx(13.9, abs=2 * tol)
+    # applying the rates to base-year employment instead would miss the published figures
+    assert abs(0.026 * 287.9 - 7.2) > tol and abs(0.035 * 287.9 - 9.6) > tol
+
+
+def test_declining_occupation_still_has_replacement_openings_but_never_negative():
+    out = annual_openings(pd.Series([100.0, 100.0]), pd.Series([50.0, 90.0]), 5, pd.Series([0.0, 0.05]),
+                          pd.Series([0.0, 0.05]))
+    assert out["annual_openings"].tolist() == pytest.approx([0.0, -2 + 9.5])
+
+
+def test_staffing_product_hand_worked():
+    staffing = pd.DataFrame({
+        "geography": "US", "naics_code": ["622", "622", "621", "812"],
+        "soc_code": ["29-1141", "31-1131", "29-1141", "39-5012"],
+        "share_of_industry_employment": [0.30, 0.06, 0.12, None]})  # 812's share suppressed
+    m = staffing_matrix(staffing)
+    industry = pd.DataFrame({"base": [1000.0, 500.0, 200.0], "target": [1100.0, 600.0, 200.0]},
+                            index=["622", "621", "812"])
+    occ = to_occupations(industry, m)
+    # RN: 0.30 × 1,000 + 0.12 × 500 = 360 base; 0.30 × 1,100 + 0.12 × 600 = 402 target
+    assert occ.loc["29-1141"].tolist() == pytest.approx([360.0, 402.0])
+    assert occ.loc["31-1131"].tolist() == pytest.approx([60.0, 66.0])
+    assert "39-5012" not in occ.index  # a suppressed share contributes nothing
+    assert unmatched_industries(["622", "812", "999"], m) == ["812", "999"]
+
+
+def _area(rows):
+    cols = ["area_fips", "own_code", "naics_code", "period", "qtr", "employment", "is_suppressed"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def test_regional_employment_sums_counties_and_owners_and_keeps_suppression_missing():
+    area = _area([
+        ("99001", "5", "622", 2020, "A", 800.0, False), ("99001", "3", "622", 2020, "A", 200.0, False),
+        ("99003", "5", "622", 2020, "A", 150.0, False),
+        ("99001", "5", "212", 2020, "A", 40.0, False), ("99003", "5", "212", 2020, "A", None, True),
+        ("99001", "5", "62", 2020, "A", 950.0, False),  # sector row: wrong length, ignored
+        ("99009", "5", "622", 2020, "A", 5000.0, False),  # outside the region
+    ])
+    out = regional_industry_employment(area, region_id="r", counties=["99001", "99003"],
+                                       ownerships=["3", "5"], naics_digits=3).set_index("naics_code")
+    assert out.loc["622", "employment"] == 1150.0 and not out.loc["622", "is_suppressed"]
+    assert pd.isna(out.loc["212", "employment"]) and out.loc["212", "is_suppressed"]
+
+
+def test_separation_rates_need_their_columns():
+    from align.errors import InputError
+
+    with pytest.raises(InputError, match="separation rates"):
+        separation_rates(pd.DataFrame({"soc_code": ["29-1141"]}))

@@ -1,0 +1,81 @@
+"""Flags, the probability of shortage and duplication on hand-made tables."""
+
+import pandas as pd
+import pytest
+from scipy.stats import norm
+
+from align.config import FlagBands
+from align.match.duplication import find_duplication
+from align.match.gaps import band, compute_gaps, probability_shortage
+from align.supply.allocation import Factors
+
+BANDS = FlagBands()
+F = Factors(1.0, 1.0, 0.0)
+
+
+@pytest.mark.parametrize(("ratio", "flag"), [(0.59, "undersupply"), (0.6, "slight undersupply"),
+                                             (0.9, "slight undersupply"), (1.0, "balanced"),
+                                             (1.21, "slight oversupply"), (1.5, "oversupply")])
+def test_practitioner_bands(ratio, flag):
+    assert band(ratio, BANDS)[0] == flag
+
+
+def test_probability_of_shortage_against_a_known_normal():
+    # openings 100 with an 80% range 74.4–125.6 → sd 20; supply 80: P(openings > 80) = Φ(1) = 0.8413
+    sd = 20.0
+    half = norm.ppf(0.9) * sd
+    p = probability_shortage(pd.Series([100.0]), pd.Series([100 - half]), pd.Series([100 + half]), pd.Series([80.0]))
+    assert p.iloc[0] == pytest.approx(norm.cdf(1.0), abs=1e-9)
+    exact = probability_shortage(pd.Series([10.0]), pd.Series([10.0]), pd.Series([10.0]), pd.Series([12.0]))
+    assert exact.iloc[0] == 0.0
+
+
+def _demand(rows):
+    cols = ["soc_code", "occupation_title", "annual_openings", "annual_openings_low", "annual_openings_high",
+            "growth_annual", "exits_annual", "transfers_annual", "typical_entry_education"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def test_flags_and_their_reasons():
+    demand = _demand([
+        ("29-1141", "Registered nurses", 100.0, 80.0, 120.0, 10.0, 40.0, 50.0, "Bachelor's degree"),
+        ("39-5012", "Hairdressers", 20.0, 15.0, 25.0, 0.0, 10.0, 10.0, "Postsecondary nondegree award"),
+        ("35-3023", "Fast food workers", 300.0, 250.0, 350.0, 0.0, 150.0, 150.0, "No formal educational credential"),
+        ("17-2112", "Industrial engineers", 40.0, 30.0, 50.0, 5.0, 15.0, 20.0, "Bachelor's degree"),
+        ("25-1071", "Health teachers", 5.0, 4.0, 6.0, 1.0, 2.0, 2.0, "Doctoral or professional degree"),
+    ])
+    supply = pd.DataFrame({"soc_code": ["29-1141", "39-5012", "25-1071"], "completers_allocated": [30.0, 50.0, 1.0],
+                           "effective_supply": [30.0, 50.0, 1.0], "n_programs": [1, 2, 1],
+                           "programs": ["A", "B; C", "D"]})
+    bounds = pd.DataFrame({"supply_low": [30.0, 50.0, 0.0], "supply_high": [30.0, 50.0, 1.0]},
+                          index=["29-1141", "39-5012", "25-1071"])
+    contributions = pd.DataFrame({"soc_code": ["29-1141"], "text": ["College A 51.3801: 30.0"]})
+    g = compute_gaps(demand, supply, bounds, contributions, bands=BANDS, min_openings=10, factors=F).set_index("soc_code")
+    assert g.loc["29-1141", "flag"] == "undersupply"
+    assert g.loc["29-1141", "gap"] == 70.0 and g.loc["29-1141", "supply_demand_ratio"] == pytest.approx(0.3)
+    assert "growth 10.0 + exits 40.0 + transfers 50.0" in g.loc["29-1141", "reason"]
+    assert "ratio 0.30 ≤ 0.59" in g.loc["29-1141", "reason"]
+    assert g.loc["29-1141", "robustness"] == "short under every allocation"
+    assert g.loc["39-5012", "flag"] == "oversupply"
+    assert g.loc["35-3023", "flag"] == "on-the-job entry"
+    assert g.loc["17-2112", "flag"] == "no regional program"
+    assert g.loc["25-1071", "flag"] == "below minimum openings"
+
+
+def test_duplication_detector_on_a_planted_cluster():
+    programs = pd.DataFrame({
+        "program_id": ["A:51.0801:2", "B:51.0801:2", "C:51.0801:2", "D:51.0801:2", "A:48.0508:2"],
+        "provider_id": ["A", "B", "C", "D", "A"], "provider_name": ["A", "B", "C", "D", "A"],
+        "cip_code": ["51.0801"] * 4 + ["48.0508"], "award_level": ["2"] * 5,
+        "completers": [100.0, 80.0, 60.0, 4.0, 30.0], "cip_title": ["Medical assisting"] * 4 + ["Welding"],
+        "award_label": ["cert"] * 5})
+    allocation = pd.DataFrame({"program_id": programs["program_id"], "soc_code": ["31-9092"] * 4 + ["51-4121"],
+                               "openings_allocated": [60.0, 48.0, 36.0, 2.4, 90.0]})
+    d = find_duplication(programs, allocation, factors=F, margin=0.2, thin_completers=10).set_index("cluster_id")
+    assert list(d.index) == ["51.0801:2"]  # welding has one provider: not a cluster
+    row = d.loc["51.0801:2"]
+    assert row["n_providers"] == 4 and row["combined_supply"] == pytest.approx(244.0)
+    assert row["allocated_demand"] == pytest.approx(146.4) and bool(row["is_duplicated"])
+    shares = [100 / 244, 80 / 244, 60 / 244, 4 / 244]
+    assert row["hhi"] == pytest.approx(sum(s * s for s in shares))
+    assert row["thin_programs"] == "D (4.0)"

@@ -1,0 +1,111 @@
+"""Allocation, bounds and the double-count audit on hand-worked tables (issue 2/5 arithmetic)."""
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from align.supply.allocation import Factors, allocate, eligible_edges, supply_bounds
+
+F = Factors(retention=0.8, participation=0.9, continuing_study=0.1)  # product 0.648
+
+
+def _programs(rows):
+    return pd.DataFrame([{"program_id": pid, "provider_id": pid.split(":")[0], "cip_code": cip,
+                          "award_level": award, "completers": c} for pid, cip, award, c in rows])
+
+
+def _demand(rows):
+    return pd.DataFrame(rows, columns=["soc_code", "annual_openings", "typical_entry_education"])
+
+
+XW = pd.DataFrame({"cip_code": ["01.0101", "01.0101", "02.0101", "02.0101"],
+                   "soc_code": ["11-1011", "11-1021", "11-1021", "11-1031"]})
+PROGRAMS = _programs([("P1:01.0101:3", "01.0101", "3", 100.0), ("P2:02.0101:3", "02.0101", "3", 50.0)])
+HS = "High school diploma or equivalent"
+DEMAND = _demand([("11-1011", 30.0, HS), ("11-1021", 60.0, HS), ("11-1031", 10.0, HS)])
+
+
+def test_proportional_allocation_two_programs_three_occupations():
+    a = allocate(PROGRAMS, XW, DEMAND, mode="proportional", factors=F).table.set_index(["program_id", "soc_code"])
+    # P1 splits 100 completers 30:60 → 33.33 / 66.67; P2 splits 50 completers 60:10 → 42.86 / 7.14
+    assert a.loc[("P1:01.0101:3", "11-1011"), "completers_allocated"] == pytest.approx(100 / 3)
+    assert a.loc[("P1:01.0101:3", "11-1021"), "completers_allocated"] == pytest.approx(200 / 3)
+    assert a.loc[("P2:02.0101:3", "11-1021"), "completers_allocated"] == pytest.approx(300 / 7)
+    assert a.loc[("P2:02.0101:3", "11-1031"), "completers_allocated"] == pytest.approx(50 / 7)
+    # occupation 11-1021's 60 openings split by completers 100:50 → 40 / 20
+    assert a.loc[("P1:01.0101:3", "11-1021"), "openings_allocated"] == pytest.approx(40.0)
+    assert a.loc[("P2:02.0101:3", "11-1021"), "openings_allocated"] == pytest.approx(20.0)
+    assert a["completers_allocated"].sum() == pytest.approx(150.0)
+    assert a["openings_allocated"].sum() == pytest.approx(100.0)
+    assert a["effective_supply"].sum() == pytest.approx(150.0 * 0.648)
+
+
+def test_education_weighted_allocation():
+    demand = _demand([("11-1011", 30.0, "Associate's degree"), ("11-1021", 60.0, HS), ("11-1031", 10.0, HS)])
+    a = allocate(PROGRAMS, XW, demand, mode="education-weighted", factors=F).table.set_index(
+        ["program_id", "soc_code"])
+    # P1 (associate's): exact match to 11-1011 weighs 30 × 1, over-qualified for 11-1021 weighs 60 × 0.5
+    assert a.loc[("P1:01.0101:3", "11-1011"), "share"] == pytest.approx(0.5)
+    assert a.loc[("P2:02.0101:3", "11-1021"), "share"] == pytest.approx(6 / 7)
+    assert a["completers_allocated"].sum() == pytest.approx(150.0)
+
+
+def test_naive_mode_and_audit_reproduce_the_inflation():
+    result = allocate(PROGRAMS, XW, DEMAND, mode="naive", factors=F)
+    assert result.table["completers_allocated"].sum() == pytest.approx(100 + 100 + 50 + 50)
+    audit = result.audit.set_index("program_id")
+    # naive: P1 claims 30 + 60 = 90 openings, P2 60 + 10 = 70 → 160 for 100 real openings
+    assert audit.loc["P1:01.0101:3", "naive_demand"] == pytest.approx(90.0)
+    assert audit.loc["ALL PROGRAMS", "naive_demand"] == pytest.approx(160.0)
+    assert audit.loc["ALL PROGRAMS", "openings_allocated"] == pytest.approx(100.0)
+    assert audit.loc["ALL PROGRAMS", "inflation"] == pytest.approx(60.0)
+
+
+def test_award_below_entry_education_does_not_supply_unless_allowed():
+    demand = _demand([("11-1011", 30.0, "Bachelor's degree"), ("11-1021", 60.0, "Bachelor's degree"),
+                      ("11-1031", 10.0, HS)])
+    edges, unallocated = eligible_edges(PROGRAMS, XW, demand)
+    assert set(edges["soc_code"]) == {"11-1031"}
+    assert unallocated["program_id"].tolist() == ["P1:01.0101:3"]
+    assert "below the entry education" in unallocated["reason"].iloc[0]
+    edges, unallocated = eligible_edges(PROGRAMS, XW, demand, allow_below_entry=True)
+    assert unallocated.empty and len(edges) == 4
+
+
+def test_no_match_programs_are_listed_not_dropped():
+    xw = pd.concat([XW, pd.DataFrame({"cip_code": ["30.0000"], "soc_code": ["99-9999"], "is_no_match": [True]})])
+    xw["is_no_match"] = xw["is_no_match"].fillna(False).astype(bool)
+    programs = pd.concat([PROGRAMS, _programs([("P3:30.0000:3", "30.0000", "3", 80.0)])], ignore_index=True)
+    _, unallocated = eligible_edges(programs, xw, DEMAND)
+    assert unallocated.set_index("program_id").loc["P3:30.0000:3", "reason"].endswith("(NO MATCH)")
+
+
+def test_bounds_enumerated():
+    # P3 maps only to 11-1031, so 11-1031 gets at least P3's completers under any allocation.
+    xw = pd.concat([XW, pd.DataFrame({"cip_code": ["03.0101"], "soc_code": ["11-1031"]})])
+    programs = pd.concat([PROGRAMS, _programs([("P3:03.0101:3", "03.0101", "3", 20.0)])], ignore_index=True)
+    edges, _ = eligible_edges(programs, xw, DEMAND)
+    b = supply_bounds(edges, Factors(1.0, 1.0, 0.0))
+    assert b.loc["11-1011"].tolist() == [0.0, 100.0]
+    assert b.loc["11-1021"].tolist() == [0.0, 150.0]
+    assert b.loc["11-1031"].tolist() == [20.0, 70.0]
+    # every proportional allocation lies inside the bounds
+    a = allocate(programs, xw, DEMAND, mode="proportional", factors=Factors(1.0, 1.0, 0.0)).table
+    got = a.groupby("soc_code")["effective_supply"].sum()
+    assert ((got >= b["supply_low"] - 1e-9) & (got <= b["supply_high"] + 1e-9)).all()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 7)), min_size=1, max_size=25, unique=True),
+       st.lists(st.floats(0, 500), min_size=6, max_size=6), st.lists(st.floats(0, 300), min_size=8, max_size=8))
+def test_allocation_conserves_totals(pairs, completers, openings):
+    xw = pd.DataFrame({"cip_code": [f"{c + 10:02d}.0101" for c, _ in pairs],
+                       "soc_code": [f"11-10{o + 10:02d}" for _, o in pairs]})
+    programs = _programs([(f"P{c}:{c + 10:02d}.0101:3", f"{c + 10:02d}.0101", "3", completers[c]) for c in range(6)])
+    demand = _demand([(f"11-10{o + 10:02d}", openings[o], HS) for o in range(8)])
+    result = allocate(programs, xw, demand, mode="proportional", factors=F)
+    mapped = programs[programs["cip_code"].isin(xw["cip_code"])]
+    fed = demand[demand["soc_code"].isin(xw["soc_code"])]
+    assert result.table["completers_allocated"].sum() == pytest.approx(mapped["completers"].sum(), rel=1e-9, abs=1e-6)
+    assert result.table["openings_allocated"].sum() == pytest.approx(fed["annual_openings"].sum(), rel=1e-9, abs=1e-6)

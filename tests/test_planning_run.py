@@ -1,0 +1,147 @@
+"""The annual planning run end to end on the bundled demo region (issue 2)."""
+
+from __future__ import annotations
+
+import filecmp
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from align import config as config_mod
+from align import connector
+from align.demo import catalog
+from align.demo.generate import generate
+from align.pipeline import TABLE_OUTPUTS, run
+from align.progress import Progress
+
+DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
+
+
+def _config(out: Path):
+    return config_mod.load(DEMO / "region.toml").model_copy(update={"output_dir": str(out)})
+
+
+@pytest.fixture(scope="module")
+def demo_runs(tmp_path_factory):
+    out = tmp_path_factory.mktemp("runs")
+    first = run(_config(out), progress=Progress(6, enabled=False))
+    second = run(_config(out / "again"), progress=Progress(6, enabled=False))
+    return first, second
+
+
+def test_run_folder_has_every_output(demo_runs):
+    first, _ = demo_runs
+    names = {p.name for p in first.folder.iterdir()}
+    for required in ("occupation_demand.csv", "occupation_supply.csv", "gaps.csv", "duplication.csv",
+                     "manifest.json", "report.html"):
+        assert required in names
+    assert first.folder.parent.name == "riverbend-demo"
+    gaps = pd.read_csv(first.folder / "gaps.csv", dtype={"soc_code": str})
+    for column in ("soc_code", "occupation_title", "annual_openings", "effective_supply", "gap",
+                   "supply_demand_ratio", "flag", "reason"):
+        assert column in gaps.columns
+
+
+def test_planted_shortage_surplus_and_duplication_are_found(demo_runs):
+    gaps = demo_runs[0].tables["gaps"].set_index("soc_code")
+    short = gaps.loc[catalog.PLANTED["shortage"]]
+    assert short["flag"] == "undersupply" and short["robustness"] == "short under every allocation"
+    assert short["probability_shortage"] > 0.99
+    surplus = gaps.loc[catalog.PLANTED["surplus"]]
+    assert surplus["flag"] == "oversupply" and surplus["supply_demand_ratio"] >= 1.5
+    dup = demo_runs[0].tables["duplication"].set_index("cluster_id")
+    cip, award = catalog.PLANTED["duplication"]
+    cluster = dup.loc[f"{cip}:{award}"]
+    assert bool(cluster["is_duplicated"]) and cluster["n_providers"] >= 4
+    assert "Alder County Adult Technical Center" in cluster["thin_programs"]
+    assert dup["is_duplicated"].sum() == 1  # nothing else is planted
+
+
+def test_openings_are_growth_plus_exits_plus_transfers(demo_runs):
+    d = demo_runs[0].tables["occupation_demand"]
+    total = d["growth_annual"] + d["exits_annual"] + d["transfers_annual"]
+    assert (d["annual_openings"] - total.clip(lower=0)).abs().max() < 0.01
+    assert (d["annual_openings_low"] <= d["annual_openings"] + 1e-6).all()
+    assert (d["annual_openings"] <= d["annual_openings_high"] + 1e-6).all()
+
+
+def test_supply_is_conserved_and_outside_providers_excluded(demo_runs):
+    t = demo_runs[0].tables
+    programs = t["programs"]
+    assert not programs["provider_id"].eq("130013").any()  # Lakeshore University is outside the region
+    allocated = programs[~programs["program_id"].isin(t["unallocated_programs"]["program_id"])]
+    assert t["allocation"]["completers_allocated"].sum() == pytest.approx(allocated["completers"].sum(), abs=0.05)
+    reasons = t["unallocated_programs"].set_index("program_id")["reason"]
+    assert "NO MATCH" in reasons[catalog.PLANTED["no_match_program"]]
+
+
+def test_suppressed_industry_is_reported_not_zero(demo_runs):
+    first = demo_runs[0]
+    emp = first.tables["industry_employment"]
+    mining = emp[emp["naics_code"] == catalog.PLANTED["suppressed_industry"]]
+    assert mining["employment"].isna().all() and mining["is_suppressed"].all()
+    assert any(catalog.PLANTED["suppressed_industry"] in w for w in first.manifest["warnings"])
+    gap = emp[(emp["naics_code"] == catalog.PLANTED["gap_industry"]) & emp["period"].between(2013, 2015)]
+    assert gap["employment"].isna().all()
+
+
+def test_manifest_records_inputs_and_parameters(demo_runs):
+    m = demo_runs[0].manifest
+    assert len(m["inputs"]) == 55 and all(len(i["sha256"]) == 64 for i in m["inputs"])
+    assert m["config"]["parameters"]["allocation"] == "proportional"
+    assert m["packages"]["pandas"]
+    assert sum(m["models"]["chosen"].values()) == 74
+
+
+def test_same_inputs_give_byte_identical_tables(demo_runs):
+    first, second = demo_runs
+    for name in TABLE_OUTPUTS:
+        assert filecmp.cmp(first.folder / f"{name}.csv", second.folder / f"{name}.csv", shallow=False), name
+        assert filecmp.cmp(first.folder / f"{name}.parquet", second.folder / f"{name}.parquet", shallow=False), name
+
+
+def test_failed_run_leaves_no_folder(tmp_path, monkeypatch):
+    import align.pipeline as pipeline
+
+    def broken(result, folder):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("align.report.build_reports", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        run(_config(tmp_path), progress=Progress(6, enabled=False))
+    region = tmp_path / "riverbend-demo"
+    assert not region.exists() or list(region.iterdir()) == []
+    assert pipeline  # imported for the monkeypatch target
+
+
+def test_cli_prints_progress_and_the_report_path(tmp_path, capsys):
+    from align.cli import main
+
+    text = (DEMO / "region.toml").read_text(encoding="utf-8").replace('output_dir = "../../runs"',
+                                                                       f'output_dir = "{tmp_path}"')
+    cfg = DEMO / f".test-{tmp_path.name}.toml"
+    cfg.write_text(text, encoding="utf-8")
+    try:
+        assert main(["run", str(cfg)]) == 0
+    finally:
+        cfg.unlink()
+    captured = capsys.readouterr()
+    assert "[1/" in captured.err and "Matching openings with supply" in captured.err
+    path = Path(captured.out.strip().removeprefix("report: "))
+    assert path.name == "report.html" and path.is_file()
+
+
+def test_generator_reproduces_the_bundled_demo(tmp_path):
+    written = generate(tmp_path)
+    assert len(written) == 55
+    for path in written:
+        rel = path.relative_to(tmp_path)
+        bundled = DEMO / rel
+        if path.suffix == ".csv":
+            assert path.read_bytes() == bundled.read_bytes(), rel
+    for rel, source in (("oews/nat3d_M2024_dl.xlsx", "oews_staffing"), ("ep/occupation.xlsx", "ep")):
+        fresh = connector.get(source).parse(tmp_path / rel)
+        shipped = connector.get(source).parse(DEMO / rel)
+        pd.testing.assert_frame_equal(fresh.drop(columns=["source"], errors="ignore"),
+                                      shipped.drop(columns=["source"], errors="ignore"))
