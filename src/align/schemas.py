@@ -75,7 +75,7 @@ TABLES: dict[str, TableSchema] = {
            ("cip_title", "occupation_title", "vintage")),
         _t("industry_forecast", ("series_id", "period"),
            ("series_id", "period", "forecast", "lo80", "hi80", "lo95", "hi95", "model"),
-           ("mase", "mase_naive")),
+           ("mase", "mase_naive"), nullable=("mase", "mase_naive")),
         _t("occupation_demand", ("soc_code",),
            ("soc_code", "occupation_title", "employment_base", "employment_target", "growth_annual",
             "exits_annual", "transfers_annual", "annual_openings", "annual_openings_low",

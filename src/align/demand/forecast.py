@@ -322,15 +322,6 @@ def _forecast_table(pan: _Panel, H: int, point: np.ndarray, lo80: np.ndarray, hi
     table = "industry_forecast" if pan.m == 1 else "series_forecast"
     if pan.m > 1:
         df = df.rename(columns={"period": "date"})
-    unscored = [c for c in ("mase", "mase_naive") if c not in schemas.TABLES[table].nullable]
-    if unscored and df[unscored].isna().any().any():
-        # a series too short to backtest has no MASE; until the contract marks these columns
-        # nullable, validate the rest and keep the missing MASE missing (never a made-up score)
-        kept = df[unscored]
-        out = schemas.validate(df.drop(columns=unscored), table)
-        for i, c in enumerate(unscored):
-            out.insert(out.columns.get_loc("model") + 1 + i, c, kept[c].to_numpy())
-        return out
     return schemas.validate(df, table)
 
 
