@@ -119,7 +119,96 @@ def _add_run(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_run)
 
 
-SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_run, _add_ingest, _add_forecast]
+def _metrics(args: argparse.Namespace) -> int:
+    from align.outcomes import compute_metrics, prepare_records, read_records, salt_from_env
+    from align.store import write_table
+
+    path = Path(args.records)
+    records = prepare_records(read_records(path), salt=salt_from_env(args.salt_env), origin=str(path))
+    table = compute_metrics(records, min_cell=args.min_cell, as_of=args.as_of,
+                            hire_window_days=args.hire_window, region_id=args.region)
+    write_table(table, Path(args.output))
+    print(f"metrics: {len(records):,} participant records → {len(table):,} cells "
+          f"({int(table['is_suppressed'].sum()):,} suppressed) → {args.output}", file=sys.stderr)
+    return 0
+
+
+def _add_metrics(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("metrics", help="shared outcome metrics from participant records, small cells suppressed")
+    p.add_argument("records", help="participant records (.csv or .parquet) in the documented template")
+    p.add_argument("-o", "--output", required=True, help="metrics table (.csv or .parquet)")
+    p.add_argument("--min-cell", type=int, default=10, help="smallest numerator/denominator shown (default 10)")
+    p.add_argument("--salt-env", default="ALIGN_HASH_SALT",
+                   help="environment variable holding the hashing salt (default ALIGN_HASH_SALT)")
+    p.add_argument("--as-of", help="date (YYYY-MM-DD) wage records are complete through")
+    p.add_argument("--hire-window", type=int, default=180, help="days after an externship a hire counts (180)")
+    p.add_argument("--region", default="region", help="id for the region-wide rows")
+    p.set_defaults(func=_metrics)
+
+
+def _pathways(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from align import connector
+    from align.errors import InputError
+    from align.pathways import PathwayParams, build_pathways
+    from align.store import write_table
+
+    folder = Path(args.run_folder)
+
+    def table(name: str, required: bool = True) -> pd.DataFrame | None:
+        for ext in ("parquet", "csv"):
+            p = folder / f"{name}.{ext}"
+            if p.exists():
+                if ext == "parquet":
+                    return pd.read_parquet(p)
+                return pd.read_csv(p, dtype=str, keep_default_na=False, na_values=[""]).pipe(
+                    lambda d: d.assign(**{c: pd.to_numeric(d[c]) for c in d.columns
+                                          if c in ("annual_openings", "completers")}))
+        if required:
+            raise InputError(f"run table {name} not found", file=folder,
+                             expected=f"{name}.parquet or {name}.csv written by align run")
+        return None
+
+    onet = Path(args.onet)
+    files = {"onet_related": "Related Occupations.txt", "onet_job_zones": "Job Zones.txt"}
+    parsed = {}
+    for source, fname in files.items():
+        p = onet / fname
+        if not p.exists():
+            raise InputError("O*NET file not found", file=p, expected=f"the O*NET text release folder with {fname!r}")
+        parsed[source] = connector.get(source).parse(p)
+    wages = table("occupation_employment", required=False)
+    if wages is None and args.wages:
+        wages = connector.get(args.wages_source).parse(Path(args.wages)) if args.wages_source else \
+            connector.detect(Path(args.wages)).parse(Path(args.wages))
+    cip_soc = table("cip_soc", required=False)
+    if cip_soc is None and args.cip_soc:
+        cip_soc = connector.get("cip_soc").parse(Path(args.cip_soc))
+    params = PathwayParams(min_wage_gain=args.min_wage_gain, max_steps=args.max_steps, sector=args.sector)
+    out = build_pathways(table("occupation_demand"), table("gaps"), table("programs"), cip_soc,
+                         parsed["onet_related"], parsed["onet_job_zones"], wages, params=params)
+    for name, df in out.items():
+        write_table(df, folder / f"{name}.csv")
+    print("pathways: " + ", ".join(f"{len(df):,} {name}" for name, df in out.items()) + f" → {folder}",
+          file=sys.stderr)
+    return 0
+
+
+def _add_pathways(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("pathways", help="career ladders, entry points, stacks and pathway gaps for a run")
+    p.add_argument("run_folder", help="a run folder written by align run (gaps, programs, occupation_demand)")
+    p.add_argument("--onet", required=True, help="O*NET text release folder (Related Occupations, Job Zones)")
+    p.add_argument("--cip-soc", help="CIP-SOC crosswalk file, if the run folder has no cip_soc table")
+    p.add_argument("--wages", help="OEWS (or EP) file with median wages, if the run folder has none")
+    p.add_argument("--wages-source", help="connector for --wages (detected from the layout by default)")
+    p.add_argument("--min-wage-gain", type=float, default=0.10, help="wage gain that makes an edge upward (0.10)")
+    p.add_argument("--max-steps", type=int, default=3, help="longest ladder in steps (3)")
+    p.add_argument("--sector", help="SOC major group the ladders should end in (e.g. 29)")
+    p.set_defaults(func=_pathways)
+
+
+SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_run, _add_ingest, _add_forecast, _add_pathways, _add_metrics]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,45 @@
+"""Pathway gaps: ladder steps the region cannot currently fill, listed for the board.
+
+A step is a gap when its occupation carries a shortage flag (undersupply, slight undersupply,
+no regional program) or when it needs postsecondary training and no regional program trains for
+it. On-the-job entry occupations without a program are not gaps: nobody needs a course for them.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from align.match.gaps import SHORTAGE_FLAGS
+
+GAP_COLUMNS = ["soc_code", "occupation_title", "annual_openings", "flag", "typical_entry_education",
+               "wage_annual_median", "n_programs", "gap_kind", "n_ladders", "ladders", "reason"]
+
+
+def pathway_gaps(nodes: pd.DataFrame, ladders: pd.DataFrame) -> pd.DataFrame:
+    """One row per occupation on some ladder that is short or has no regional training."""
+    if ladders.empty:
+        return pd.DataFrame(columns=GAP_COLUMNS)
+    node = nodes.set_index("soc_code")
+    rows = []
+    for soc, steps in ladders.groupby("soc_code", sort=True):
+        r = node.loc[soc]
+        short = r["flag"] in SHORTAGE_FLAGS
+        untrained = int(r["n_programs"]) == 0 and int(r["entry_rank"]) >= 1
+        if not (short or untrained):
+            continue
+        kinds = [k for k, on in (("shortage", short), ("no regional training", untrained)) if on]
+        ids = sorted(set(steps["ladder_id"]))
+        why = []
+        if short:
+            why.append(f"flagged {r['flag']}")
+        if untrained:
+            why.append(f"needs {r['typical_entry_education'] or 'postsecondary training'} and no "
+                       f"regional program trains for it")
+        rows.append({"soc_code": soc, "occupation_title": r["occupation_title"],
+                     "annual_openings": float(r["annual_openings"]), "flag": r["flag"],
+                     "typical_entry_education": r["typical_entry_education"],
+                     "wage_annual_median": r["wage_annual_median"], "n_programs": int(r["n_programs"]),
+                     "gap_kind": " + ".join(kinds), "n_ladders": len(ids), "ladders": "; ".join(ids[:10]),
+                     "reason": f"on {len(ids)} ladder(s); " + "; ".join(why)})
+    out = pd.DataFrame(rows, columns=GAP_COLUMNS)
+    return out.sort_values(["n_ladders", "annual_openings"], ascending=False, kind="stable").reset_index(drop=True)

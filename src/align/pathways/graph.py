@@ -1,0 +1,173 @@
+"""The pathway graph: the region's occupations as nodes, O*NET related occupations as edges.
+
+An edge is kept only where it leads upward — a higher O*NET job zone, a higher typical entry
+education, or a wage gain of at least a configurable share — because a career pathway is about
+advancement, and O*NET's relatedness alone is symmetric in spirit (a nurse is "related" to a
+nursing assistant). Every edge carries its wage gain so a board can see what a step is worth.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from align.match.gaps import SHORTAGE_FLAGS
+from align.supply.education import award_rank, entry_rank
+
+TIER_ORDER = {"Primary-Short": 0, "Primary-Long": 1, "Supplemental": 2}
+WAGE_COLUMNS = ("wage_annual_median", "wage_annual_p25", "wage_annual_p75")
+
+
+@dataclass(frozen=True)
+class PathwayParams:
+    """Named thresholds of the pathway analysis (all configurable in region.toml)."""
+
+    min_wage_gain: float = 0.10
+    """An edge with no job-zone or education step is upward if the wage rises by this share."""
+    tiers: tuple[str, ...] = ("Primary-Short", "Primary-Long")
+    """O*NET relatedness tiers used as edges (Supplemental ones are the weakest links)."""
+    max_steps: int = 3
+    """Longest ladder, in steps, from an entry point to a high-demand occupation."""
+    min_openings: float = 10.0
+    """Fewer annual openings than this and an occupation is never 'high demand'."""
+    high_demand_quantile: float = 0.75
+    """Occupations at or above this quantile of annual openings are high demand (besides shortages)."""
+    entry_job_zone_max: int = 2
+    """Entry-level: O*NET job zone at most this (1-2: little or some preparation)."""
+    entry_rank_max: int = 1
+    """…or typical entry education rank at most this (1 = postsecondary non-degree award)."""
+    ladders_per_start: int = 5
+    """Ranked ladders kept per starting occupation."""
+    sector: str | None = None
+    """Restrict ladder targets to one SOC major group (e.g. '29'); None for all."""
+
+
+def occupation_wages(wages: pd.DataFrame | None, geography: str | None = None) -> pd.DataFrame:
+    """One row of annual wages per SOC code from an OEWS (or EP) table.
+
+    Accepts ``occupation_employment`` (detailed rows are preferred; a geography may be chosen)
+    or ``occupation_projections``; wages missing in the source stay missing.
+    """
+    cols = ["soc_code", *WAGE_COLUMNS]
+    if wages is None or wages.empty or "soc_code" not in wages.columns:
+        return pd.DataFrame(columns=cols)
+    w = wages.copy()
+    if geography is not None and "geography" in w.columns:
+        w = w[w["geography"].astype(str) == str(geography)]
+    if "o_group" in w.columns:
+        w = w[w["o_group"].isin(["detailed", "detail"]) | w["o_group"].isna()]
+    for c in WAGE_COLUMNS:
+        w[c] = pd.to_numeric(w[c], errors="coerce") if c in w.columns else np.nan
+    if "period" in w.columns:
+        w = w.sort_values("period", ascending=False, kind="stable")
+    return w.groupby("soc_code", sort=True)[list(WAGE_COLUMNS)].first().reset_index()
+
+
+def soc_job_zones(job_zones: pd.DataFrame | None) -> pd.Series:
+    """Job zone per 6-digit SOC: the '.00' O*NET code's zone, else the lowest of its detail codes."""
+    if job_zones is None or job_zones.empty:
+        return pd.Series(dtype="float64", name="job_zone")
+    jz = job_zones.assign(job_zone=pd.to_numeric(job_zones["job_zone"], errors="coerce"),
+                          _main=~job_zones["onet_soc_code"].astype(str).str.endswith(".00"))
+    jz = jz.dropna(subset=["job_zone"]).sort_values(["soc_code", "_main", "job_zone"], kind="stable")
+    return jz.drop_duplicates("soc_code").set_index("soc_code")["job_zone"].rename("job_zone")
+
+
+def training_programs(socs: pd.Series, ranks: pd.Series, programs: pd.DataFrame,
+                      cip_soc: pd.DataFrame) -> pd.DataFrame:
+    """Regional programs that train for each occupation: crosswalked CIP, award at entry level or above."""
+    if programs is None or programs.empty or cip_soc is None or cip_soc.empty:
+        return pd.DataFrame(columns=["soc_code", "program_id", "provider_id", "cip_code", "award_level"])
+    occ = pd.DataFrame({"soc_code": socs.to_numpy(), "_need": ranks.to_numpy()})
+    edges = cip_soc[["cip_code", "soc_code"]].drop_duplicates().merge(occ, on="soc_code")
+    p = programs[["program_id", "provider_id", "cip_code", "award_level"]].copy()
+    p["_rank"] = award_rank(p["award_level"])
+    m = edges.merge(p, on="cip_code")
+    m = m[m["_rank"].isna() | (m["_rank"] >= m["_need"])]
+    return m[["soc_code", "program_id", "provider_id", "cip_code", "award_level"]].sort_values(
+        ["soc_code", "program_id"]).reset_index(drop=True)
+
+
+def build_nodes(demand: pd.DataFrame, gaps: pd.DataFrame | None, programs: pd.DataFrame | None,
+                cip_soc: pd.DataFrame | None, job_zones: pd.DataFrame | None,
+                wages: pd.DataFrame | None, params: PathwayParams) -> pd.DataFrame:
+    """One row per regional occupation with what a pathway needs to know about it."""
+    n = demand[["soc_code", "occupation_title", "annual_openings"]].copy()
+    edu = demand["typical_entry_education"] if "typical_entry_education" in demand.columns else None
+    if edu is None and gaps is not None and "typical_entry_education" in gaps.columns:
+        edu = n["soc_code"].map(gaps.set_index("soc_code")["typical_entry_education"])
+    n["typical_entry_education"] = (edu if edu is not None else pd.Series(None, index=n.index)).to_numpy()
+    n["entry_rank"] = entry_rank(n["soc_code"], n["typical_entry_education"].fillna("")).to_numpy()
+    n["job_zone"] = n["soc_code"].map(soc_job_zones(job_zones)).astype("float64")
+    w = occupation_wages(wages).set_index("soc_code")
+    for c in WAGE_COLUMNS:
+        n[c] = n["soc_code"].map(w[c]) if c in w.columns else np.nan
+    flags = gaps.set_index("soc_code")["flag"] if gaps is not None and len(gaps) else pd.Series(dtype=object)
+    n["flag"] = n["soc_code"].map(flags)
+    trained = training_programs(n["soc_code"], n["entry_rank"], programs, cip_soc)
+    by_soc = trained.groupby("soc_code")["program_id"]
+    n["n_programs"] = n["soc_code"].map(by_soc.size()).fillna(0).astype(int)
+    n["programs"] = n["soc_code"].map(by_soc.agg(lambda s: "; ".join(sorted(set(s))))).fillna("")
+    openings = n["annual_openings"].astype(float)
+    cut = openings.quantile(params.high_demand_quantile) if len(openings) else np.inf
+    n["is_high_demand"] = (openings >= params.min_openings) & (
+        n["flag"].isin(SHORTAGE_FLAGS) | (openings >= cut))
+    n["is_entry_level"] = (n["job_zone"] <= params.entry_job_zone_max) | (
+        n["entry_rank"] <= params.entry_rank_max)
+    return n.sort_values("soc_code").reset_index(drop=True)
+
+
+def build_edges(nodes: pd.DataFrame, related: pd.DataFrame | None, params: PathwayParams) -> pd.DataFrame:
+    """Upward edges between regional occupations, with the wage gain and the reason in words."""
+    cols = ["soc_code", "occupation_title", "related_soc_code", "related_occupation_title",
+            "relatedness_tier", "relatedness_index", "job_zone", "related_job_zone", "entry_rank",
+            "related_entry_rank", "wage_annual_median", "related_wage_annual_median", "wage_gain",
+            "wage_gain_pct", "related_annual_openings", "related_flag", "is_high_demand", "edge_reason"]
+    if related is None or related.empty:
+        return pd.DataFrame(columns=cols)
+    r = related[related["relatedness_tier"].isin(params.tiers)].copy()
+    r = r[r["soc_code"] != r["related_soc_code"]]
+    r["_tier"] = r["relatedness_tier"].map(TIER_ORDER).fillna(9)
+    r["relatedness_index"] = pd.to_numeric(r["relatedness_index"], errors="coerce")
+    r = r.sort_values(["soc_code", "related_soc_code", "_tier", "relatedness_index"], kind="stable")
+    r = r.drop_duplicates(["soc_code", "related_soc_code"])  # detailed O*NET codes fold into one SOC
+    node = nodes.set_index("soc_code")
+    r = r[r["soc_code"].isin(node.index) & r["related_soc_code"].isin(node.index)]
+    a, b = node.loc[r["soc_code"]], node.loc[r["related_soc_code"]]
+    e = pd.DataFrame({
+        "soc_code": r["soc_code"].to_numpy(), "occupation_title": a["occupation_title"].to_numpy(),
+        "related_soc_code": r["related_soc_code"].to_numpy(),
+        "related_occupation_title": b["occupation_title"].to_numpy(),
+        "relatedness_tier": r["relatedness_tier"].to_numpy(),
+        "relatedness_index": r["relatedness_index"].to_numpy(),
+        "job_zone": a["job_zone"].to_numpy(), "related_job_zone": b["job_zone"].to_numpy(),
+        "entry_rank": a["entry_rank"].to_numpy(), "related_entry_rank": b["entry_rank"].to_numpy(),
+        "wage_annual_median": a["wage_annual_median"].to_numpy(dtype=float),
+        "related_wage_annual_median": b["wage_annual_median"].to_numpy(dtype=float),
+        "related_annual_openings": b["annual_openings"].to_numpy(dtype=float),
+        "related_flag": b["flag"].to_numpy(), "is_high_demand": b["is_high_demand"].to_numpy(dtype=bool),
+    })
+    e["wage_gain"] = e["related_wage_annual_median"] - e["wage_annual_median"]
+    e["wage_gain_pct"] = e["wage_gain"] / e["wage_annual_median"]
+    zone_up = e["related_job_zone"] > e["job_zone"]
+    edu_up = e["related_entry_rank"] > e["entry_rank"]
+    wage_up = e["wage_gain_pct"] >= params.min_wage_gain
+    e = e[zone_up | edu_up | wage_up].copy()
+    e["edge_reason"] = [_reason(r) for r in e.itertuples()]
+    return e[cols].sort_values(["soc_code", "related_soc_code"]).reset_index(drop=True)
+
+
+def _reason(r: object) -> str:
+    parts = []
+    if r.related_job_zone > r.job_zone:
+        parts.append(f"job zone {r.job_zone:.0f} → {r.related_job_zone:.0f}")
+    if r.related_entry_rank > r.entry_rank:
+        parts.append(f"entry education rank {r.entry_rank} → {r.related_entry_rank}")
+    if pd.notna(r.wage_gain_pct):
+        parts.append(f"median wage {r.wage_annual_median:,.0f} → {r.related_wage_annual_median:,.0f} "
+                     f"({r.wage_gain_pct:+.0%})")
+    else:
+        parts.append("wage gain unknown (wage missing)")
+    return "; ".join(parts)
