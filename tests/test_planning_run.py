@@ -12,7 +12,7 @@ from align import config as config_mod
 from align import connector
 from align.demo import catalog
 from align.demo.generate import generate
-from align.pipeline import TABLE_OUTPUTS, run
+from align.pipeline import OUTPUT_TABLES, run
 from align.progress import Progress
 
 DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
@@ -88,15 +88,15 @@ def test_suppressed_industry_is_reported_not_zero(demo_runs):
 
 def test_manifest_records_inputs_and_parameters(demo_runs):
     m = demo_runs[0].manifest
-    assert len(m["inputs"]) == 55 and all(len(i["sha256"]) == 64 for i in m["inputs"])
+    assert len(m["inputs"]) == 56 and all(len(i["sha256"]) == 64 for i in m["inputs"])
     assert m["config"]["parameters"]["allocation"] == "proportional"
     assert m["packages"]["pandas"]
-    assert sum(m["models"]["chosen"].values()) == 74
+    assert sum(m["models"]["chosen"].values()) == len(catalog.INDUSTRIES) - 1  # all but the suppressed one
 
 
 def test_same_inputs_give_byte_identical_tables(demo_runs):
     first, second = demo_runs
-    for name in TABLE_OUTPUTS:
+    for name in OUTPUT_TABLES:
         assert filecmp.cmp(first.folder / f"{name}.csv", second.folder / f"{name}.csv", shallow=False), name
         assert filecmp.cmp(first.folder / f"{name}.parquet", second.folder / f"{name}.parquet", shallow=False), name
 
@@ -134,7 +134,7 @@ def test_cli_prints_progress_and_the_report_path(tmp_path, capsys):
 
 def test_generator_reproduces_the_bundled_demo(tmp_path):
     written = generate(tmp_path)
-    assert len(written) == 55
+    assert len(written) == 56
     for path in written:
         rel = path.relative_to(tmp_path)
         bundled = DEMO / rel

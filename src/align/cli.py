@@ -103,11 +103,11 @@ def _add_forecast(sub: argparse._SubParsersAction) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     from align import config as config_mod
-    from align.pipeline import run
+    from align.pipeline import RUN_STEPS, run
     from align.progress import Progress
 
     config = config_mod.load(args.config)
-    result = run(config, progress=Progress(total=5, enabled=not args.quiet))
+    result = run(config, progress=Progress(total=RUN_STEPS, enabled=not args.quiet))
     print(f"report: {result.report_path}")
     return 0
 
@@ -117,6 +117,26 @@ def _add_run(sub: argparse._SubParsersAction) -> None:
     p.add_argument("config", help="path to region.toml")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     p.set_defaults(func=_run)
+
+
+def _report(args: argparse.Namespace) -> int:
+    from align.report import load_run_tables, write_reports
+
+    folder = Path(args.run_folder)
+    tables, manifest = load_run_tables(folder)
+    outcome = write_reports(tables, manifest, folder, pdf=not args.no_pdf, pdf_engine=args.pdf_engine)
+    for path in outcome.paths:
+        print(f"report: {path}")
+    return 0
+
+
+def _add_report(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("report", help="rebuild report.html, .pdf and .xlsx from a finished run's tables")
+    p.add_argument("run_folder", help="a run folder written by `align run` (runs/<region>/<run-id>)")
+    p.add_argument("--no-pdf", action="store_true", help="skip the PDF")
+    p.add_argument("--pdf-engine", choices=["auto", "chromium", "weasyprint"], default="auto",
+                   help="PDF renderer (default: Chromium if installed, else WeasyPrint)")
+    p.set_defaults(func=_report)
 
 
 def _metrics(args: argparse.Namespace) -> int:
@@ -208,7 +228,51 @@ def _add_pathways(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_pathways)
 
 
-SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_run, _add_ingest, _add_forecast, _add_pathways, _add_metrics]
+def _autocode(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from align.errors import InputError, LayoutError
+    from align.postings.autocoder import code_titles, load_autocoder
+    from align.store import write_table
+
+    src = Path(args.input)
+    if not src.exists():
+        raise InputError("file not found", file=src)
+    if src.suffix.lower() == ".parquet":
+        table = pd.read_parquet(src)
+    else:
+        import io
+
+        from align_connectors_text import decode_text
+        table = pd.read_csv(io.StringIO(decode_text(src)), dtype=str, keep_default_na=False)
+    if args.title_column not in table.columns:
+        raise LayoutError(f"no {args.title_column!r} column", file=src, column=args.title_column,
+                          expected=f"a title column (found {list(table.columns)})")
+    model = load_autocoder(Path(args.onet) if args.onet else None,
+                           cache_dir=Path(args.cache) if args.cache else None)
+    coded = code_titles(table[args.title_column], model, threshold=args.threshold)
+    out = pd.concat([table.drop(columns=[c for c in coded.columns if c in table.columns])
+                     .reset_index(drop=True), coded], axis=1)
+    write_table(out, Path(args.output))
+    share = coded["soc_code"].notna().mean() if len(coded) else 0.0
+    print(f"autocode: {len(out):,} titles, {share:.0%} coded at confidence ≥ {args.threshold} "
+          f"({model.release or 'O*NET'}) → {args.output}", file=sys.stderr)
+    return 0
+
+
+def _add_autocode(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("autocode", help="code job titles to 6-digit SOC (trained from O*NET titles)")
+    p.add_argument("input", help="CSV or Parquet with a title column (other columns are kept)")
+    p.add_argument("-o", "--output", required=True, help="coded table (.csv or .parquet)")
+    p.add_argument("--onet", help="O*NET text release folder (db_27_0_text); default $ALIGN_ONET")
+    p.add_argument("--threshold", type=float, default=0.5,
+                   help="confidence below which a title is 'unknown' (default 0.5)")
+    p.add_argument("--title-column", default="title", help="column holding the titles (default title)")
+    p.add_argument("--cache", help="model cache folder (default data/cache/autocode or $ALIGN_AUTOCODE_CACHE)")
+    p.set_defaults(func=_autocode)
+
+
+SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_run, _add_ingest, _add_forecast, _add_report, _add_pathways, _add_metrics, _add_autocode]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import glob
 import re
 import tomllib
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, Literal
 
@@ -99,7 +100,7 @@ class FlagBands(_Strict):
     @model_validator(mode="after")
     def _increasing(self) -> FlagBands:
         b = [self.undersupply, self.slight_undersupply, self.balanced, self.slight_oversupply]
-        if any(x >= y for x, y in zip(b, b[1:], strict=False)) or b[0] <= 0:
+        if any(x >= y for x, y in pairwise(b)) or b[0] <= 0:
             raise ValueError(f"flag bands must be positive and increasing, got {b}")
         return self
 

@@ -1,8 +1,16 @@
 """One annual planning run, end to end: inputs → demand → supply → match → report.
 
-Each stage is a function from validated tables to validated tables; this module only wires them
-together, records what went in (files, hashes, parameters, model choices) and writes the run
-folder atomically, so an interrupted run never leaves a folder that looks finished.
+The run is a chain of stages, each a function from validated tables to validated tables:
+
+    industry       industry employment → forecasts → industry_projection (base, target, bounds)
+    occupations    industry_projection × staffing pattern → occupation_projection
+    openings       occupation_projection × separation rates → occupation_demand
+    supply         programs × crosswalk × demand → allocation, occupation_supply, audit
+    match          demand × supply → gaps, duplication
+
+Every table a stage reads is kept in the run (the reference tables under ``reference/``), so a
+scenario can replace one table and re-run only the stages below it (:mod:`align.scenario`).
+This module wires the stages, records what went in, and writes the run folder atomically.
 """
 
 from __future__ import annotations
@@ -29,26 +37,37 @@ from align.match.gaps import compute_gaps
 from align.progress import Progress
 from align.store import sha256_file, write_table, write_text
 from align.supply.allocation import Factors, allocate, eligible_edges, supply_bounds
-from align.supply.programs import build_programs
+from align.supply.programs import build_programs, inventory_programs
 
-TABLE_OUTPUTS = ("industry_employment", "industry_forecast", "occupation_demand", "programs", "allocation",
-                 "occupation_supply", "gaps", "duplication", "double_count_audit", "unallocated_programs")
+RUN_STEPS = 8  # stages a full run announces: read, forecast, programs, four downstream, write
+OUTPUT_TABLES = ("industry_employment", "industry_forecast", "forecast_accuracy", "occupation_demand",
+                 "programs", "allocation", "occupation_supply", "gaps", "duplication", "double_count_audit",
+                 "unallocated_programs")
+REFERENCE_TABLES = ("industry_projection", "occupation_projection", "staffing_patterns", "separation_rates",
+                    "cip_soc")
 PACKAGES = ("numpy", "pandas", "scipy", "statsmodels", "scikit-learn", "pyarrow", "openpyxl", "xlrd",
             "pydantic", "jinja2", "matplotlib")
 
 
 @dataclass
 class RunResult:
+    """A run's configuration, every table it produced or read, and its manifest."""
+
     config: RunConfig
     tables: dict[str, pd.DataFrame]
     manifest: dict
-    inputs: dict[str, pd.DataFrame] = field(default_factory=dict)
     folder: Path | None = None
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def report_path(self) -> Path | None:
         return self.folder / "report.html" if self.folder else None
 
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.tables[name]
+
+
+# --- inputs -----------------------------------------------------------------------------------
 
 def read_inputs(config: RunConfig) -> tuple[dict[str, pd.DataFrame], list[dict]]:
     """Parse every configured input through its connector; record each file's hash."""
@@ -82,8 +101,44 @@ def _vintage(df: pd.DataFrame) -> str | None:
     return None
 
 
-def demand_stage(config: RunConfig, inputs: dict[str, pd.DataFrame], notes: list[str],
-                 warnings: list[str]) -> dict[str, pd.DataFrame]:
+def reference_tables(config: RunConfig, inputs: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The slices of the inputs the later stages read: one staffing pattern, rates, crosswalk."""
+    staffing = inputs["staffing_patterns"]
+    geography = config.parameters.staffing_geography
+    if geography is None and staffing["geography"].nunique() == 1:
+        geography = str(staffing["geography"].iloc[0])
+    staffing_matrix(staffing, geography)  # fails early, naming the geographies, if ambiguous
+    staffing = staffing[staffing["geography"] == geography]
+    return {"staffing_patterns": staffing.reset_index(drop=True),
+            "separation_rates": separation_rates(inputs["occupation_projections"], staffing),
+            "cip_soc": inputs["cip_soc"]}
+
+
+def separation_rates(projections: pd.DataFrame, staffing: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Exit and transfer rates, entry education and a title per SOC code (detailed and summary)."""
+    need = ["soc_code", "labor_force_exit_rate", "occupational_transfer_rate"]
+    missing = [c for c in need if c not in projections.columns]
+    if missing:
+        raise InputError(f"missing column(s) {missing}", file="occupation_projections",
+                         expected="an Employment Projections table with separation rates (Table 1.10)")
+    keep = need + [c for c in ("occupation_title", "typical_entry_education") if c in projections.columns]
+    rates = projections[keep].drop_duplicates("soc_code").copy()
+    if "occupation_title" in rates.columns:
+        rates["occupation_title"] = rates["occupation_title"].str.strip()
+    if staffing is not None and "occupation_title" in staffing.columns:
+        # OEWS titles are the ones boards know; EP's sentence-case titles fill the rest
+        oews = staffing.dropna(subset=["occupation_title"]).drop_duplicates("soc_code").set_index(
+            "soc_code")["occupation_title"]
+        rates["occupation_title"] = rates["soc_code"].map(oews).fillna(rates.get("occupation_title"))
+    rates["source"] = "occupation_projections"
+    return schemas.validate(rates, "separation_rates", origin="separation_rates")
+
+
+# --- demand -----------------------------------------------------------------------------------
+
+def stage_industry(config: RunConfig, inputs: dict[str, pd.DataFrame], notes: list[str],
+                   warnings: list[str]) -> dict[str, pd.DataFrame]:
+    """Regional industry employment, forecast to the target year, with 80% bounds."""
     p, years = config.parameters, config.years
     industry = regional_industry_employment(
         inputs["industry_employment"], region_id=config.region.slug, counties=config.region.counties,
@@ -103,120 +158,147 @@ def demand_stage(config: RunConfig, inputs: dict[str, pd.DataFrame], notes: list
     result = forecast_panel(panel, years.target - last, origin="industry_employment")
     fc = result.forecasts
     chosen = fc.drop_duplicates("series_id")["model"].value_counts()
-    notes.append(f"{panel['series_id'].nunique()} industries, models chosen: "
+    notes.append(f"{panel['series_id'].nunique()} industries; models chosen: "
                  + ", ".join(f"{m} {n}" for m, n in chosen.items()))
-
-    path = pd.concat([observed.rename(columns={"naics_code": "series_id", "employment": "forecast"})[
-        ["series_id", "period", "forecast"]].assign(lo80=lambda d: d["forecast"], hi80=lambda d: d["forecast"]),
+    path = pd.concat([
+        observed.rename(columns={"naics_code": "series_id", "employment": "forecast"})[
+            ["series_id", "period", "forecast"]].assign(lo80=lambda d: d["forecast"], hi80=lambda d: d["forecast"]),
         fc[["series_id", "period", "forecast", "lo80", "hi80"]]], ignore_index=True)
     base = path[path["period"] == years.base].set_index("series_id")
     target = path[path["period"] == years.target].set_index("series_id")
-    values = pd.DataFrame({"base": base["forecast"], "target": target["forecast"],
-                           "target_lo80": target["lo80"], "target_hi80": target["hi80"]}).dropna()
+    projection = pd.DataFrame({"employment_base": base["forecast"], "employment_target": target["forecast"],
+                               "employment_target_lo80": target["lo80"],
+                               "employment_target_hi80": target["hi80"]}).dropna()
+    projection = projection.rename_axis("naics_code").reset_index()
+    return {"industry_employment": industry, "industry_forecast": fc, "forecast_accuracy": result.accuracy,
+            "industry_projection": schemas.validate(projection, "industry_projection")}
 
-    matrix = staffing_matrix(inputs["staffing_patterns"], p.staffing_geography)
+
+PROJECTION_COLUMNS = ["employment_base", "employment_target", "employment_target_lo80", "employment_target_hi80"]
+
+
+def stage_occupations(config: RunConfig, tables: dict[str, pd.DataFrame], notes: list[str],
+                      warnings: list[str]) -> dict[str, pd.DataFrame]:
+    """Industry projections to occupations through the staffing pattern (one matrix product)."""
+    matrix = staffing_matrix(tables["staffing_patterns"])
+    values = tables["industry_projection"].set_index("naics_code")[PROJECTION_COLUMNS]
     unmatched = unmatched_industries(list(values.index), matrix)
     if unmatched:
         warnings.append(f"industries without a staffing pattern (their jobs are not assigned to "
                         f"occupations): {', '.join(unmatched)}")
     occ = to_occupations(values, matrix)
-    occ = occ[occ["base"] > 0]
-
-    rates = separation_rates(inputs["occupation_projections"])
-    titles = _titles(inputs)
-    missing_rates = sorted(set(occ.index) - set(rates.index))
-    if missing_rates:
-        warnings.append(f"no separation rates for {len(missing_rates)} occupations; their major group's "
-                        f"rates are used: {', '.join(missing_rates[:10])}")
-    r = rates.reindex(occ.index)
-    major = rates.reindex([f"{s[:2]}-0000" for s in occ.index]).set_axis(occ.index)
-    r = r.fillna(major)
-    horizon = years.horizon
-    point = annual_openings(occ["base"], occ["target"], horizon, r["labor_force_exit_rate"],
-                            r["occupational_transfer_rate"])
-    low = annual_openings(occ["base"], occ["target_lo80"], horizon, r["labor_force_exit_rate"],
-                          r["occupational_transfer_rate"])["annual_openings"]
-    high = annual_openings(occ["base"], occ["target_hi80"], horizon, r["labor_force_exit_rate"],
-                           r["occupational_transfer_rate"])["annual_openings"]
-    demand = pd.DataFrame({
-        "soc_code": occ.index, "occupation_title": titles.reindex(occ.index).fillna("").to_numpy(),
-        "employment_base": occ["base"].to_numpy(), "employment_target": occ["target"].to_numpy(),
-        **{c: point[c].to_numpy() for c in point.columns},
-        "annual_openings_low": low.to_numpy(), "annual_openings_high": high.to_numpy(),
-        "employment_target_lo80": occ["target_lo80"].to_numpy(),
-        "employment_target_hi80": occ["target_hi80"].to_numpy(),
-        "typical_entry_education": r["typical_entry_education"].to_numpy(),
-    })
-    demand = schemas.validate(_round(demand), "occupation_demand", origin="occupation_demand")
-    notes.append(f"{len(demand)} occupations, {demand['annual_openings'].sum():,.0f} openings/yr")
-    return {"industry_employment": industry, "industry_forecast": fc, "occupation_demand": demand,
-            "forecast_accuracy": result.accuracy}
+    occ = occ[occ["employment_base"] > 0].reset_index()
+    return {"occupation_projection": schemas.validate(occ, "occupation_projection")}
 
 
-def separation_rates(projections: pd.DataFrame) -> pd.DataFrame:
-    """Exit and transfer rates and entry education per SOC code (detailed and summary rows)."""
-    need = ["soc_code", "labor_force_exit_rate", "occupational_transfer_rate"]
-    missing = [c for c in need if c not in projections.columns]
+def stage_openings(config: RunConfig, tables: dict[str, pd.DataFrame], notes: list[str],
+                   warnings: list[str]) -> dict[str, pd.DataFrame]:
+    """Annual openings by the BLS method, with the range implied by the forecast bounds."""
+    occ = tables["occupation_projection"].set_index("soc_code")
+    rates = tables["separation_rates"].set_index("soc_code")
+    missing = sorted(set(occ.index) - set(rates.index))
     if missing:
-        raise InputError(f"missing column(s) {missing}", file="occupation_projections",
-                         expected="an Employment Projections table with separation rates (Table 1.10)")
-    cols = need + [c for c in ("typical_entry_education",) if c in projections.columns]
-    rates = projections[cols].drop_duplicates("soc_code").set_index("soc_code")
-    if "typical_entry_education" not in rates.columns:
-        rates["typical_entry_education"] = None
-    return rates
+        warnings.append(f"no separation rates for {len(missing)} occupations; their major group's rates "
+                        f"are used: {', '.join(missing[:10])}")
+    r = rates.reindex(occ.index).fillna(rates.reindex([f"{s[:2]}-0000" for s in occ.index]).set_axis(occ.index))
+    years = config.years.horizon
+
+    def openings(target: str) -> pd.DataFrame:
+        return annual_openings(occ["employment_base"], occ[target], years, r["labor_force_exit_rate"],
+                               r["occupational_transfer_rate"])
+
+    point = openings("employment_target")
+    demand = pd.concat([occ[PROJECTION_COLUMNS], point], axis=1)
+    demand["annual_openings_low"] = openings("employment_target_lo80")["annual_openings"]
+    demand["annual_openings_high"] = openings("employment_target_hi80")["annual_openings"]
+    demand["occupation_title"] = r.get("occupation_title")
+    demand["typical_entry_education"] = r.get("typical_entry_education")
+    demand = schemas.validate(_round(demand.reset_index()), "occupation_demand", origin="occupation_demand")
+    notes.append(f"{len(demand)} occupations, {demand['annual_openings'].sum():,.0f} openings a year")
+    return {"occupation_demand": demand}
 
 
-def _titles(inputs: dict[str, pd.DataFrame]) -> pd.Series:
-    staffing = inputs["staffing_patterns"]
-    titles = pd.Series(dtype=object)
-    if "occupation_title" in staffing.columns:
-        titles = staffing.dropna(subset=["occupation_title"]).drop_duplicates("soc_code").set_index(
-            "soc_code")["occupation_title"]
-    ep = inputs["occupation_projections"]
-    if "occupation_title" in ep.columns:
-        extra = ep.drop_duplicates("soc_code").set_index("soc_code")["occupation_title"].str.strip()
-        titles = titles.combine_first(extra)
-    return titles
+# --- supply and match -------------------------------------------------------------------------
 
-
-def supply_stage(config: RunConfig, inputs: dict[str, pd.DataFrame], demand: pd.DataFrame,
-                 notes: list[str]) -> dict[str, pd.DataFrame]:
+def factors(config: RunConfig) -> Factors:
     p = config.parameters
-    factors = Factors(p.retention, p.participation, p.continuing_study)
+    return Factors(p.retention, p.participation, p.continuing_study)
+
+
+def stage_programs(config: RunConfig, inputs: dict[str, pd.DataFrame], notes: list[str]) -> dict[str, pd.DataFrame]:
+    """Regional programs from IPEDS completions and, where configured, the training inventory."""
+    p = config.parameters
     cip_soc = inputs["cip_soc"]
-    cip_titles = cip_soc.drop_duplicates("cip_code").set_index("cip_code")["cip_title"] \
+    titles = cip_soc.drop_duplicates("cip_code").set_index("cip_code")["cip_title"] \
         if "cip_title" in cip_soc.columns else None
     programs = build_programs(inputs["completions"], inputs["providers"], counties=config.region.counties,
-                              years=p.completion_years, cip_titles=cip_titles)
-    alloc = allocate(programs, cip_soc, demand, mode=p.allocation, factors=factors,
-                     allow_below_entry=p.allow_below_entry_education)
-    edges, _ = eligible_edges(programs, cip_soc, demand, allow_below_entry=p.allow_below_entry_education)
-    bounds = supply_bounds(edges, factors)
-    table = alloc.table.merge(programs[["program_id", "provider_name", "award_label", "cip_title"]]
-                              if "cip_title" in programs else programs[["program_id", "provider_name", "award_label"]],
-                              on="program_id")
-    table["text"] = (table["provider_name"] + " " + table["cip_code"] + " " + table["award_label"] + ": "
-                     + table["effective_supply"].round(1).astype(str))
+                              years=p.completion_years, cip_titles=titles)
+    if "training_inventory" in inputs:
+        extra = inventory_programs(inputs["training_inventory"], counties=config.region.counties,
+                                   years=p.completion_years, cip_titles=titles)
+        programs = schemas.validate(pd.concat([programs, extra], ignore_index=True), "programs", origin="programs")
+    notes.append(f"{len(programs)} regional programs, {programs['completers'].sum():,.0f} completers a year")
+    return {"programs": _round(programs)}
+
+
+def contributions(allocation: pd.DataFrame, programs: pd.DataFrame) -> pd.DataFrame:
+    """Allocation rows with a one-line description of each program's contribution."""
+    table = allocation.merge(programs[["program_id", "provider_name", "award_label"]], on="program_id")
+    code = table["cip_code"].fillna("") if "cip_code" in table else ""
+    return table.assign(text=table["provider_name"] + " " + code + " " + table["award_label"] + ": "
+                        + table["effective_supply"].round(1).astype(str))
+
+
+def stage_supply(config: RunConfig, tables: dict[str, pd.DataFrame], notes: list[str],
+                 warnings: list[str]) -> dict[str, pd.DataFrame]:
+    """Completers allocated to occupations (no double counting), and the naive audit."""
+    p = config.parameters
+    alloc = allocate(tables["programs"], tables["cip_soc"], tables["occupation_demand"], mode=p.allocation,
+                     factors=factors(config), allow_below_entry=p.allow_below_entry_education)
+    table = contributions(alloc.table, tables["programs"])
     supply = table.groupby("soc_code").agg(completers_allocated=("completers_allocated", "sum"),
                                            effective_supply=("effective_supply", "sum"),
                                            n_programs=("program_id", "nunique")).reset_index()
     supply["programs"] = supply["soc_code"].map(table.groupby("soc_code")["text"].agg("; ".join))
     supply = schemas.validate(_round(supply), "occupation_supply", origin="occupation_supply")
-    notes.append(f"{len(programs)} regional programs, {programs['completers'].sum():,.0f} completers/yr, "
-                 f"{len(alloc.unallocated)} supplying no occupation in demand")
-    return {"programs": _round(programs), "allocation": _round(alloc.table), "occupation_supply": supply,
-            "double_count_audit": _round(alloc.audit), "unallocated_programs": alloc.unallocated,
-            "_bounds": bounds, "_contributions": table, "_factors": factors}
+    notes.append(f"{len(alloc.unallocated)} programs supply no occupation in demand ({p.allocation} allocation)")
+    return {"allocation": _round(alloc.table), "occupation_supply": supply,
+            "double_count_audit": _round(alloc.audit), "unallocated_programs": _round(alloc.unallocated)}
 
 
-def match_stage(config: RunConfig, demand: pd.DataFrame, supply: dict) -> dict[str, pd.DataFrame]:
-    p = config.parameters
-    gaps = compute_gaps(demand, supply["occupation_supply"], supply["_bounds"], supply["_contributions"],
-                        bands=p.flag_bands, min_openings=p.min_openings, factors=supply["_factors"])
-    dup = find_duplication(supply["programs"], supply["allocation"], factors=supply["_factors"],
-                           margin=p.duplication_margin, thin_completers=p.thin_program_completers)
+def stage_match(config: RunConfig, tables: dict[str, pd.DataFrame], notes: list[str],
+                warnings: list[str]) -> dict[str, pd.DataFrame]:
+    """Gaps, flags with their arithmetic, and duplicated effort."""
+    p, f = config.parameters, factors(config)
+    edges, _ = eligible_edges(tables["programs"], tables["cip_soc"], tables["occupation_demand"],
+                              allow_below_entry=p.allow_below_entry_education)
+    gaps = compute_gaps(tables["occupation_demand"], tables["occupation_supply"], supply_bounds(edges, f),
+                        contributions(tables["allocation"], tables["programs"]), bands=p.flag_bands, min_openings=p.min_openings, factors=f)
+    dup = find_duplication(tables["programs"], tables["allocation"], factors=f, margin=p.duplication_margin,
+                           thin_completers=p.thin_program_completers)
+    notes.append(", ".join(f"{n} {flag}" for flag, n in gaps["flag"].value_counts().items()))
     return {"gaps": _round(gaps), "duplication": _round(dup)}
+
+
+DOWNSTREAM = {"occupations": stage_occupations, "openings": stage_openings, "supply": stage_supply,
+              "match": stage_match}
+TITLES = {"occupations": "Turning industries into occupations", "openings": "Computing annual openings",
+          "supply": "Allocating program completers to occupations", "match": "Matching openings with supply"}
+
+
+def run_from(stage: str, config: RunConfig, tables: dict[str, pd.DataFrame], *,
+             progress: Progress | None = None, warnings: list[str] | None = None) -> dict[str, pd.DataFrame]:
+    """Re-run ``stage`` and every stage below it on a copy of ``tables``; returns the new tables."""
+    if stage not in DOWNSTREAM:
+        raise ValueError(f"unknown stage {stage!r}; one of {list(DOWNSTREAM)}")
+    progress = progress or Progress(total=0, enabled=False)
+    warnings = warnings if warnings is not None else []
+    out = dict(tables)
+    names = list(DOWNSTREAM)
+    for name in names[names.index(stage):]:
+        with progress.stage(TITLES[name]) as notes:
+            out.update(DOWNSTREAM[name](config, out, notes, warnings))
+    return out
 
 
 def _round(df: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
@@ -227,28 +309,25 @@ def _round(df: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
     return out
 
 
+# --- the whole run ----------------------------------------------------------------------------
+
 def run(config: RunConfig, *, progress: Progress | None = None, write: bool = True,
         report: bool = True) -> RunResult:
     """Run every stage for one region and (by default) write the run folder."""
-    progress = progress or Progress(total=6)
+    progress = progress or Progress(total=RUN_STEPS)
     warnings: list[str] = []
     with progress.stage("Reading inputs through their connectors") as notes:
         inputs, records = read_inputs(config)
         notes.append(f"{len(records)} files")
-    with progress.stage("Forecasting industry employment and occupation openings") as notes:
-        demand = demand_stage(config, inputs, notes, warnings)
-    with progress.stage("Allocating program completers to occupations") as notes:
-        supply = supply_stage(config, inputs, demand["occupation_demand"], notes)
-    with progress.stage("Matching openings with supply") as notes:
-        match = match_stage(config, demand["occupation_demand"], supply)
-        counts = match["gaps"]["flag"].value_counts()
-        notes.append(", ".join(f"{n} {f}" for f, n in counts.items()))
-    tables = {**{k: v for k, v in demand.items()}, **{k: v for k, v in supply.items() if not k.startswith("_")},
-              **match}
-    manifest = build_manifest(config, records, tables, warnings)
-    result = RunResult(config, tables, manifest, inputs)
+    with progress.stage("Forecasting industry employment") as notes:
+        tables = stage_industry(config, inputs, notes, warnings)
+    tables.update(reference_tables(config, inputs))
+    with progress.stage("Collecting regional programs") as notes:
+        tables.update(stage_programs(config, inputs, notes))
+    tables = run_from("occupations", config, tables, progress=progress, warnings=warnings)
+    result = RunResult(config, tables, build_manifest(config, records, tables, warnings), warnings=warnings)
     if write:
-        with progress.stage("Writing tables and the manifest") as notes:
+        with progress.stage("Writing tables, manifest and report") as notes:
             result.folder = write_run(result, report=report)
             notes.append(str(result.folder))
     for w in warnings:
@@ -274,7 +353,7 @@ def build_manifest(config: RunConfig, records: list[dict], tables: dict[str, pd.
         "packages": {name: _pkg_version(name) for name in PACKAGES},
         "models": {"chosen": fc["model"].value_counts().sort_index().to_dict(),
                    "accuracy": tables["forecast_accuracy"].to_dict(orient="records")},
-        "warnings": warnings,
+        "warnings": list(warnings),
     }
 
 
@@ -285,23 +364,31 @@ def _pkg_version(name: str) -> str | None:
         return None
 
 
-def write_run(result: RunResult, *, report: bool = True) -> Path:
-    """Write every table (CSV and Parquet), the manifest and the report into a new run folder."""
+def write_run(result: RunResult, *, report: bool = True, root: Path | None = None,
+              name: str | None = None) -> Path:
+    """Write every table (CSV and Parquet), the manifest and the report into a new folder.
+
+    The folder is assembled under a hidden temporary name and renamed into place only when
+    everything has been written.
+    """
     config = result.config
-    root = (config.base_dir / config.output_dir / config.region.slug).resolve()
-    final = root / result.manifest["run_id"]
+    root = root or (config.base_dir / config.output_dir / config.region.slug).resolve()
+    final = root / (name or result.manifest["run_id"])
     if final.exists():
         raise AlignError(f"run folder {final} already exists")
-    tmp = root / f".incomplete-{result.manifest['run_id']}"
-    tmp.mkdir(parents=True, exist_ok=False)
+    tmp = root / f".incomplete-{final.name}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
     try:
         outputs = {}
-        for name in (*TABLE_OUTPUTS, "forecast_accuracy"):
-            if name not in result.tables:
-                continue
-            for ext in ("csv", "parquet"):
-                path = write_table(result.tables[name], tmp / f"{name}.{ext}")
-                outputs[f"{name}.{ext}"] = sha256_file(path)
+        for table in OUTPUT_TABLES:
+            if table in result.tables:
+                for ext in ("csv", "parquet"):
+                    path = write_table(result.tables[table], tmp / f"{table}.{ext}")
+                    outputs[f"{table}.{ext}"] = sha256_file(path)
+        for table in (*REFERENCE_TABLES, *[t for t in result.tables if t not in OUTPUT_TABLES + REFERENCE_TABLES]):
+            if table in result.tables:
+                write_table(result.tables[table], tmp / "reference" / f"{table}.parquet")
         result.manifest["outputs"] = {k: outputs[k] for k in sorted(outputs) if k.endswith(".csv")}
         write_text(tmp / "manifest.json", json.dumps(result.manifest, indent=2, sort_keys=True, default=str))
         if report:
@@ -316,3 +403,16 @@ def write_run(result: RunResult, *, report: bool = True) -> Path:
         raise
     result.folder = final
     return final
+
+
+def load_run(folder: str | Path) -> RunResult:
+    """Load a finished run — its configuration and every table — for what-if analysis."""
+    folder = Path(folder)
+    manifest_path = folder / "manifest.json"
+    if not manifest_path.is_file():
+        raise AlignError(f"{folder}: not a finished align run (no manifest.json)")
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    config = RunConfig.model_validate({**manifest["config"], "base_dir": folder})
+    tables = {p.stem: pd.read_parquet(p) for p in sorted(folder.glob("*.parquet"))}
+    tables.update({p.stem: pd.read_parquet(p) for p in sorted((folder / "reference").glob("*.parquet"))})
+    return RunResult(config, tables, manifest, folder=folder, warnings=list(manifest.get("warnings", [])))

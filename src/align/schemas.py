@@ -70,12 +70,19 @@ TABLES: dict[str, TableSchema] = {
         _t("programs", ("program_id",),
            ("program_id", "provider_id", "cip_code", "award_level", "completers"),
            ("provider_name", "cip_title", "award_label", "capacity_seats", "work_based_learning",
-            "provider_kind"), nullable=("capacity_seats",)),
+            "provider_kind", "soc_code", "program_name"),
+           nullable=("cip_code", "capacity_seats", "soc_code", "work_based_learning", "program_name")),
         _t("cip_soc", ("cip_code", "soc_code"), ("cip_code", "soc_code"),
            ("cip_title", "occupation_title", "vintage")),
         _t("industry_forecast", ("series_id", "period"),
            ("series_id", "period", "forecast", "lo80", "hi80", "lo95", "hi95", "model"),
            ("mase", "mase_naive"), nullable=("mase", "mase_naive")),
+        _t("industry_projection", ("naics_code",),
+           ("naics_code", "employment_base", "employment_target", "employment_target_lo80",
+            "employment_target_hi80")),
+        _t("occupation_projection", ("soc_code",),
+           ("soc_code", "employment_base", "employment_target", "employment_target_lo80",
+            "employment_target_hi80")),
         _t("occupation_demand", ("soc_code",),
            ("soc_code", "occupation_title", "employment_base", "employment_target", "growth_annual",
             "exits_annual", "transfers_annual", "annual_openings", "annual_openings_low",
@@ -83,7 +90,7 @@ TABLES: dict[str, TableSchema] = {
            ("employment_target_lo80", "employment_target_hi80", "typical_entry_education")),
         _t("allocation", ("program_id", "soc_code"),
            ("program_id", "soc_code", "share", "completers_allocated", "openings_allocated"),
-           ("provider_id", "cip_code", "award_level", "effective_supply")),
+           ("provider_id", "cip_code", "award_level", "effective_supply"), nullable=("cip_code",)),
         _t("occupation_supply", ("soc_code",),
            ("soc_code", "completers_allocated", "effective_supply", "n_programs"), ("programs",)),
         _t("gaps", ("soc_code",),
@@ -244,6 +251,14 @@ TABLES: dict[str, TableSchema] = {
             "is_suppressed", "suppression"), ("metric_label",),
            nullable=("numerator", "denominator", "metric_value")),
         _t("metric_definitions", ("metric",), ("metric", "metric_label", "definition")),
+        # --- tables added by postings ---
+        _t("postings_occupation", ("soc_code", "posting_period"),
+           ("soc_code", "posting_period", "n_postings"), ("mean_confidence",),
+           nullable=("mean_confidence",)),
+        _t("postings_agreement", ("soc_code",),
+           ("soc_code", "annual_openings", "n_postings", "agreement_label", "rank_correlation"),
+           ("occupation_title", "openings_rank_pct", "postings_rank_pct"),
+           nullable=("annual_openings", "rank_correlation", "openings_rank_pct", "postings_rank_pct")),
     ]
 }
 
@@ -307,7 +322,7 @@ def _coerce(col: pd.Series, field: Field, where: str, *, nullable: bool) -> pd.S
             out[~null] = _coerce(col[~null], field, where, nullable=False)
             return out
         mapped = col.map({True: True, False: False, "True": True, "False": False, "true": True,
-                          "false": False, 1: True, 0: False, "Y": True, "N": False})
+                          "false": False, "Y": True, "N": False})
         if mapped.isna().any():
             row = int(np.flatnonzero(mapped.isna().to_numpy())[0])
             raise SchemaError(f"not a yes/no value: {col.iloc[row]!r}", file=where, row=row + 1,

@@ -49,7 +49,7 @@ def test_missing_file_is_named(tmp_path):
 def test_target_must_follow_base_and_counties_are_codes(tmp_path):
     with pytest.raises(ConfigError, match="target year"):
         config.load(_write(tmp_path, _demo_text().replace("target = 2034", "target = 2020")))
-    with pytest.raises(ConfigError, match="region.counties"):
+    with pytest.raises(ConfigError, match=r"region\.counties"):
         config.load(_write(tmp_path, _demo_text().replace('"99005"]', '"9900X"]')))
 
 

@@ -350,3 +350,17 @@ CROSSWALK: list[tuple[str, str, str]] = [
     ("24.0102", "25-1199", "Postsecondary Teachers, All Other"),
     ("30.0000", "99-9999", "NO MATCH"),
 ]
+
+# Programs outside IPEDS, in align's training-inventory template: provider id, name, kind, county,
+# program, CIP, SOC (apprenticeships are registered by occupation), award type, seats, completers
+# by year, work-based learning.
+INVENTORY: list[tuple[str, str, str, str, str, str, str, str, int, dict[int, int], str]] = [
+    ("RAP-0401", "Riverbend Electrical JATC", "apprenticeship", "99001", "Inside Wireman Apprenticeship", "",
+     "47-2111", "apprenticeship", 30, {2022: 22, 2023: 25, 2024: 24}, "yes"),
+    ("RAP-0402", "Valley Plumbers and Pipefitters Training Trust", "apprenticeship", "99003",
+     "Plumber and Pipefitter Apprenticeship", "", "47-2152", "apprenticeship", 20, {2022: 12, 2023: 14, 2024: 15}, "yes"),
+    ("ETPL-0310", "Riverbend Workforce Academy", "etpl", "99001", "Nurse Aide Fast Track", "51.3902", "",
+     "certificate_lt_12wk", 60, {2023: 44, 2024: 51}, "yes"),
+    ("ETPL-0311", "Cedar County Library Digital Skills", "other", "99005", "IT Support Fundamentals", "11.1006", "",
+     "industry_credential", 40, {2024: 18}, "no"),
+]

@@ -108,7 +108,7 @@ def staffing_rows(rng: np.random.Generator) -> list[dict[str, object]]:
                               52000.0))
         for soc in sorted(shares):
             share = shares[soc] * float(np.exp(rng.normal(0.0, 0.12)))
-            code, otitle, *_rest = occ[soc]
+            otitle = occ[soc][1]
             wage = occ[soc][6] * float(np.exp(rng.normal(0.0, 0.08)))
             r = _oews_row(naics, title, soc, otitle.capitalize(), "detailed", national * share,
                           round(share * 100, 2), wage)
@@ -232,6 +232,11 @@ def generate(out: Path) -> list[Path]:
     written.append(layouts.write_ipeds_hd(out / "ipeds" / "hd2024.csv", directory_rows()))
     crosswalk = [(c, cat.CIP_TITLES[c], s, t) for c, s, t in cat.CROSSWALK]
     written.append(layouts.write_cip_soc_crosswalk(out / "cip_soc" / "CIP2020_SOC2018_Crosswalk.csv", crosswalk))
+    inventory = [{**dict(zip(layouts.INVENTORY_COLUMNS, r[:9], strict=True)),
+                  **{f"completers_{y}": n for y, n in r[9].items()}, "work_based_learning": r[10]}
+                 for r in cat.INVENTORY]
+    written.append(layouts.write_training_inventory(out / "inventory" / "training_inventory.csv", inventory,
+                                                    cat.COMPLETION_YEARS))
     return written
 
 

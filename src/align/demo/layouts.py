@@ -6,7 +6,6 @@ rows, markers, encodings — so the demo exercises the same parsers as real down
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
@@ -160,3 +159,14 @@ def write_ipeds_hd(path: Path, rows: list[dict[str, object]]) -> Path:
 def write_cip_soc_crosswalk(path: Path, rows: list[tuple[str, str, str, str]]) -> Path:
     """The NCES CIP 2020 – SOC 2018 crosswalk CSV: UTF-8 with BOM, CRLF."""
     return write_bytes(path, _csv_bytes([CROSSWALK_COLUMNS, *rows], crlf=True, bom=True))
+
+
+INVENTORY_COLUMNS = ["provider_id", "provider_name", "provider_kind", "county_fips", "program_name", "cip_code",
+                     "soc_code", "award_type", "capacity_seats"]
+
+
+def write_training_inventory(path: Path, rows: list[dict[str, object]], years: Sequence[int]) -> Path:
+    """align's training-inventory template (wide: one completers_YYYY column per year)."""
+    header = [*INVENTORY_COLUMNS, *[f"completers_{y}" for y in years], "work_based_learning"]
+    body = [[r.get(c, "") for c in header] for r in rows]
+    return write_bytes(path, _csv_bytes([header, *body]))

@@ -56,7 +56,12 @@ def eligible_edges(programs: pd.DataFrame, cip_soc: pd.DataFrame, demand: pd.Dat
         xw = cip_soc[~cip_soc["is_no_match"].astype(bool)]
     xw = xw[["cip_code", "soc_code"]].drop_duplicates()
     occ = demand[["soc_code", "annual_openings", "typical_entry_education"]]
-    pairs = programs[["program_id", "cip_code", "award_level", "completers"]].merge(xw, on="cip_code")
+    cols = ["program_id", "cip_code", "award_level", "completers"]
+    by_cip = programs[programs["cip_code"].notna()][cols].merge(xw, on="cip_code")
+    # programs registered by occupation (apprenticeships) map to their SOC directly
+    direct = programs[programs["cip_code"].isna() & programs["soc_code"].notna()][[*cols, "soc_code"]] \
+        if "soc_code" in programs.columns else by_cip.iloc[:0]
+    pairs = pd.concat([by_cip, direct], ignore_index=True)
     mapped = set(pairs["program_id"])
     pairs = pairs.merge(occ, on="soc_code")
     in_demand = set(pairs["program_id"])

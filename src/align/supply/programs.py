@@ -38,3 +38,35 @@ def build_programs(completions: pd.DataFrame, providers: pd.DataFrame, *, counti
     if cip_titles is not None:
         totals["cip_title"] = totals["cip_code"].map(cip_titles)
     return schemas.validate(totals.sort_values("program_id"), "programs", origin="programs")
+
+
+def inventory_programs(inventory: pd.DataFrame, *, counties: list[str], years: list[int] | None = None,
+                       cip_titles: pd.Series | None = None) -> pd.DataFrame:
+    """Programs from the local training inventory (ETPL, apprenticeship, non-credit).
+
+    A row without a county is taken as regional — the inventory is the region's own list.
+    Programs that report no completers in the chosen years are left out: capacity alone says
+    how many could finish, not how many do.
+    """
+    inv = inventory[inventory["county_fips"].isna() | inventory["county_fips"].isin(counties)]
+    inv = inv.dropna(subset=["completers"])
+    if years:
+        inv = inv[inv["year"].isna() | inv["year"].isin(years)]
+    if inv.empty:
+        return pd.DataFrame(columns=list(schemas.TABLES["programs"].required))
+    code = inv["cip_code"].fillna(inv["soc_code"])
+    key = inv["provider_id"] + ":" + code + ":" + inv["award_level"]
+    if "program_id" in inv.columns:
+        key = inv["program_id"].fillna(key)
+    grouped = inv.assign(program_id=key).groupby("program_id", sort=True)
+    out = grouped.agg(provider_id=("provider_id", "first"), provider_name=("provider_name", "first"),
+                      provider_kind=("provider_kind", "first"), program_name=("program_name", "first"),
+                      cip_code=("cip_code", "first"), soc_code=("soc_code", "first"),
+                      award_level=("award_level", "first"), completers=("completers", "mean"),
+                      capacity_seats=("capacity_seats", "max"),
+                      work_based_learning=("work_based_learning", "any")).reset_index()
+    labels = award_levels().set_index("award_level")["award_label"]
+    out["award_label"] = out["award_level"].map(labels).fillna("award level " + out["award_level"])
+    if cip_titles is not None:
+        out["cip_title"] = out["cip_code"].map(cip_titles).fillna(out["program_name"])
+    return out
