@@ -231,20 +231,12 @@ def _add_pathways(sub: argparse._SubParsersAction) -> None:
 def _autocode(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from align.errors import InputError, LayoutError
-    from align.postings.autocoder import code_titles, load_autocoder
+    from align.errors import LayoutError
+    from align.postings.autocoder import code_titles, load_autocoder, read_titles_table
     from align.store import write_table
 
     src = Path(args.input)
-    if not src.exists():
-        raise InputError("file not found", file=src)
-    if src.suffix.lower() == ".parquet":
-        table = pd.read_parquet(src)
-    else:
-        import io
-
-        from align_connectors_text import decode_text
-        table = pd.read_csv(io.StringIO(decode_text(src)), dtype=str, keep_default_na=False)
+    table = read_titles_table(src)
     if args.title_column not in table.columns:
         raise LayoutError(f"no {args.title_column!r} column", file=src, column=args.title_column,
                           expected=f"a title column (found {list(table.columns)})")

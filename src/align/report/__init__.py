@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from align.report.build import ReportOutcome, write_reports
 from align.report.html import build_reports, load_run_tables, render_html
 
-__all__ = ["build_reports", "load_run_tables", "render_html"]
+__all__ = ["ReportOutcome", "build_reports", "load_run_tables", "render_html", "write_reports"]

@@ -11,8 +11,8 @@ import io
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt
+import pandas as pd
 
 OKABE_ITO = {"shortage": "#D55E00", "surplus": "#0072B2", "balanced": "#009E73", "neutral": "#999999",
              "supply": "#56B4E9", "demand": "#E69F00"}
@@ -76,6 +76,56 @@ def duplication_clusters(dup: pd.DataFrame) -> str:
     ax.set_yticks(list(y), labels)
     ax.set_xlabel("People per year  (⚑ = duplicated effort)")
     ax.legend(loc="lower right", frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    return _svg(fig)
+
+
+def duplication_by_provider(dup: pd.DataFrame, programs: pd.DataFrame, n: int = 4) -> str:
+    """Completers per provider inside each duplicated cluster, names on the bars (no legend to decode)."""
+    clusters = dup[dup["is_duplicated"].astype(bool)].sort_values("excess_supply", ascending=False).head(n)
+    fig, axes = plt.subplots(len(clusters), 1, figsize=(7.5, sum(0.32 * c + 0.9 for c in clusters["n_providers"])),
+                             squeeze=False)
+    for ax, c in zip(axes[:, 0], clusters.itertuples(), strict=True):
+        p = programs[(programs["cip_code"] == c.cip_code) & (programs["award_level"].astype(str) == str(c.award_level))]
+        p = p.groupby("provider_name", dropna=False)["completers"].sum().sort_values()
+        bars = ax.barh(range(len(p)), p.to_numpy(), color=OKABE_ITO["supply"], hatch="//", edgecolor="#333333",
+                       linewidth=0.4)
+        ax.bar_label(bars, fmt="%.0f", padding=2, fontsize=8)
+        ax.set_yticks(range(len(p)), [_short(str(name), 40) for name in p.index])
+        ax.set_title(f"⚑ {_short(str(c.cip_title or c.cip_code), 48)} ({_short(str(c.award_label), 30)}): "
+                     f"{c.combined_supply:,.0f} supplied vs {c.allocated_demand:,.0f} openings", fontsize=8,
+                     loc="left")
+        ax.spines[["top", "right"]].set_visible(False)
+    axes[-1, 0].set_xlabel("Completers per year, by provider")
+    fig.tight_layout()
+    return _svg(fig)
+
+
+def pathway_ladder(ladders: pd.DataFrame | None) -> str | None:
+    """One career ladder as steps with wages, when the run has ladders with step order and wages."""
+    if ladders is None or not len(ladders):
+        return None
+    step = next((c for c in ("step", "step_order", "rung", "level") if c in ladders.columns), None)
+    wage = next((c for c in ("wage_annual_median", "median_wage", "wage_median", "wage") if c in ladders.columns),
+                None)
+    title = next((c for c in ("occupation_title", "title", "step_title") if c in ladders.columns), None)
+    ladder_id = next((c for c in ("ladder_id", "pathway_id", "entry_soc_code") if c in ladders.columns), None)
+    if step is None or wage is None or title is None:
+        return None
+    first = ladders if ladder_id is None else ladders[ladders[ladder_id] == ladders[ladder_id].iloc[0]]
+    first = first.sort_values(step).dropna(subset=[wage])
+    if len(first) < 2:
+        return None
+    fig, ax = plt.subplots(figsize=(7.5, 2.8))
+    x = range(len(first))
+    ax.step(list(x), first[wage].to_numpy(), where="mid", color=OKABE_ITO["surplus"], lw=1.5)
+    ax.plot(list(x), first[wage].to_numpy(), "o", color=OKABE_ITO["surplus"])
+    for i, (t, w) in enumerate(zip(first[title], first[wage], strict=True)):
+        ax.annotate(f"{_short(str(t), 26)}\n${w:,.0f}", (i, w), textcoords="offset points", xytext=(0, 8),
+                    ha="center", fontsize=7)
+    ax.set_xticks(list(x), [f"step {i + 1}" for i in x])
+    ax.set_ylabel("Median annual wage ($)")
+    ax.margins(y=0.35)
     ax.spines[["top", "right"]].set_visible(False)
     return _svg(fig)
 

@@ -1,12 +1,14 @@
 """Render the HTML report: answer first, every number explained, uncertainty stated.
 
 Everything from the data passes through Jinja2's autoescaping; charts are SVG made here with
-text drawn as paths, so no value from an input file can become markup.
+text drawn as paths, so no value from an input file can become markup. The same HTML, with its
+print stylesheet, is what the PDF renderer lays out, so the two forms never drift apart.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -14,75 +16,221 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from align import schemas
+from align.errors import InputError
 from align.match import gaps as G
 from align.report import charts
-from align.store import write_text
 
 FLAG_ORDER = [G.UNDERSUPPLY, G.SLIGHT_UNDERSUPPLY, G.NO_PROGRAM, G.BALANCED, G.SLIGHT_OVERSUPPLY, G.OVERSUPPLY,
               G.ON_THE_JOB, G.BELOW_MINIMUM]
 FLAG_SYMBOL = {G.UNDERSUPPLY: "▼▼", G.SLIGHT_UNDERSUPPLY: "▼", G.NO_PROGRAM: "∅", G.BALANCED: "●",
                G.SLIGHT_OVERSUPPLY: "▲", G.OVERSUPPLY: "▲▲", G.ON_THE_JOB: "○",
                G.BELOW_MINIMUM: "–"}
-REPORT_TABLES = ("gaps", "duplication", "industry_employment", "industry_forecast", "forecast_accuracy",
-                 "unallocated_programs", "double_count_audit", "programs")
+CARD_FLAGS = (*G.SHORTAGE_FLAGS, *G.SURPLUS_FLAGS)
+# Tables other stages add later; rendered only when a run has them, with a plain-words title.
+OPTIONAL_TABLES = {
+    "pathway_gaps": "Career-ladder steps with demand but no regional training",
+    "ladders": "Career ladders",
+    "pathways": "Pathways between occupations",
+    "stacks": "Stackable credentials",
+    "metrics": "Outcome metrics",
+    "postings_agreement": "Job postings compared with projected openings",
+}
+SUPPRESSED = "◌ suppressed"
+
+
+def _num(v: Any, d: int = 0) -> str:
+    if v is None or (not isinstance(v, str) and pd.isna(v)):
+        return "—"
+    return f"{v:,.{d}f}"
+
+
+def _pct(v: Any) -> str:
+    return "—" if v is None or pd.isna(v) else f"{v:.0%}"
 
 
 def _env() -> Environment:
     env = Environment(loader=PackageLoader("align.report", "templates"),
                       autoescape=select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True)
-    env.filters["num"] = lambda v, d=0: "—" if v is None or pd.isna(v) else f"{v:,.{d}f}"
-    env.filters["pct"] = lambda v: "—" if v is None or pd.isna(v) else f"{v:.0%}"
+    env.filters["num"] = _num
+    env.filters["pct"] = _pct
     return env
 
 
 def load_run_tables(folder: Path) -> tuple[dict[str, pd.DataFrame], dict]:
-    """Read a finished run's tables and manifest back from its folder."""
+    """Read a finished run's tables and manifest back from its folder (nothing is recomputed)."""
     folder = Path(folder)
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    tables = {}
-    for name in REPORT_TABLES:
-        path = folder / f"{name}.parquet"
-        if path.exists():
-            tables[name] = pd.read_parquet(path)
+    manifest_path = folder / "manifest.json"
+    if not manifest_path.exists():
+        raise InputError("not a run folder", file=manifest_path, expected="manifest.json written by `align run`")
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    tables = {p.stem: pd.read_parquet(p) for p in sorted(folder.glob("*.parquet"))}
+    if "gaps" not in tables:
+        raise InputError("run folder has no gaps table", file=folder / "gaps.parquet",
+                         expected="gaps.parquet written by `align run`")
     return tables, manifest
 
 
-def _sentences(gaps: pd.DataFrame, dup: pd.DataFrame) -> dict[str, list[str]]:
-    short = gaps[gaps["flag"].isin(G.SHORTAGE_FLAGS)].sort_values("gap", ascending=False).head(5)
-    surplus = gaps[gaps["flag"].isin(G.SURPLUS_FLAGS)].sort_values("gap").head(5)
-    out = {"shortages": [], "surpluses": [], "duplication": []}
-    for r in short.itertuples():
-        trained = (f"regional programs supply about {r.effective_supply:,.0f}" if r.n_programs
-                   else "no regional program trains for it")
+def vintage_line(manifest: dict) -> str:
+    """Every input's vintage in one line: a board member sees at once how fresh the data is."""
+    by_table: dict[str, list[str]] = {}
+    for i in manifest.get("inputs", []):
+        by_table.setdefault(i["table"], [])
+        if i.get("vintage") and i["vintage"] not in by_table[i["table"]]:
+            by_table[i["table"]].append(str(i["vintage"]))
+    parts = []
+    for table, vintages in by_table.items():
+        label = table.replace("_", " ")
+        if not vintages:
+            parts.append(label)
+        elif len(vintages) <= 2:
+            parts.append(f"{label}: {', '.join(vintages)}")
+        else:
+            parts.append(f"{label}: {vintages[0]} to {vintages[-1]}")
+    return "; ".join(parts)
+
+
+def _supply_words(r: Any) -> str:
+    return (f"regional programs supply about {r.effective_supply:,.0f}" if r.n_programs
+            else "no regional program trains for it")
+
+
+def summary_sentences(gaps: pd.DataFrame, dup: pd.DataFrame,
+                      tables: dict[str, pd.DataFrame] | None = None, n: int = 5) -> dict[str, list[str]]:
+    """Short sentences a board member can repeat, largest first and most certain first."""
+    short = gaps[gaps["flag"].isin(G.SHORTAGE_FLAGS)]
+    surplus = gaps[gaps["flag"].isin(G.SURPLUS_FLAGS)]
+    out: dict[str, list[str]] = {k: [] for k in ("shortages", "shortages_sure", "surpluses", "surpluses_sure",
+                                                  "duplication", "pathways")}
+    for r in short.sort_values(["gap", "soc_code"], ascending=[False, True]).head(n).itertuples():
         out["shortages"].append(
             f"{r.occupation_title}: about {r.annual_openings:,.0f} openings a year "
-            f"({r.annual_openings_low:,.0f}–{r.annual_openings_high:,.0f}), {trained} — "
+            f"({r.annual_openings_low:,.0f}–{r.annual_openings_high:,.0f}), {_supply_words(r)} — "
             f"a gap of {r.gap:,.0f} a year; chance of a shortage {r.probability_shortage:.0%}.")
-    for r in surplus.itertuples():
+    robust = short
+    if "robustness" in short.columns:
+        robust = short[short["robustness"].isin(["short under every allocation", "no regional program"])]
+    for r in robust.sort_values(["probability_shortage", "gap"], ascending=[False, False]).head(n).itertuples():
+        out["shortages_sure"].append(
+            f"{r.occupation_title}: a shortage with {r.probability_shortage:.0%} probability "
+            f"— short however program completers are shared among occupations "
+            f"(gap {r.gap:,.0f} a year).")
+    for r in surplus.sort_values(["gap", "soc_code"]).head(n).itertuples():
         out["surpluses"].append(
             f"{r.occupation_title}: regional programs supply about {r.effective_supply:,.0f} a year "
             f"for about {r.annual_openings:,.0f} openings — {-r.gap:,.0f} more than the region's "
             f"employers are expected to hire.")
-    for r in dup[dup["is_duplicated"]].itertuples():
+    sure = surplus
+    if "robustness" in surplus.columns:
+        sure = surplus[surplus["robustness"] == "surplus under every allocation"]
+    for r in sure.sort_values(["probability_shortage", "gap"]).head(n).itertuples():
+        out["surpluses_sure"].append(
+            f"{r.occupation_title}: a surplus however completers are shared; the chance that openings "
+            f"outrun supply after all is {r.probability_shortage:.0%}.")
+    for r in dup[dup["is_duplicated"].astype(bool)].sort_values("excess_supply", ascending=False).itertuples():
         out["duplication"].append(
             f"{r.cip_title or r.cip_code} ({r.award_label or r.award_level}) is offered by {r.n_providers} "
             f"providers whose combined supply of {r.combined_supply:,.0f} a year exceeds the "
             f"{r.allocated_demand:,.0f} openings it serves.")
+    pg = (tables or {}).get("pathway_gaps")
+    if pg is not None and len(pg):
+        title = next((c for c in ("occupation_title", "to_occupation_title", "step_title") if c in pg.columns), None)
+        for r in pg.head(n).to_dict("records"):
+            what = r.get(title) if title else None
+            why = r.get("reason") or r.get("gap_reason") or "has demand but no regional training"
+            out["pathways"].append(f"{what or r.get('soc_code', 'A ladder step')}: {why}.")
     return out
 
 
+def _ratio_sentence(r: dict, bands: dict) -> str:
+    flag = r["flag"]
+    if flag == G.NO_PROGRAM:
+        return (f"Employers are expected to hire about {r['annual_openings']:,.0f} people a year, and no "
+                f"program in the region trains for this occupation.")
+    ratio = r["supply_demand_ratio"]
+    per100 = f"about {ratio * 100:,.0f} trained people for every 100 openings"
+    if flag in G.SHORTAGE_FLAGS:
+        limit = bands.get("undersupply" if flag == G.UNDERSUPPLY else "slight_undersupply")
+        return (f"Regional programs produce {per100}. Below {limit} trained per opening counts as "
+                f"{flag}, so employers will likely have to recruit from elsewhere or train on the job.")
+    limit = bands.get("slight_oversupply" if flag == G.OVERSUPPLY else "balanced")
+    return (f"Regional programs produce {per100}. Above {limit} trained per opening counts as {flag}: "
+            f"some graduates will not find work in this occupation in the region.")
+
+
+def gap_cards(gaps: pd.DataFrame, params: dict) -> list[dict]:
+    """One card per flagged occupation (shortages first, then surpluses), with its arithmetic."""
+    flagged = gaps[gaps["flag"].isin(CARD_FLAGS)].copy()
+    flagged["_order"] = flagged["flag"].map({f: i for i, f in enumerate(FLAG_ORDER)})
+    flagged["_gap"] = flagged["gap"].abs()
+    cards = []
+    for r in flagged.sort_values(["_order", "_gap"], ascending=[True, False]).to_dict("records"):
+        programs = [p.strip() for p in str(r.get("programs") or "").split(";") if p.strip()]
+        arithmetic = [p.strip() for p in str(r.get("reason") or "").split("; ") if p.strip()]
+        cards.append({**r, "program_list": programs, "arithmetic": arithmetic,
+                      "why": _ratio_sentence(r, params.get("flag_bands", {})),
+                      "kind": "short" if r["flag"] in G.SHORTAGE_FLAGS else "surplus"})
+    return cards
+
+
+def _missing(v: Any) -> bool:
+    return v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA
+
+
+def _is_suppressed_row(row: dict) -> bool:
+    return any(not _missing(row.get(k)) and bool(row.get(k)) for k in ("is_suppressed", "suppressed"))
+
+
+def optional_sections(tables: dict[str, pd.DataFrame]) -> list[dict]:
+    """Pathways and outcome tables, when a run has them; suppressed cells are marked, never zero."""
+    sections = []
+    for name, title in OPTIONAL_TABLES.items():
+        df = tables.get(name)
+        if df is None or not len(df):
+            continue
+        flag_cols = {c for c in df.columns if c in ("is_suppressed", "suppressed") or c.endswith("_suppressed")}
+        columns = [c for c in df.columns if c not in flag_cols and not c.endswith("_missing_reason")]
+        rows = []
+        for rec in df.to_dict("records"):
+            suppressed_row = _is_suppressed_row(rec)
+            cells = []
+            for c in columns:
+                v = rec[c]
+                own = bool(rec.get(f"{c}_suppressed")) if f"{c}_suppressed" in rec else False
+                numeric = isinstance(v, (int, float)) and not isinstance(v, bool)
+                if own or (suppressed_row and _missing(v)):
+                    cells.append({"text": SUPPRESSED, "numeric": True, "suppressed": True})
+                elif numeric:
+                    digits = 0 if float(v).is_integer() else 2
+                    cells.append({"text": _num(v, digits), "numeric": True, "suppressed": False})
+                else:
+                    cells.append({"text": "" if _missing(v) else str(v),
+                                  "numeric": False, "suppressed": False})
+            rows.append(cells)
+        sections.append({"name": name, "title": title, "columns": [c.replace("_", " ") for c in columns],
+                         "rows": rows, "any_suppressed": any(c["suppressed"] for r in rows for c in r)})
+    return sections
+
+
 def render_html(tables: dict[str, pd.DataFrame], manifest: dict) -> str:
+    """The whole report as one self-contained HTML page (also the source the PDF is laid out from)."""
     gaps = tables["gaps"]
     dup = tables.get("duplication", pd.DataFrame(columns=list(schemas.TABLES["duplication"].columns)))
     history = tables.get("industry_employment")
     fc = tables.get("industry_forecast")
-    flagged = gaps[gaps["flag"] != G.BELOW_MINIMUM]
+    config = manifest.get("config", {})
+    params = config.get("parameters", {})
+    shown = gaps[gaps["flag"] != G.BELOW_MINIMUM]
     chart_svgs: dict[str, str] = {}
-    if len(flagged):
-        chart_svgs["gaps"] = charts.openings_vs_supply(flagged)
+    if len(shown):
+        chart_svgs["gaps"] = charts.openings_vs_supply(shown)
         chart_svgs["bands"] = charts.ratio_bands(gaps, FLAG_ORDER)
+    if len(dup) and dup["is_duplicated"].astype(bool).any() and "programs" in tables:
+        chart_svgs["providers"] = charts.duplication_by_provider(dup, tables["programs"])
     if len(dup):
         chart_svgs["duplication"] = charts.duplication_clusters(dup)
+    ladder = charts.pathway_ladder(tables.get("ladders"))
+    if ladder:
+        chart_svgs["ladder"] = ladder
     if history is not None and fc is not None and len(fc):
         latest = history[history["period"] == history["period"].max()].dropna(subset=["employment"])
         top = latest.sort_values("employment", ascending=False)["naics_code"].head(6).tolist()
@@ -90,26 +238,36 @@ def render_html(tables: dict[str, pd.DataFrame], manifest: dict) -> str:
         if "industry_title" in history.columns:
             titles = history.dropna(subset=["industry_title"]).drop_duplicates("naics_code").set_index(
                 "naics_code")["industry_title"].to_dict()
-        chart_svgs["forecasts"] = charts.industry_forecasts(history, fc, top, titles)
-    config = manifest.get("config", {})
+        if top:
+            chart_svgs["forecasts"] = charts.industry_forecasts(history, fc, top, titles)
+    accuracy = tables.get("forecast_accuracy", pd.DataFrame())
+    acc = accuracy.set_index("model") if len(accuracy) else pd.DataFrame()
+    dict_tables = [t for t in ("gaps", "occupation_demand", "occupation_supply", "duplication", "programs",
+                               *OPTIONAL_TABLES) if t in schemas.TABLES and (t in tables or t in ("gaps",))]
+    counts = gaps["flag"].value_counts().reindex(FLAG_ORDER).fillna(0).astype(int).to_dict()
     return _env().get_template("report.html.j2").render(
         manifest=manifest, config=config, region=manifest.get("region", {}),
-        years=config.get("years", {}), params=config.get("parameters", {}),
-        sentences=_sentences(gaps, dup), gaps=flagged.to_dict("records"),
-        below_minimum=int((gaps["flag"] == G.BELOW_MINIMUM).sum()),
-        counts=gaps["flag"].value_counts().reindex(FLAG_ORDER).fillna(0).astype(int).to_dict(),
+        region_css=re.sub(r"[^\w ().,-]", "", str(manifest.get("region", {}).get("name", "")))[:60],
+        years=config.get("years", {}), params=params, vintages=vintage_line(manifest),
+        sentences=summary_sentences(gaps, dup, tables), cards=gap_cards(gaps, params),
+        gaps=shown.sort_values(["gap"], ascending=False).to_dict("records"),
+        below_minimum=counts[G.BELOW_MINIMUM], counts=counts,
+        n_short=sum(counts[f] for f in G.SHORTAGE_FLAGS), n_surplus=sum(counts[f] for f in G.SURPLUS_FLAGS),
         symbols=FLAG_SYMBOL, shortage_flags=G.SHORTAGE_FLAGS, surplus_flags=G.SURPLUS_FLAGS,
         duplication=dup.to_dict("records"),
         unallocated=tables.get("unallocated_programs", pd.DataFrame()).to_dict("records"),
         audit=tables.get("double_count_audit", pd.DataFrame()).to_dict("records"),
-        accuracy=tables.get("forecast_accuracy", pd.DataFrame()).to_dict("records"),
-        charts=chart_svgs, dictionary=schemas.data_dictionary(
-            ["occupation_demand", "occupation_supply", "gaps", "duplication"]).to_dict("records"),
+        accuracy=accuracy.to_dict("records"),
+        mase_selected=acc["mase"].get("selected") if len(acc) else None,
+        mase_naive=acc["mase"].get("naive") if len(acc) else None,
+        optional=optional_sections(tables), charts=chart_svgs,
+        dictionary=schemas.data_dictionary(dict_tables).to_dict("records"),
         synthetic="synthetic" in str(manifest.get("region", {}).get("name", "")).lower(),
     )
 
 
 def build_reports(result: Any, folder: Path) -> list[Path]:
-    """Write the report(s) for a run into ``folder``; returns the paths written."""
-    html = render_html(result.tables, result.manifest)
-    return [write_text(Path(folder) / "report.html", html)]
+    """Write report.html, report.xlsx and (where a renderer exists) report.pdf into ``folder``."""
+    from align.report.build import write_reports
+
+    return write_reports(result.tables, result.manifest, Path(folder)).paths
