@@ -73,3 +73,32 @@ def test_windows_counts_and_fallback_for_short_series() -> None:
 def test_interpolation_fills_only_interior_gaps() -> None:
     Y = np.array([[np.nan, 1.0, np.nan, 3.0, np.nan]])
     np.testing.assert_array_equal(fill_interior(Y), [[np.nan, 1.0, 2.0, 3.0, np.nan]])
+
+
+def test_combination_by_default_single_model_only_by_a_clear_margin() -> None:
+    from align.demand.backtest import Backtest
+
+    names = ["naive", "drift", "combo"]
+    E = np.full((3, 3, 2, 4), np.nan, dtype=np.float32)
+    E[:, 2] = 1.0                      # combination: MASE 1 on every window
+    E[0, 0], E[0, 1] = 0.8, 0.9        # series 0: naive 20% better — noise, keep the combination
+    E[1, 0], E[1, 1] = 1.5, 0.4        # series 1: drift 60% better — a clear margin, switch
+    E[2, :, :, 1:] = np.nan            # series 2: drift far better but one window only
+    E[2, 0, :, 0], E[2, 1, :, 0] = 2.0, 0.1
+    bt = Backtest(names, E, np.zeros_like(E))
+    chosen, mase = choose(bt, names)
+    assert chosen.tolist() == [2, 1, 2]
+    np.testing.assert_allclose(mase, [1.0, 0.4, 1.0])
+    # without the combination in the menu the rule is the plain argmin
+    assert choose(bt, ["naive", "drift"])[0].tolist() == [0, 1, 1]
+
+
+def test_effective_windows_between_windows_and_errors() -> None:
+    from align.demand.intervals import effective_windows, inflation
+
+    rng = np.random.default_rng(0)
+    shared = np.repeat(rng.normal(0, 1, (1, 10)), 500, axis=0)
+    assert effective_windows(shared) == 10.0                   # one shock per window: 10 draws
+    assert effective_windows(rng.normal(0, 1, (500, 10))) > 2000  # independent: most of 5000
+    # t_9 / z: 1.383 / 1.2816 at 80%, 2.262 / 1.960 at 95% (printed t tables)
+    np.testing.assert_allclose(inflation(np.array([10.0]), (80, 95)), [[1.0791, 1.1541]], atol=1e-3)

@@ -138,11 +138,12 @@ def test_cli_round_trip(tmp_path) -> None:
     _panel(Y).to_csv(src, index=False)
     out, rep = tmp_path / "fc.parquet", tmp_path / "bt.csv"
     assert main(["forecast", str(src), "-o", str(out), "--horizon", "3",
-                 "--backtest-report", str(rep), "--models", "drift", "damped"]) == 0
+                 "--backtest-report", str(rep), "--models", "drift", "damped",
+                 "--origins", "10"]) == 0
     fc = pd.read_parquet(out)
     assert len(fc) == 18 and set(fc["model"]) <= {"naive", "drift", "damped"}
     assert set(pd.read_csv(rep)["model"]) == {"naive", "drift", "damped"}
-    api = forecast_panel(_panel(Y), 3, models=["drift", "damped"]).forecasts
+    api = forecast_panel(_panel(Y), 3, models=["drift", "damped"], n_origins=10).forecasts
     np.testing.assert_allclose(fc["forecast"], api["forecast"])
     bad = tmp_path / "bad.csv"
     pd.DataFrame({"series": ["a"], "period": [2000], "value": [1]}).to_csv(bad, index=False)

@@ -5,6 +5,20 @@ a :class:`ForecastResult` out, holding the ``industry_forecast`` table (point fo
 intervals, chosen model, its backtest MASE and the naive baseline's), the per-series backtest
 errors and an accuracy summary with out-of-sample interval coverage.
 
+How the forecast is chosen (every choice uses the training data only):
+
+* **Point forecast.** The equal-weight combination (median of drift, damped trend, ARIMA,
+  theta and shift-share when given) is the default for every series; a single model replaces it
+  only when the series' own rolling-origin backtest shows it at least 50% better
+  (:func:`align.demand.backtest.choose`). Per-series selection from a few annual windows is
+  mostly noise; in-training pseudo-exercises (CES history up to 2008, see
+  ``benchmarks/forecast_accuracy.py --dev``) found it worse than the combination.
+* **Windows.** 10 rolling origins per horizon (``n_origins``): more errors for the interval
+  pool and the choice, at a cost linear in the number of origins.
+* **Intervals.** Symmetric, from absolute backtest errors pooled across series per model and
+  horizon, widened for the effective number of independent windows
+  (:mod:`align.demand.intervals`).
+
 How a series is handled:
 
 * Series are laid out *end-aligned* in one matrix: each row ends at the series' own last
@@ -157,7 +171,7 @@ def _align_reference(reference: pd.DataFrame, pan: _Panel, Hmax: int, file: str
 
 
 def forecast_panel(panel: pd.DataFrame, horizon: int, *, models: Sequence[str] | None = None,
-                   n_origins: int = 5, min_train: int = 5, reference: pd.DataFrame | None = None,
+                   n_origins: int = 10, min_train: int = 5, reference: pd.DataFrame | None = None,
                    levels: tuple[int, ...] = (80, 95), progress: Progress | None = None,
                    chunk_size: int = 20_000, backtest_detail: bool = True,
                    origin: str = "panel") -> ForecastResult:

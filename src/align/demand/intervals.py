@@ -11,6 +11,25 @@ were small on their few windows, so their errors alone understate the spread (se
 calibrating on them gave 73% coverage for nominal 80% on simulated random walks). A series' interval is
 its point forecast plus those quantiles times its own scale, so volatile series get wide
 intervals and quiet ones narrow intervals.
+
+Two corrections, both for the same reason — the pooled errors are fewer and less
+representative than their count suggests:
+
+* **Symmetric.** The half-width at level ``p`` is the ``p`` quantile of the *absolute* scaled
+  errors, not the signed ``(1−p)/2, (1+p)/2`` quantiles. Backtest windows share their years
+  across series, so a sign bias in them (a recession in the windows: actual below forecast
+  everywhere) is the bias of one episode, not of the future; shifting the interval by it put
+  the next expansion outside (held-back coverage well under nominal).
+* **Small-sample inflation.** Errors of different series at the same origin can be strongly
+  correlated (one shock hits them all), so the effective sample lies between the number of
+  distinct windows scored at that horizon and the number of errors; it is estimated from the
+  errors themselves (:func:`effective_windows`, Kish's design effect). The half-width is
+  widened by ``t_{k−1}(p) / z(p)`` for ``k`` effective draws — what a prediction interval from
+  ``k`` draws with unknown spread needs — e.g. ×1.08 at 80% and ×1.15 at 95% when 10 windows
+  move together, and ≈ 1 for independent series.
+
+Both choices were checked inside the training data only (pseudo-exercises on CES history up
+to 2008): symmetric + inflation covered closer to nominal than signed quantiles in most.
 """
 
 from __future__ import annotations
@@ -20,37 +39,68 @@ import numpy as np
 Z = {80: 1.2816, 95: 1.96}
 
 
-def _bounds(levels: tuple[int, ...]) -> list[float]:
-    qs: list[float] = []
-    for lv in levels:
-        a = (100 - lv) / 200
-        qs += [a, 1 - a]
-    return qs
+def inflation(windows: np.ndarray, levels: tuple[int, ...]) -> np.ndarray:
+    """Small-sample widening ``t_{k−1}(p)/z(p)`` per horizon and level, ``(H, len(levels))``."""
+    from scipy.stats import norm, t
+
+    k = np.maximum(np.asarray(windows, dtype=float) - 1.0, 1.0)
+    ps = np.array([(100 + lv) / 200 for lv in levels])
+    return t.ppf(ps[None, :], k[:, None]) / norm.ppf(ps)[None, :]
+
+
+def effective_windows(e: np.ndarray) -> float:
+    """Effective number of independent errors among ``e`` ``(n, K)`` (series × window).
+
+    Errors of one window share its year(s), so they are clustered: with intra-window
+    correlation ``ρ`` (one-way ANOVA estimate on the signed errors) and ``m`` series per
+    window, ``N`` errors are worth ``N / (1 + (m − 1)ρ)`` (Kish's design effect) — between the
+    number of windows (everything moves together) and ``N`` (independent series).
+    """
+    e = e.astype(np.float64)
+    ok = np.isfinite(e)
+    m_k = ok.sum(axis=0)
+    used = m_k > 0
+    K, N = int(used.sum()), int(m_k.sum())
+    if K < 2 or N <= K:
+        return float(max(K, 1))
+    x = np.where(ok, e, 0.0)[:, used]
+    m_k = m_k[used]
+    means = x.sum(axis=0) / m_k
+    grand = x.sum() / N
+    ssb = float((m_k * (means - grand) ** 2).sum())
+    ssw = float(((np.where(ok[:, used], x - means[None, :], 0.0)) ** 2).sum())
+    msb, msw = ssb / (K - 1), ssw / (N - K)
+    m0 = (N - (m_k**2).sum() / N) / (K - 1)
+    var_b = max((msb - msw) / m0, 0.0)
+    rho = var_b / (var_b + msw) if var_b + msw > 0 else 0.0
+    return float(np.clip(N / (1.0 + (N / K - 1.0) * rho), K, N))
 
 
 def calibrate(errors: np.ndarray, groups: np.ndarray, levels: tuple[int, ...] = (80, 95), *,
               min_pool: int = 100) -> dict[int, np.ndarray]:
-    """Quantiles of scaled errors per group and horizon.
+    """Symmetric interval half-widths in scaled units per group and horizon (module docstring).
 
     ``errors`` is ``(n, H, K)`` (series, horizon, origin) for each series' chosen model and
-    ``groups`` its model index. Returns {group: (H, 2·len(levels))}, with key −1 the pool of all
-    series. A horizon with no errors at all gets a Gaussian random-walk width (σ ≈ 1.25 MAE ·
-    √h), stated as the fallback it is.
+    ``groups`` its model index. Returns {group: (H, 2·len(levels))} holding ``−w, +w`` per
+    level, with key −1 the pool of all series. A horizon with no errors at all gets a Gaussian
+    random-walk width (σ ≈ 1.25 MAE · √h), stated as the fallback it is.
     """
     _n, H, _ = errors.shape
-    qs = _bounds(levels)
     out: dict[int, np.ndarray] = {}
     for g in [-1, *sorted(set(groups.tolist()) - {-1})]:
         sel = errors if g == -1 else errors[groups == g]
-        tab = np.full((H, len(qs)), np.nan)
+        tab = np.full((H, 2 * len(levels)), np.nan)
         for j in range(H):
-            e = sel[:, j].ravel()
-            e = e[np.isfinite(e)]
+            e = sel[:, j]
+            windows = effective_windows(e)
+            e = np.abs(e[np.isfinite(e)]).astype(np.float64)
             if g == -1 and e.size == 0:
-                tab[j] = [1.25 * np.sqrt(j + 1) * (Z[lv] if i % 2 else -Z[lv])
-                          for lv in levels for i in (0, 1)]
+                w = [1.25 * np.sqrt(j + 1) * Z[lv] for lv in levels]
             elif e.size >= (1 if g == -1 else min_pool):
-                tab[j] = np.quantile(e.astype(np.float64), qs)
+                w = np.quantile(e, [lv / 100 for lv in levels]) * inflation(np.array([windows]), levels)[0]
+            else:
+                continue
+            tab[j] = [s * x for x in w for s in (-1.0, 1.0)]
         if g != -1:
             tab = np.where(np.isnan(tab), out[-1], tab)
         out[g] = tab
