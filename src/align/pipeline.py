@@ -139,10 +139,17 @@ def separation_rates(projections: pd.DataFrame, staffing: pd.DataFrame | None = 
 def stage_industry(config: RunConfig, inputs: dict[str, pd.DataFrame], notes: list[str],
                    warnings: list[str]) -> dict[str, pd.DataFrame]:
     """Regional industry employment, forecast to the target year, with 80% bounds."""
-    p, years = config.parameters, config.years
+    p = config.parameters
     industry = regional_industry_employment(
         inputs["industry_employment"], region_id=config.region.slug, counties=config.region.counties,
         ownerships=p.ownerships, naics_digits=p.naics_digits)
+    return {"industry_employment": industry, **forecast_industries(config, industry, notes, warnings)}
+
+
+def forecast_industries(config: RunConfig, industry: pd.DataFrame, notes: list[str],
+                        warnings: list[str]) -> dict[str, pd.DataFrame]:
+    """Forecast each industry from its history up to the base year; project base and target."""
+    years = config.years
     history = industry[industry["period"] <= years.base]
     if years.history_start:
         history = history[history["period"] >= years.history_start]
@@ -170,7 +177,7 @@ def stage_industry(config: RunConfig, inputs: dict[str, pd.DataFrame], notes: li
                                "employment_target_lo80": target["lo80"],
                                "employment_target_hi80": target["hi80"]}).dropna()
     projection = projection.rename_axis("naics_code").reset_index()
-    return {"industry_employment": industry, "industry_forecast": fc, "forecast_accuracy": result.accuracy,
+    return {"industry_forecast": fc, "forecast_accuracy": result.accuracy,
             "industry_projection": schemas.validate(projection, "industry_projection")}
 
 

@@ -1,0 +1,257 @@
+"""What-if analysis: change one table of a finished run and re-run only what lies below it.
+
+A scenario is data (pydantic, or TOML for the CLI): demand shocks in an industry or occupation,
+supply changes to programs, new and closed programs, parameter changes and a new target year.
+:func:`apply` finds the earliest stage a scenario touches, replaces that stage's input table,
+and re-runs the stages below it — no refetch, and forecasts are refitted only when the horizon
+changes. :func:`compare` sets scenario runs beside the base, occupation by occupation.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from align import schemas
+from align.config import Parameters
+from align.errors import ConfigError, InputError
+from align.pipeline import DOWNSTREAM, RunResult, forecast_industries, run_from
+from align.supply.education import award_label
+
+IMPACT_COLUMNS = ["employment_base", "employment_target", "employment_target_lo80", "employment_target_hi80"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DemandShock(_Strict):
+    """Jobs added (or removed, if negative) in one industry or one occupation from a year on."""
+
+    industry: str | None = Field(default=None, description="NAICS code as in the run, e.g. 622")
+    occupation: str | None = Field(default=None, description="SOC code, e.g. 29-1141")
+    jobs: float
+    start_year: int
+    phase_in_years: int = Field(default=1, ge=1, description="Reach the full number over this many years.")
+
+    @model_validator(mode="after")
+    def _one_target(self) -> DemandShock:
+        if (self.industry is None) == (self.occupation is None):
+            raise ValueError("a demand shock names exactly one of 'industry' or 'occupation'")
+        return self
+
+    def jobs_in(self, year: int) -> float:
+        """Jobs in place in ``year``: a linear phase-in from ``start_year``."""
+        if year < self.start_year:
+            return 0.0
+        return self.jobs * min(1.0, (year - self.start_year + 1) / self.phase_in_years)
+
+
+class SupplyChange(_Strict):
+    """Add or remove completers of an existing program (or every program of a provider)."""
+
+    program_id: str | None = None
+    provider_id: str | None = None
+    add_completers: float = 0.0
+
+    @model_validator(mode="after")
+    def _one_target(self) -> SupplyChange:
+        if (self.program_id is None) == (self.provider_id is None):
+            raise ValueError("a supply change names exactly one of 'program_id' or 'provider_id'")
+        return self
+
+
+class NewProgram(_Strict):
+    provider_id: str
+    provider_name: str
+    cip_code: str | None = None
+    soc_code: str | None = None
+    award_level: str
+    completers: float = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _code(self) -> NewProgram:
+        if self.cip_code is None and self.soc_code is None:
+            raise ValueError("a new program needs a cip_code (or a soc_code for an apprenticeship)")
+        return self
+
+
+class Scenario(_Strict):
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    description: str = ""
+    demand: list[DemandShock] = Field(default_factory=list)
+    supply: list[SupplyChange] = Field(default_factory=list)
+    new_programs: list[NewProgram] = Field(default_factory=list)
+    close_programs: list[str] = Field(default_factory=list)
+    parameters: dict[str, Any] = Field(default_factory=dict)
+    target_year: int | None = None
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read a scenario from TOML, naming the first problem in one line."""
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"{path}: scenario file not found")
+    try:
+        return Scenario.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        raise ConfigError(f"{path}: '{where}': {err['msg']}") from None
+
+
+def apply(base: RunResult, scenario: Scenario) -> RunResult:
+    """The run as it would be under ``scenario``: same tables, re-run from the first change."""
+    config = base.config
+    tables = dict(base.tables)
+    stages: list[str] = []
+    if scenario.parameters:
+        merged = {**config.parameters.model_dump(), **scenario.parameters}
+        try:
+            params = Parameters.model_validate(merged)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            raise ConfigError(f"scenario {scenario.name}: parameters.{'.'.join(map(str, err['loc']))}: "
+                              f"{err['msg']}") from None
+        config = config.model_copy(update={"parameters": params})
+        stages.append("supply")
+    if scenario.target_year is not None and scenario.target_year != config.years.target:
+        years = config.years.model_copy(update={"target": scenario.target_year})
+        if years.target <= years.base:
+            raise ConfigError(f"scenario {scenario.name}: target year must come after {years.base}")
+        config = config.model_copy(update={"years": years})
+        tables.update(forecast_industries(config, tables["industry_employment"], [], []))
+        stages.append("occupations")
+    industry = [s for s in scenario.demand if s.industry is not None]
+    occupation = [s for s in scenario.demand if s.occupation is not None]
+    if industry:
+        tables["industry_projection"] = _shock(tables["industry_projection"], "naics_code", industry, config)
+        stages.append("occupations")
+    if scenario.supply or scenario.new_programs or scenario.close_programs:
+        tables["programs"] = _change_programs(tables["programs"], scenario)
+        stages.append("supply")
+    warnings: list[str] = []
+    order = list(DOWNSTREAM)
+    first = min(stages, key=order.index) if stages else None
+    if occupation:
+        # occupation shocks land on the occupation projection, once industries are occupations
+        if first == "occupations":
+            tables.update(DOWNSTREAM["occupations"](config, tables, [], warnings))
+        tables["occupation_projection"] = _shock(tables["occupation_projection"], "soc_code", occupation, config)
+        first = "openings"
+    if first is not None:
+        tables = run_from(first, config, tables, warnings=warnings)
+    manifest = {**base.manifest, "scenario": scenario.model_dump(mode="json"),
+                "base_run": base.manifest.get("run_id"), "config": config.public_dict()}
+    return RunResult(config, tables, manifest, warnings=[*base.warnings, *warnings])
+
+
+def _shock(projection: pd.DataFrame, key: str, shocks: list[DemandShock], config: Any) -> pd.DataFrame:
+    out = projection.set_index(key).copy()
+    base_year, target_year = config.years.base, config.years.target
+    for s in shocks:
+        code = s.industry if key == "naics_code" else s.occupation
+        if code not in out.index:
+            what = "industry" if key == "naics_code" else "occupation"
+            raise InputError(f"{what} {code!r} is not in this run", file=f"scenario demand shock ({what})",
+                             expected=f"one of {', '.join(list(out.index)[:8])}, …")
+        at_base, at_target = s.jobs_in(base_year), s.jobs_in(target_year)
+        out.loc[code, "employment_base"] += at_base
+        for col in IMPACT_COLUMNS[1:]:
+            out.loc[code, col] += at_target
+        if (out.loc[code, IMPACT_COLUMNS] < 0).any():
+            raise InputError(f"removing {-s.jobs:,.0f} jobs leaves {code} with negative employment",
+                             file="scenario demand shock", expected="a reduction no larger than the employment")
+    return out.reset_index()
+
+
+def _change_programs(programs: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    out = programs.copy()
+    for change in scenario.supply:
+        mask = (out["program_id"] == change.program_id) if change.program_id else (
+            out["provider_id"] == change.provider_id)
+        if not mask.any():
+            what = f"program {change.program_id!r}" if change.program_id else f"provider {change.provider_id!r}"
+            raise InputError(f"{what} is not in this run", file="scenario supply change",
+                             expected="a program_id or provider_id from programs.csv")
+        new = out.loc[mask, "completers"] + change.add_completers
+        if (new < 0).any():
+            raise InputError(f"removing {-change.add_completers:g} completers leaves a negative count "
+                             f"(current {out.loc[mask, 'completers'].min():g})", file="scenario supply change",
+                             expected="a reduction no larger than the current completers")
+        out.loc[mask, "completers"] = new
+    for pid in scenario.close_programs:
+        if pid not in set(out["program_id"]):
+            raise InputError(f"program {pid!r} is not in this run", file="scenario close_programs",
+                             expected="a program_id from programs.csv")
+    out = out[~out["program_id"].isin(scenario.close_programs)]
+    rows = []
+    for p in scenario.new_programs:
+        code = p.cip_code or p.soc_code
+        rows.append({"program_id": f"{p.provider_id}:{code}:{p.award_level}", "provider_id": p.provider_id,
+                     "provider_name": p.provider_name, "cip_code": p.cip_code, "soc_code": p.soc_code,
+                     "award_level": p.award_level, "award_label": award_label(p.award_level),
+                     "completers": p.completers, "provider_kind": "scenario"})
+    if rows:
+        added = pd.DataFrame(rows)
+        clash = set(added["program_id"]) & set(out["program_id"])
+        if clash:
+            raise InputError(f"new program(s) {sorted(clash)} already exist", file="scenario new_programs",
+                             expected="a change to the existing program instead")
+        out = pd.concat([out, added], ignore_index=True)
+    return schemas.validate(out, "programs", origin="scenario programs")
+
+
+COMPARED = ("annual_openings", "effective_supply", "gap", "supply_demand_ratio", "probability_shortage")
+
+
+def compare(base: RunResult, *scenarios: RunResult) -> pd.DataFrame:
+    """Per occupation and scenario: the change in openings, supply, gap, ratio, probability and flag."""
+    b = base.tables["gaps"].set_index("soc_code")
+    frames = []
+    for scn in scenarios:
+        name = scn.manifest.get("scenario", {}).get("name", "scenario")
+        s = scn.tables["gaps"].set_index("soc_code")
+        idx = b.index.union(s.index)
+        frame = pd.DataFrame({"scenario": name, "occupation_title": b["occupation_title"].reindex(idx)
+                              .fillna(s["occupation_title"].reindex(idx))}, index=idx)
+        for col in COMPARED:
+            frame[f"{col}_base"] = b[col].reindex(idx)
+            frame[f"{col}_scenario"] = s[col].reindex(idx)
+            frame[f"{col}_change"] = frame[f"{col}_scenario"] - frame[f"{col}_base"]
+        frame["flag_base"] = b["flag"].reindex(idx)
+        frame["flag_scenario"] = s["flag"].reindex(idx)
+        frame["flag_changed"] = frame["flag_base"].fillna("") != frame["flag_scenario"].fillna("")
+        frames.append(frame.rename_axis("soc_code").reset_index())
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    return out.sort_values(["scenario", "gap_change"], key=lambda c: c.abs() if c.name == "gap_change" else c,
+                           ascending=[True, False]).reset_index(drop=True)
+
+
+def changed(comparison: pd.DataFrame, tolerance: float = 0.05) -> pd.DataFrame:
+    """Only the occupations a scenario moved (any compared value by more than ``tolerance``)."""
+    moved = pd.concat([comparison[f"{c}_change"].abs() > tolerance for c in COMPARED[:3]], axis=1).any(axis=1)
+    return comparison[moved | comparison["flag_changed"]]
+
+
+def comparison_chart(comparison: pd.DataFrame, n: int = 12) -> Any:
+    """A matplotlib figure of the largest changes in gap, per scenario."""
+    import matplotlib.pyplot as plt
+
+    top = changed(comparison).reindex(changed(comparison)["gap_change"].abs().sort_values(ascending=False).index)
+    top = top.head(n).iloc[::-1]
+    fig, ax = plt.subplots(figsize=(7.5, 0.4 * max(len(top), 1) + 1.2))
+    labels = [f"{t[:40]} ({s})" for t, s in zip(top["occupation_title"], top["scenario"], strict=True)]
+    colours = ["#D55E00" if v > 0 else "#0072B2" for v in top["gap_change"]]
+    ax.barh(labels, top["gap_change"], color=colours)
+    ax.axvline(0, color="#333333", lw=0.8)
+    ax.set_xlabel("Change in gap (openings − supply) per year; < 0 means the shortage shrinks")
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return fig
