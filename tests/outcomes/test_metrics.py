@@ -98,3 +98,16 @@ def test_bad_inputs_name_row_and_column(cohort: pd.DataFrame) -> None:
         prepare_records(cohort.drop(columns="person_id"), salt=SALT)
     with pytest.raises(InputError, match="salt"):
         compute_metrics(cohort)
+
+
+def test_template_and_doc_agree() -> None:
+    from pathlib import Path
+
+    from align.outcomes.records import TEMPLATE_COLUMNS
+
+    root = Path(__file__).resolve().parents[2]
+    template = read_records(root / "data" / "templates" / "participant_records.csv")
+    assert list(template.columns) == TEMPLATE_COLUMNS
+    assert len(prepare_records(template, salt=SALT)) == 1
+    doc = (root / "docs" / "participant_records.md").read_text()
+    assert all(c.split("_q")[0] in doc for c in TEMPLATE_COLUMNS)

@@ -109,7 +109,8 @@ def build_nodes(demand: pd.DataFrame, gaps: pd.DataFrame | None, programs: pd.Da
     trained = training_programs(n["soc_code"], n["entry_rank"], programs, cip_soc)
     by_soc = trained.groupby("soc_code")["program_id"]
     n["n_programs"] = n["soc_code"].map(by_soc.size()).fillna(0).astype(int)
-    n["programs"] = n["soc_code"].map(by_soc.agg(lambda s: "; ".join(sorted(set(s))))).fillna("")
+    listed = by_soc.agg(lambda s: "; ".join(sorted(set(s)))).to_dict()
+    n["programs"] = [listed.get(s, "") for s in n["soc_code"]]
     openings = n["annual_openings"].astype(float)
     cut = openings.quantile(params.high_demand_quantile) if len(openings) else np.inf
     n["is_high_demand"] = (openings >= params.min_openings) & (

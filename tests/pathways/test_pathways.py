@@ -1,0 +1,156 @@
+"""Pathways on a small hand-made region (O*NET-layout fixtures in tests/fixtures/pathways).
+
+Hand-worked: openings 30, 40, 80, 300, 480, 1100, 1700 → 75th percentile 790, so fast food and
+cashiers are high demand by volume, and LPN (slight undersupply), RN (undersupply) and NP (no
+regional program) by their flags. Upward edges: NA→LPN, NA→RN, LPN→RN, RN→NP (the RN detail
+code 29-1141.01 folds into the same RN→NP edge), fast food→chefs. RN→NA goes down and fast
+food→cashiers gains only 2%, so both are dropped; cashiers→NA is a Supplemental link (excluded).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from align import connector
+from align.pathways import PathwayParams, build_pathways
+from align.pathways.graph import build_edges, build_nodes
+from align.pathways.ladders import find_ladders, paths_from
+
+OCC = [  # soc, title, openings, entry education, median wage, gap flag
+    ("31-1131", "Nursing assistants", 300, "Postsecondary nondegree award", 39530, "balanced"),
+    ("29-2061", "Licensed practical nurses", 80, "Postsecondary nondegree award", 62340, "slight undersupply"),
+    ("29-1141", "Registered nurses", 480, "Bachelor's degree", 93600, "undersupply"),
+    ("29-1171", "Nurse practitioners", 40, "Master's degree", 129210, "no regional program"),
+    ("35-3023", "Fast food and counter workers", 1700, "No formal educational credential", 30480, "on-the-job entry"),
+    ("35-1011", "Chefs and head cooks", 30, "High school diploma or equivalent", 60990, "balanced"),
+    ("41-2011", "Cashiers", 1100, "No formal educational credential", 31190, "on-the-job entry"),
+]
+PROGRAMS = [  # program_id, provider, cip, award level
+    ("1:51.3902:21", "1", "51.3902", "21"), ("1:51.3901:2", "1", "51.3901", "2"),
+    ("2:51.3801:3", "2", "51.3801", "3"), ("3:51.3801:5", "3", "51.3801", "5"),
+    ("4:12.0503:2", "4", "12.0503", "2"), ("4:12.0503:3", "4", "12.0503", "3"),
+]
+CIP_SOC = [("51.3902", "31-1131"), ("51.3901", "29-2061"), ("51.3801", "29-1141"), ("51.3805", "29-1141"),
+           ("51.3805", "29-1171"), ("12.0503", "35-1011")]
+
+
+@pytest.fixture(scope="module")
+def inputs(fixtures) -> dict[str, pd.DataFrame]:
+    demand = pd.DataFrame([(s, t, o, e) for s, t, o, e, _w, _f in OCC],
+                          columns=["soc_code", "occupation_title", "annual_openings", "typical_entry_education"])
+    gaps = pd.DataFrame([(s, f) for s, *_r, f in OCC], columns=["soc_code", "flag"])
+    wages = pd.DataFrame([(s, w) for s, _t, _o, _e, w, _f in OCC], columns=["soc_code", "wage_annual_median"])
+    programs = pd.DataFrame(PROGRAMS, columns=["program_id", "provider_id", "cip_code", "award_level"])
+    cip_soc = pd.DataFrame(CIP_SOC, columns=["cip_code", "soc_code"])
+    folder = fixtures / "pathways"
+    return {"demand": demand, "gaps": gaps, "programs": programs, "cip_soc": cip_soc, "wages": wages,
+            "onet_related": connector.get("onet_related").parse(folder / "Related Occupations.txt"),
+            "job_zones": connector.get("onet_job_zones").parse(folder / "Job Zones.txt")}
+
+
+def run(inputs: dict, **kw: object) -> dict[str, pd.DataFrame]:
+    i = inputs
+    return build_pathways(i["demand"], i["gaps"], i["programs"], i["cip_soc"], i["onet_related"],
+                          i["job_zones"], i["wages"], params=PathwayParams(**kw))
+
+
+def test_upward_edges(inputs: dict) -> None:
+    edges = run(inputs)["pathways"]
+    assert sorted(zip(edges["soc_code"], edges["related_soc_code"], strict=True)) == [
+        ("29-1141", "29-1171"), ("29-2061", "29-1141"), ("31-1131", "29-1141"), ("31-1131", "29-2061"),
+        ("35-3023", "35-1011")]
+    e = edges.set_index(["soc_code", "related_soc_code"])
+    assert e.loc[("31-1131", "29-2061"), "wage_gain"] == 62340 - 39530
+    assert e.loc[("29-1141", "29-1171"), "relatedness_tier"] == "Primary-Short"  # .00 beats .01 row
+    assert "job zone 2 → 3" in e.loc[("31-1131", "29-2061"), "edge_reason"]
+
+
+def test_wage_threshold_and_tiers_are_parameters(inputs: dict) -> None:
+    loose = run(inputs, min_wage_gain=0.02)["pathways"]   # fast food → cashiers gains 2.3%
+    assert ("35-3023", "41-2011") in set(zip(loose["soc_code"], loose["related_soc_code"], strict=True))
+    tiers = run(inputs, tiers=("Primary-Short", "Primary-Long", "Supplemental"))["pathways"]
+    assert ("41-2011", "31-1131") in set(zip(tiers["soc_code"], tiers["related_soc_code"], strict=True))
+
+
+def test_entry_points(inputs: dict) -> None:
+    ep = run(inputs)["entry_points"].set_index("soc_code")
+    # NA (zone 2) and LPN (certificate) reach shortage occupations; fast food only reaches chefs,
+    # which are not in demand; cashiers have no primary upward link
+    assert sorted(ep.index) == ["29-2061", "31-1131"]
+    assert ep.loc["31-1131", "reachable"] == "29-1141; 29-1171; 29-2061"
+    assert ep.loc["31-1131", "min_steps"] == 1
+    assert ep.loc["31-1131", "best_wage_gain_pct"] == pytest.approx(129210 / 39530 - 1, abs=1e-4)
+    # with tiers widened, cashiers → NA → … makes cashiers an entry point within three steps
+    wide = run(inputs, tiers=("Primary-Short", "Primary-Long", "Supplemental"))["entry_points"]
+    assert "41-2011" in set(wide["soc_code"])
+
+
+def test_ladder_search_and_ranking(inputs: dict) -> None:
+    lad = run(inputs)["ladders"]
+    na = lad[lad["start_soc_code"] == "31-1131"]
+    paths = {r: tuple(g.sort_values("step")["soc_code"]) for r, g in na.groupby("ladder_rank")}
+    assert paths == {1: ("31-1131", "29-1141", "29-1171"),            # +227%, shorter first
+                     2: ("31-1131", "29-2061", "29-1141", "29-1171"),
+                     3: ("31-1131", "29-1141"), 4: ("31-1131", "29-2061", "29-1141"),
+                     5: ("31-1131", "29-2061")}
+    top = na[na["ladder_rank"] == 1].set_index("step")
+    assert top.loc[1, "wage_gain"] == 93600 - 39530
+    assert top.loc[2, "wage_gain_cumulative_pct"] == pytest.approx(129210 / 39530 - 1, abs=1e-4)
+    assert top.loc[1, "programs"] == "2:51.3801:3; 3:51.3801:5"      # ADN counts for RN (exception)
+    assert top.loc[2, "n_programs"] == 0
+    two = run(inputs, max_steps=2)["ladders"]
+    assert two.groupby("ladder_id")["step"].max().max() == 2
+
+
+def test_paths_from_small_graph() -> None:
+    adj = {"a": ["b", "c"], "b": ["c", "a"], "c": ["d"]}
+    assert sorted(paths_from("a", adj, 2)) == [("a", "b"), ("a", "b", "c"), ("a", "c"), ("a", "c", "d")]
+
+
+def test_ladders_for_a_sector_and_start(inputs: dict) -> None:
+    p = PathwayParams()
+    nodes = build_nodes(inputs["demand"], inputs["gaps"], inputs["programs"], inputs["cip_soc"],
+                        inputs["job_zones"], inputs["wages"], p)
+    edges = build_edges(nodes, inputs["onet_related"], p)
+    lad = find_ladders(nodes, edges, starts=["29-2061"], params=PathwayParams(sector="29"))
+    assert set(lad["end_soc_code"]) == {"29-1141", "29-1171"}
+    assert set(lad["start_soc_code"]) == {"29-2061"}
+
+
+def test_stacks_and_broken_stacks(inputs: dict) -> None:
+    st = run(inputs)["stacks"].set_index(["cip_family", "award_rank"])
+    # 51.38: ADN at provider 2, BSN at provider 3 → across providers; NP needs a master's,
+    # has 40 openings, and no 51.38 master's program exists → broken at rank 4
+    assert st.loc[("51.38", 2), "programs"] == "2:51.3801:3"
+    assert st.loc[("51.38", 3), "stack_kind"] == "across providers"
+    assert bool(st.loc[("51.38", 4), "is_broken"]) and st.loc[("51.38", 4), "occupations"] == "29-1171"
+    assert not st.loc[[("51.38", 2), ("51.38", 3)], "is_broken"].any()
+    assert st.loc[("12.05", 2), "stack_kind"] == "within provider"      # certificate + associate at 4
+    assert "51.39" not in st.index.get_level_values(0)                    # one rank only: no stack
+
+
+def test_pathway_gaps(inputs: dict) -> None:
+    g = run(inputs)["pathway_gaps"].set_index("soc_code")
+    assert sorted(g.index) == ["29-1141", "29-1171", "29-2061"]           # NA is balanced and trained
+    assert g.loc["29-1171", "gap_kind"] == "shortage + no regional training"
+    assert g.loc["29-1141", "gap_kind"] == "shortage"
+
+
+def test_cli_pathways(inputs: dict, fixtures, tmp_path) -> None:
+    from align.cli import main
+
+    i = inputs
+    i["demand"].assign(occupation_title=i["demand"]["occupation_title"]).to_csv(tmp_path / "occupation_demand.csv",
+                                                                                  index=False)
+    g = i["gaps"].merge(i["demand"], on="soc_code")
+    g.to_csv(tmp_path / "gaps.csv", index=False)
+    i["programs"].assign(completers=10).to_csv(tmp_path / "programs.csv", index=False)
+    i["cip_soc"].to_csv(tmp_path / "cip_soc.csv", index=False)
+    i["wages"].to_csv(tmp_path / "occupation_employment.csv", index=False)
+    assert main(["pathways", str(tmp_path), "--onet", str(fixtures / "pathways")]) == 0
+    for name in ("pathways", "ladders", "stacks", "pathway_gaps", "entry_points"):
+        assert (tmp_path / f"{name}.csv").exists()
+    lad = pd.read_csv(tmp_path / "ladders.csv", dtype={"soc_code": str})
+    assert lad["ladder_id"].nunique() == 7   # 5 from NA, 2 from LPN (→RN, →RN→NP)
+    assert main(["pathways", str(tmp_path / "nope"), "--onet", str(fixtures / "pathways")]) == 2
