@@ -318,6 +318,18 @@ _ALL = [
     _f("denominator", "float", "persons", "Participants in the denominator (missing where suppressed)."),
     _f("metric_value", "float", "", "Rate (0-1) or median in $ per quarter; missing where suppressed."),
     _f("suppression", "str", "", "Why a cell is hidden: primary (small cell) or complementary; blank if shown."),
+    # --- fields added by postings ---
+    _f("soc_title", "str", "", "Title of the SOC a job title was coded to ('unknown' below the confidence threshold)."),
+    _f("confidence", "float", "probability", "Calibrated probability that the coded SOC is right (from held-out O*NET titles)."),
+    _f("soc_alternatives", "str", "", "Top-5 SOC codes for a title with their scores (0-1), best first, '; '-separated."),
+    _f("duplicate_of", "str", "", "posting_id of the earlier posting this one repeats (missing if it is the kept one)."),
+    _f("posting_period", "str", "", "Period postings are counted in: 2024-05, 2024Q2, 2024, all, or undated."),
+    _f("n_postings", "float", "postings", "De-duplicated postings coded to the occupation (0 is a count, not missing)."),
+    _f("mean_confidence", "float", "probability", "Mean coding confidence of the postings counted."),
+    _f("openings_rank_pct", "float", "fraction", "Percentile rank of projected annual openings across occupations."),
+    _f("postings_rank_pct", "float", "fraction", "Percentile rank of postings volume across occupations."),
+    _f("agreement_label", "str", "", "Postings vs projections: both high, both low, postings only, projections only."),
+    _f("rank_correlation", "float", "", "Spearman rank correlation of postings volume and annual openings across occupations."),
 ]
 
 FIELDS: dict[str, Field] = {f.name: f for f in _ALL}
