@@ -120,7 +120,7 @@ def test_pdf_has_summary_page_numbers_and_appendix(demo_run):
                            capture_output=True, text=True, check=True).stdout for p in (1, pages)]
     assert "Training supply and employer demand" in text[0] and "Largest shortages" in text[0]
     assert f"Page 1 of {pages}" in text[0] and f"Page {pages} of {pages}" in text[1]
-    assert "Gap cards" not in text[0]
+    assert "Duplicated effort" in text[0] and "one by one" not in text[0]  # the summary fits one page
     everything = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "Data dictionary" in everything and "Method and sources" in everything
 

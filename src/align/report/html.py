@@ -106,9 +106,10 @@ def summary_sentences(gaps: pd.DataFrame, dup: pd.DataFrame,
             f"{r.occupation_title}: about {r.annual_openings:,.0f} openings a year "
             f"({r.annual_openings_low:,.0f}–{r.annual_openings_high:,.0f}), {_supply_words(r)} — "
             f"a gap of {r.gap:,.0f} a year; chance of a shortage {r.probability_shortage:.0%}.")
-    robust = short
-    if "robustness" in short.columns:
-        robust = short[short["robustness"].isin(["short under every allocation", "no regional program"])]
+    listed = set(short.sort_values(["gap", "soc_code"], ascending=[False, True]).head(n)["soc_code"])
+    robust = short[~short["soc_code"].isin(listed)]  # new names only: the largest are listed above
+    if "robustness" in robust.columns:
+        robust = robust[robust["robustness"].isin(["short under every allocation", "no regional program"])]
     for r in robust.sort_values(["probability_shortage", "gap"], ascending=[False, False]).head(n).itertuples():
         out["shortages_sure"].append(
             f"{r.occupation_title}: a shortage with {r.probability_shortage:.0%} probability "
@@ -119,9 +120,9 @@ def summary_sentences(gaps: pd.DataFrame, dup: pd.DataFrame,
             f"{r.occupation_title}: regional programs supply about {r.effective_supply:,.0f} a year "
             f"for about {r.annual_openings:,.0f} openings — {-r.gap:,.0f} more than the region's "
             f"employers are expected to hire.")
-    sure = surplus
-    if "robustness" in surplus.columns:
-        sure = surplus[surplus["robustness"] == "surplus under every allocation"]
+    sure = surplus[~surplus["soc_code"].isin(surplus.sort_values("gap").head(n)["soc_code"])]
+    if "robustness" in sure.columns:
+        sure = sure[sure["robustness"] == "surplus under every allocation"]
     for r in sure.sort_values(["probability_shortage", "gap"]).head(n).itertuples():
         out["surpluses_sure"].append(
             f"{r.occupation_title}: a surplus however completers are shared; the chance that openings "
