@@ -10,6 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import autocode_speed
 import forecast_accuracy
 import forecast_speed
 
@@ -19,7 +20,9 @@ def main(argv: list[str] | None = None) -> int:
     print("== forecast speed ==")
     rc = forecast_speed.main(argv)
     print("\n== forecast accuracy (real CES history) ==")
-    return rc or forecast_accuracy.main([])
+    rc = rc or forecast_accuracy.main([])
+    print("\n== title autocoder speed (100,000 titles) ==")
+    return rc or autocode_speed.main([])
 
 
 if __name__ == "__main__":
