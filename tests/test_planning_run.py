@@ -88,7 +88,9 @@ def test_suppressed_industry_is_reported_not_zero(demo_runs):
 
 def test_manifest_records_inputs_and_parameters(demo_runs):
     m = demo_runs[0].manifest
-    assert len(m["inputs"]) == 56 and all(len(i["sha256"]) == 64 for i in m["inputs"])
+    cfg = demo_runs[0].config
+    expected = sum(len(cfg.input_files(name)) for name in type(cfg.inputs).model_fields)
+    assert len(m["inputs"]) == expected and all(len(i["sha256"]) == 64 for i in m["inputs"])
     assert m["config"]["parameters"]["allocation"] == "proportional"
     assert m["packages"]["pandas"]
     assert sum(m["models"]["chosen"].values()) == len(catalog.INDUSTRIES) - 1  # all but the suppressed one
@@ -134,11 +136,13 @@ def test_cli_prints_progress_and_the_report_path(tmp_path, capsys):
 
 def test_generator_reproduces_the_bundled_demo(tmp_path):
     written = generate(tmp_path)
-    assert len(written) == 56
+    bundled_files = [p for p in DEMO.rglob("*") if p.is_file() and p.parent.name != "scenarios"
+                     and p.name not in ("region.toml", "README.md")]
+    assert len(written) == len(bundled_files)
     for path in written:
         rel = path.relative_to(tmp_path)
         bundled = DEMO / rel
-        if path.suffix == ".csv":
+        if path.suffix in (".csv", ".txt"):
             assert path.read_bytes() == bundled.read_bytes(), rel
     for rel, source in (("oews/nat3d_M2024_dl.xlsx", "oews_staffing"), ("ep/occupation.xlsx", "ep")):
         fresh = connector.get(source).parse(tmp_path / rel)

@@ -95,7 +95,7 @@ def _add_forecast(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--horizon", type=int, required=True, help="periods to forecast")
     p.add_argument("--backtest-report", help="per-series, per-model backtest errors (.csv or .parquet)")
     p.add_argument("--models", nargs="+", help="models to run (naive is always run as the baseline)")
-    p.add_argument("--origins", type=int, default=5, help="backtest windows per horizon (default 5)")
+    p.add_argument("--origins", type=int, default=10, help="backtest windows per horizon (default 10)")
     p.add_argument("--reference", help="national reference series (period, value) for shift-share")
     p.add_argument("--progress", action="store_true", help="report progress on stderr")
     p.set_defaults(func=_forecast)

@@ -87,6 +87,19 @@ class Inputs(_Strict):
     providers: Input
     cip_soc: Input
     training_inventory: Input | None = None
+    occupation_wages: Input | None = None
+    onet_related: Input | None = None
+    onet_job_zones: Input | None = None
+
+
+class Outcomes(_Strict):
+    """Participant records for the shared outcome metrics (hashed on the way in)."""
+
+    records: str = Field(description="CSV or Parquet in the participant-records template.")
+    min_cell: int = Field(default=10, ge=1, description="Suppress cells with fewer people than this.")
+    hire_window_days: int = Field(default=180, ge=1)
+    as_of: str | None = Field(default=None, description="Date outcomes are observed to (YYYY-MM-DD).")
+    salt_env: str = Field(default="ALIGN_HASH_SALT", description="Environment variable holding the salt.")
 
 
 class FlagBands(_Strict):
@@ -136,6 +149,7 @@ class RunConfig(_Strict):
     years: Years
     inputs: Inputs
     parameters: Parameters = Field(default_factory=Parameters)
+    outcomes: Outcomes | None = None
     output_dir: str = "runs"
 
     # set by load(): the folder relative paths are resolved against
@@ -189,4 +203,6 @@ def load(path: str | Path) -> RunConfig:
         for f in config.input_files(name):
             if not f.is_file():
                 raise ConfigError(f"{path}: inputs.{name}: {f} is not a file")
+    if config.outcomes is not None and not (config.base_dir / config.outcomes.records).is_file():
+        raise ConfigError(f"{path}: outcomes.records: {config.outcomes.records} is not a file")
     return config

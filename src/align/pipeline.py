@@ -18,6 +18,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
+import secrets
 import shutil
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
@@ -34,17 +36,20 @@ from align.demand.openings import annual_openings
 from align.errors import AlignError, InputError
 from align.match.duplication import find_duplication
 from align.match.gaps import compute_gaps
+from align.outcomes import compute_metrics, metric_definitions, prepare_records, read_records
+from align.pathways import build_pathways
 from align.progress import Progress
 from align.store import sha256_file, write_table, write_text
 from align.supply.allocation import Factors, allocate, eligible_edges, supply_bounds
 from align.supply.programs import build_programs, inventory_programs
 
-RUN_STEPS = 8  # stages a full run announces: read, forecast, programs, four downstream, write
+RUN_STEPS = 10  # stages a full run announces: read, forecast, programs, five downstream, outcomes, write
 OUTPUT_TABLES = ("industry_employment", "industry_forecast", "forecast_accuracy", "occupation_demand",
                  "programs", "allocation", "occupation_supply", "gaps", "duplication", "double_count_audit",
-                 "unallocated_programs")
+                 "unallocated_programs", "pathways", "entry_points", "ladders", "stacks", "pathway_gaps",
+                 "metrics")
 REFERENCE_TABLES = ("industry_projection", "occupation_projection", "staffing_patterns", "separation_rates",
-                    "cip_soc")
+                    "cip_soc", "occupation_wages", "onet_related", "onet_job_zones")
 PACKAGES = ("numpy", "pandas", "scipy", "statsmodels", "scikit-learn", "pyarrow", "openpyxl", "xlrd",
             "pydantic", "jinja2", "matplotlib")
 
@@ -109,9 +114,11 @@ def reference_tables(config: RunConfig, inputs: dict[str, pd.DataFrame]) -> dict
         geography = str(staffing["geography"].iloc[0])
     staffing_matrix(staffing, geography)  # fails early, naming the geographies, if ambiguous
     staffing = staffing[staffing["geography"] == geography]
+    optional = {name: inputs[name] for name in ("occupation_wages", "onet_related", "onet_job_zones")
+                if name in inputs}
     return {"staffing_patterns": staffing.reset_index(drop=True),
             "separation_rates": separation_rates(inputs["occupation_projections"], staffing),
-            "cip_soc": inputs["cip_soc"]}
+            "cip_soc": inputs["cip_soc"], **optional}
 
 
 def separation_rates(projections: pd.DataFrame, staffing: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -287,10 +294,41 @@ def stage_match(config: RunConfig, tables: dict[str, pd.DataFrame], notes: list[
     return {"gaps": _round(gaps), "duplication": _round(dup)}
 
 
+def stage_pathways(config: RunConfig, tables: dict[str, pd.DataFrame], notes: list[str],
+                   warnings: list[str]) -> dict[str, pd.DataFrame]:
+    """Career pathways from O*NET related occupations, where the run has them."""
+    if "onet_related" not in tables:
+        notes.append("skipped: no O*NET related-occupations input configured")
+        return {}
+    out = build_pathways(tables["occupation_demand"], tables["gaps"], tables["programs"], tables["cip_soc"],
+                         tables["onet_related"], tables.get("onet_job_zones"), tables.get("occupation_wages"))
+    notes.append(f"{len(out['pathways'])} upward moves, {len(out['entry_points'])} entry points, "
+                 f"{len(out['pathway_gaps'])} pathway gaps")
+    return out
+
+
 DOWNSTREAM = {"occupations": stage_occupations, "openings": stage_openings, "supply": stage_supply,
-              "match": stage_match}
+              "match": stage_match, "pathways": stage_pathways}
 TITLES = {"occupations": "Turning industries into occupations", "openings": "Computing annual openings",
-          "supply": "Allocating program completers to occupations", "match": "Matching openings with supply"}
+          "supply": "Allocating program completers to occupations", "match": "Matching openings with supply",
+          "pathways": "Mapping career pathways"}
+
+
+def stage_outcomes(config: RunConfig, notes: list[str], warnings: list[str]) -> dict[str, pd.DataFrame]:
+    """Shared outcome metrics from participant records; person ids are hashed as they are read."""
+    o = config.outcomes
+    if o is None:
+        return {}
+    salt = os.environ.get(o.salt_env, "")
+    if not salt:
+        # only suppressed aggregates leave the run, so a one-off salt is safe; keys differ per run
+        salt = secrets.token_hex(16)
+        warnings.append(f"{o.salt_env} is not set: person ids were hashed with a one-off random salt")
+    records = prepare_records(read_records(config.base_dir / o.records), salt=salt, origin=o.records)
+    metrics = compute_metrics(records, min_cell=o.min_cell, as_of=o.as_of, hire_window_days=o.hire_window_days,
+                              region_id=config.region.slug, origin=o.records)
+    notes.append(f"{len(records)} participant records, {len(metrics)} metric cells")
+    return {"metrics": metrics, "metric_definitions": metric_definitions()}
 
 
 def run_from(stage: str, config: RunConfig, tables: dict[str, pd.DataFrame], *,
@@ -332,6 +370,8 @@ def run(config: RunConfig, *, progress: Progress | None = None, write: bool = Tr
     with progress.stage("Collecting regional programs") as notes:
         tables.update(stage_programs(config, inputs, notes))
     tables = run_from("occupations", config, tables, progress=progress, warnings=warnings)
+    with progress.stage("Computing shared outcome metrics") as notes:
+        tables.update(stage_outcomes(config, notes, warnings))
     result = RunResult(config, tables, build_manifest(config, records, tables, warnings), warnings=warnings)
     if write:
         with progress.stage("Writing tables, manifest and report") as notes:

@@ -138,6 +138,22 @@ def _oews_row(naics: str, naics_title: str, soc: str, title: str, group: str, em
             "A_PCT90": round(a * 1.55, -1), "ANNUAL": None, "HOURLY": None}
 
 
+def regional_wage_rows(history: dict[str, np.ndarray]) -> list[dict[str, object]]:
+    """The region's OEWS cross-industry estimates (MSA layout): employment and wages by occupation."""
+    base = {naics: level[-1] for naics, level in history.items()}
+    rows = [_oews_row("000000", "Cross-industry", "00-0000", "All Occupations", "total", sum(base.values()),
+                      100.0, 50500.0)]
+    for soc, title, *_n, wage, _e, _x, _o in cat.OCCUPATIONS:
+        emp = sum(base[n] * {**cat.OFFICE_SHARES, **cat.ARCHETYPES[a]}.get(soc, 0.0)
+                  for n, _t, _b, _g, a, _own in cat.INDUSTRIES)
+        rows.append(_oews_row("000000", "Cross-industry", soc, title.capitalize(), "detailed", emp,
+                              None, wage * 0.96))
+    for r in rows:
+        r.update(AREA="99990", AREA_TITLE="Riverbend Valley, ZZ (synthetic demo)", AREA_TYPE="4",
+                 PRIM_STATE="ZZ", I_GROUP="cross-industry", OWN_CODE="1235", PCT_TOTAL=None, PCT_RPT=None)
+    return rows
+
+
 def ep_tables() -> tuple[list[list[object]], list[list[object]]]:
     """Rows of EP Tables 1.2 and 1.10 (thousands, percent), with summary rows for each group."""
     def numbers(e0: float, e1: float, exit_rate: float, transfer_rate: float) -> list[float]:
@@ -225,6 +241,8 @@ def generate(out: Path) -> list[Path]:
         written.append(layouts.write_qcew_annual(out / "qcew" / f"{year}-a-{county}.csv", rows))
     written.append(layouts.write_oews_industry(out / "oews" / "nat3d_M2024_dl.xlsx", staffing_rows(rng),
                                                "nat3d_M2024_dl"))
+    written.append(layouts.write_oews_industry(out / "oews" / "MSA_M2024_dl.xlsx", regional_wage_rows(history),
+                                               "MSA_M2024_dl"))
     t12, t110 = ep_tables()
     written.append(layouts.write_ep_workbook(out / "ep" / "occupation.xlsx", t12, t110))
     for year, rows in completions_rows(rng).items():
@@ -237,6 +255,9 @@ def generate(out: Path) -> list[Path]:
                  for r in cat.INVENTORY]
     written.append(layouts.write_training_inventory(out / "inventory" / "training_inventory.csv", inventory,
                                                     cat.COMPLETION_YEARS))
+    from align.demo.extras import generate_extras  # O*NET-layout files and participant records
+
+    written += generate_extras(out)
     return written
 
 

@@ -32,7 +32,8 @@ def find_stacks(nodes: pd.DataFrame, programs: pd.DataFrame | None, cip_soc: pd.
     """One row per (CIP family, award rank) for families that stack or should: offered or broken."""
     if programs is None or programs.empty:
         return pd.DataFrame(columns=STACK_COLUMNS)
-    p = programs[["program_id", "provider_id", "cip_code", "award_level"]].copy()
+    # programs registered by occupation (apprenticeships) have no CIP family to stack in
+    p = programs.dropna(subset=["cip_code"])[["program_id", "provider_id", "cip_code", "award_level"]].copy()
     p["cip_family"] = cip_family(p["cip_code"])
     p["award_rank"] = award_rank(p["award_level"])
     p = p.dropna(subset=["award_rank"])
