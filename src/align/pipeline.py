@@ -38,6 +38,7 @@ from align.match.duplication import find_duplication
 from align.match.gaps import compute_gaps
 from align.outcomes import compute_metrics, metric_definitions, prepare_records, read_records
 from align.pathways import build_pathways
+from align.pathways.graph import occupation_wages
 from align.progress import Progress
 from align.store import sha256_file, write_table, write_text
 from align.supply.allocation import Factors, allocate, eligible_edges, supply_bounds
@@ -128,7 +129,8 @@ def separation_rates(projections: pd.DataFrame, staffing: pd.DataFrame | None = 
     if missing:
         raise InputError(f"missing column(s) {missing}", file="occupation_projections",
                          expected="an Employment Projections table with separation rates (Table 1.10)")
-    keep = need + [c for c in ("occupation_title", "typical_entry_education") if c in projections.columns]
+    keep = need + [c for c in ("occupation_title", "typical_entry_education", "on_the_job_training")
+                   if c in projections.columns]
     rates = projections[keep].drop_duplicates("soc_code").copy()
     if "occupation_title" in rates.columns:
         rates["occupation_title"] = rates["occupation_title"].str.strip()
@@ -227,6 +229,7 @@ def stage_openings(config: RunConfig, tables: dict[str, pd.DataFrame], notes: li
     demand["annual_openings_high"] = openings("employment_target_hi80")["annual_openings"]
     demand["occupation_title"] = r.get("occupation_title")
     demand["typical_entry_education"] = r.get("typical_entry_education")
+    demand["on_the_job_training"] = r.get("on_the_job_training")
     demand = schemas.validate(_round(demand.reset_index()), "occupation_demand", origin="occupation_demand")
     notes.append(f"{len(demand)} occupations, {demand['annual_openings'].sum():,.0f} openings a year")
     return {"occupation_demand": demand}
@@ -288,6 +291,9 @@ def stage_match(config: RunConfig, tables: dict[str, pd.DataFrame], notes: list[
                               allow_below_entry=p.allow_below_entry_education)
     gaps = compute_gaps(tables["occupation_demand"], tables["occupation_supply"], supply_bounds(edges, f),
                         contributions(tables["allocation"], tables["programs"]), bands=p.flag_bands, min_openings=p.min_openings, factors=f)
+    if "occupation_wages" in tables:
+        wages = occupation_wages(tables["occupation_wages"]).set_index("soc_code")["wage_annual_median"]
+        gaps = gaps.assign(wage_annual_median=gaps["soc_code"].map(wages))
     dup = find_duplication(tables["programs"], tables["allocation"], factors=f, margin=p.duplication_margin,
                            thin_completers=p.thin_program_completers)
     notes.append(", ".join(f"{n} {flag}" for flag, n in gaps["flag"].value_counts().items()))

@@ -79,3 +79,23 @@ def test_duplication_detector_on_a_planted_cluster():
     shares = [100 / 244, 80 / 244, 60 / 244, 4 / 244]
     assert row["hhi"] == pytest.approx(sum(s * s for s in shares))
     assert row["thin_programs"] == "D (4.0)"
+
+
+def test_on_the_job_entry_versus_a_missing_apprenticeship():
+    demand = _demand([
+        ("43-6014", "Secretaries", 100.0, 90.0, 110.0, 0.0, 50.0, 50.0, "High school diploma or equivalent"),
+        ("47-2031", "Carpenters", 80.0, 70.0, 90.0, 0.0, 40.0, 40.0, "High school diploma or equivalent"),
+        ("51-4041", "Machinists", 60.0, 50.0, 70.0, 0.0, 30.0, 30.0, "High school diploma or equivalent"),
+    ]).assign(on_the_job_training=["Short-term on-the-job training", "Apprenticeship",
+                                   "Long-term on-the-job training"])
+    supply = pd.DataFrame({"soc_code": ["43-6014"], "completers_allocated": [9.0], "effective_supply": [9.0],
+                           "n_programs": [1], "programs": ["A"]})
+    bounds = pd.DataFrame({"supply_low": [9.0], "supply_high": [9.0]}, index=["43-6014"])
+    g = compute_gaps(demand, supply, bounds, pd.DataFrame({"soc_code": [], "text": []}), bands=BANDS,
+                     min_openings=10, factors=F).set_index("soc_code")
+    # short training after a diploma: learnt at work, even with a program beside it
+    assert g.loc["43-6014", "flag"] == "on-the-job entry" and "regional programs add 9.0" in g.loc["43-6014", "reason"]
+    # an apprenticeship trade with no regional apprenticeship is a training gap
+    assert g.loc["47-2031", "flag"] == "no regional program"
+    # long on-the-job training and no program: learnt at work
+    assert g.loc["51-4041", "flag"] == "on-the-job entry"

@@ -72,9 +72,11 @@ def compute_gaps(demand: pd.DataFrame, supply: pd.DataFrame, bounds: pd.DataFram
         ["short under every allocation", "surplus under every allocation"],
         default="depends on the allocation")
     g.loc[g["n_programs"] == 0, "robustness"] = "no regional program"
+    if "on_the_job_training" not in g.columns:
+        g["on_the_job_training"] = None
     g["entry_rank"] = entry_rank(g["soc_code"], g["typical_entry_education"].fillna(""))
     listing = contributions.groupby("soc_code")["text"].agg("; ".join)
-    g["programs"] = g["soc_code"].map(listing).fillna("")
+    g["programs"] = g["soc_code"].map(listing).astype(object).fillna("")
     flags, reasons = zip(*(_flag(r, bands, min_openings, factors) for r in g.itertuples()), strict=True) \
         if len(g) else ((), ())
     g["flag"] = list(flags)
@@ -83,16 +85,27 @@ def compute_gaps(demand: pd.DataFrame, supply: pd.DataFrame, bounds: pd.DataFram
     return schemas.validate(g.drop(columns="entry_rank"), "gaps", origin="gaps")
 
 
+def _short_training(training: object) -> bool:
+    """BLS on-the-job training of a month or less (or none): the job is learnt at work."""
+    return training is None or (isinstance(training, float) and np.isnan(training)) or str(training) in (
+        "Short-term on-the-job training", "None", "")
+
+
 def _flag(r: object, bands: FlagBands, min_openings: float, factors: Factors) -> tuple[str, str]:
     openings = (f"openings {r.annual_openings:,.0f}/yr = growth {r.growth_annual:,.1f} + exits "
                 f"{r.exits_annual:,.1f} + transfers {r.transfers_annual:,.1f} (80% range "
                 f"{r.annual_openings_low:,.0f}–{r.annual_openings_high:,.0f})")
     if r.annual_openings < min_openings:
         return BELOW_MINIMUM, f"{openings}; below the minimum of {min_openings:g} openings, so no flag is raised"
-    if r.n_programs == 0 and r.entry_rank == 0:
-        return ON_THE_JOB, (f"{openings}; no regional program, and workers typically enter with "
-                            f"{str(r.typical_entry_education or 'no formal credential').lower()} and learn on the "
-                            f"job, so this is not counted as a training shortage")
+    learnt_at_work = _short_training(r.on_the_job_training) or (
+        r.n_programs == 0 and str(r.on_the_job_training) != "Apprenticeship")
+    if r.entry_rank == 0 and learnt_at_work:
+        programs = "no regional program" if r.n_programs == 0 else (
+            f"regional programs add {r.effective_supply:,.1f} a year ({r.programs})")
+        return ON_THE_JOB, (f"{openings}; {programs}; workers typically enter with "
+                            f"{str(r.typical_entry_education or 'no formal credential').lower()} and "
+                            f"{str(r.on_the_job_training or 'learn on the job').lower()}, so training programs "
+                            f"are not the usual way in and this is not counted as a training shortage")
     if r.n_programs == 0:
         return NO_PROGRAM, f"{openings}; no regional program trains for it (effective supply 0)"
     supply = (f"effective supply {r.effective_supply:,.1f}/yr from {r.n_programs} program"
