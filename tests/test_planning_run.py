@@ -149,3 +149,25 @@ def test_generator_reproduces_the_bundled_demo(tmp_path):
         shipped = connector.get(source).parse(DEMO / rel)
         pd.testing.assert_frame_equal(fresh.drop(columns=["source"], errors="ignore"),
                                       shipped.drop(columns=["source"], errors="ignore"))
+
+
+def test_postings_sit_beside_the_gap_flags(demo_runs):
+    t = demo_runs[0].tables
+    gaps = t["gaps"].set_index("soc_code")
+    assert {"n_postings", "agreement_label"} <= set(gaps.columns)
+    assert gaps.loc["29-1141", "n_postings"] > 0
+    assert set(gaps["agreement_label"].dropna()) <= {"both high", "both low", "postings only", "projections only"}
+    # postings never replace the projections: openings are the same numbers as occupation_demand's
+    demand = t["occupation_demand"].set_index("soc_code")["annual_openings"]
+    assert (gaps["annual_openings"] - demand.reindex(gaps.index)).abs().max() < 1e-9
+    coded = t["postings"]
+    assert coded["duplicate_of"].notna().mean() > 0.05  # the demo's re-posts are found
+
+
+def test_pathways_and_metrics_are_part_of_the_run(demo_runs):
+    t = demo_runs[0].tables
+    for name in ("pathways", "entry_points", "ladders", "stacks", "pathway_gaps", "metrics"):
+        assert name in t and len(t[name]) > 0, name
+    folder = demo_runs[0].folder
+    text = "".join(p.read_text(encoding="utf-8", errors="ignore") for p in folder.glob("*.csv"))
+    assert "DEMO-0" not in text  # no raw participant id leaves the run

@@ -90,6 +90,15 @@ class Inputs(_Strict):
     occupation_wages: Input | None = None
     onet_related: Input | None = None
     onet_job_zones: Input | None = None
+    postings: Input | None = None
+
+
+class Postings(_Strict):
+    """How job postings are coded to occupations and compared with the projections."""
+
+    onet: str = Field(description="Folder of O*NET text files the title autocoder learns from.")
+    threshold: float = Field(default=0.5, gt=0, lt=1, description="Below this confidence a title is unknown.")
+    window_days: int = Field(default=60, ge=0, description="Re-postings within this many days are duplicates.")
 
 
 class Outcomes(_Strict):
@@ -150,6 +159,7 @@ class RunConfig(_Strict):
     inputs: Inputs
     parameters: Parameters = Field(default_factory=Parameters)
     outcomes: Outcomes | None = None
+    postings: Postings | None = None
     output_dir: str = "runs"
 
     # set by load(): the folder relative paths are resolved against
@@ -203,6 +213,8 @@ def load(path: str | Path) -> RunConfig:
         for f in config.input_files(name):
             if not f.is_file():
                 raise ConfigError(f"{path}: inputs.{name}: {f} is not a file")
+    if config.postings is not None and not (config.base_dir / config.postings.onet).is_dir():
+        raise ConfigError(f"{path}: postings.onet: {config.postings.onet} is not a folder")
     if config.outcomes is not None and not (config.base_dir / config.outcomes.records).is_file():
         raise ConfigError(f"{path}: outcomes.records: {config.outcomes.records} is not a file")
     return config

@@ -39,18 +39,21 @@ from align.match.gaps import compute_gaps
 from align.outcomes import compute_metrics, metric_definitions, prepare_records, read_records
 from align.pathways import build_pathways
 from align.pathways.graph import occupation_wages
+from align.postings.agreement import postings_agreement
+from align.postings.autocoder import load_autocoder
+from align.postings.pipeline import postings_signal
 from align.progress import Progress
 from align.store import sha256_file, write_table, write_text
 from align.supply.allocation import Factors, allocate, eligible_edges, supply_bounds
 from align.supply.programs import build_programs, inventory_programs
 
-RUN_STEPS = 10  # stages a full run announces: read, forecast, programs, five downstream, outcomes, write
+RUN_STEPS = 12  # announced stages: read, forecast, programs, postings, six downstream, outcomes, write
 OUTPUT_TABLES = ("industry_employment", "industry_forecast", "forecast_accuracy", "occupation_demand",
                  "programs", "allocation", "occupation_supply", "gaps", "duplication", "double_count_audit",
                  "unallocated_programs", "pathways", "entry_points", "ladders", "stacks", "pathway_gaps",
-                 "metrics")
+                 "metrics", "postings_occupation", "postings_agreement")
 REFERENCE_TABLES = ("industry_projection", "occupation_projection", "staffing_patterns", "separation_rates",
-                    "cip_soc", "occupation_wages", "onet_related", "onet_job_zones")
+                    "cip_soc", "occupation_wages", "onet_related", "onet_job_zones", "postings")
 PACKAGES = ("numpy", "pandas", "scipy", "statsmodels", "scikit-learn", "pyarrow", "openpyxl", "xlrd",
             "pydantic", "jinja2", "matplotlib")
 
@@ -313,11 +316,46 @@ def stage_pathways(config: RunConfig, tables: dict[str, pd.DataFrame], notes: li
     return out
 
 
+def stage_postings(config: RunConfig, tables: dict[str, pd.DataFrame], notes: list[str],
+                   warnings: list[str]) -> dict[str, pd.DataFrame]:
+    """Postings beside the projections: volume, agreement label, never a replacement for openings."""
+    if "postings" not in tables:
+        notes.append("skipped: no postings input configured")
+        return {}
+    kept = tables["postings"]
+    kept = kept[kept["duplicate_of"].isna()] if "duplicate_of" in kept.columns else kept
+    agreement = postings_agreement(kept, tables["occupation_demand"])
+    a = agreement.set_index("soc_code")
+    gaps = tables["gaps"].assign(n_postings=lambda g: g["soc_code"].map(a["n_postings"]),
+                                 agreement_label=lambda g: g["soc_code"].map(a["agreement_label"]))
+    rho = agreement.attrs.get("rank_correlation")
+    notes.append(f"{int(agreement['n_postings'].sum()):,} postings coded to the region's occupations"
+                 + (f"; rank correlation with openings {rho:.2f}" if rho is not None else ""))
+    return {"postings_agreement": agreement, "gaps": schemas.validate(gaps, "gaps", origin="gaps")}
+
+
 DOWNSTREAM = {"occupations": stage_occupations, "openings": stage_openings, "supply": stage_supply,
-              "match": stage_match, "pathways": stage_pathways}
+              "match": stage_match, "pathways": stage_pathways, "postings": stage_postings}
 TITLES = {"occupations": "Turning industries into occupations", "openings": "Computing annual openings",
           "supply": "Allocating program completers to occupations", "match": "Matching openings with supply",
-          "pathways": "Mapping career pathways"}
+          "pathways": "Mapping career pathways", "postings": "Comparing job postings with the projections"}
+
+
+def code_postings_input(config: RunConfig, inputs: dict[str, pd.DataFrame], notes: list[str],
+                        warnings: list[str]) -> dict[str, pd.DataFrame]:
+    """Code posting titles to SOC, de-duplicate re-posts and count per occupation (once per run)."""
+    if "postings" not in inputs or config.postings is None:
+        if "postings" in inputs:
+            warnings.append("postings given but no [postings] section (O*NET folder): postings not coded")
+        return {}
+    p = config.postings
+    model = load_autocoder(config.base_dir / p.onet)
+    signal = postings_signal(inputs["postings"], model, threshold=p.threshold, window_days=p.window_days,
+                             period="year", counties=config.region.counties)
+    s = signal.summary
+    notes.append(f"{int(s['postings']):,} postings, {s['share_coded']:.0%} coded above {p.threshold:g} confidence, "
+                 f"{s['duplicate_rate']:.1%} duplicates")
+    return {"postings": signal.postings, "postings_occupation": signal.by_occupation}
 
 
 def stage_outcomes(config: RunConfig, notes: list[str], warnings: list[str]) -> dict[str, pd.DataFrame]:
@@ -375,6 +413,9 @@ def run(config: RunConfig, *, progress: Progress | None = None, write: bool = Tr
     tables.update(reference_tables(config, inputs))
     with progress.stage("Collecting regional programs") as notes:
         tables.update(stage_programs(config, inputs, notes))
+    if "postings" in inputs:
+        with progress.stage("Coding job postings to occupations") as notes:
+            tables.update(code_postings_input(config, inputs, notes, warnings))
     tables = run_from("occupations", config, tables, progress=progress, warnings=warnings)
     with progress.stage("Computing shared outcome metrics") as notes:
         tables.update(stage_outcomes(config, notes, warnings))

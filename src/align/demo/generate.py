@@ -258,6 +258,9 @@ def generate(out: Path) -> list[Path]:
     from align.demo.extras import generate_extras  # O*NET-layout files and participant records
 
     written += generate_extras(out)
+    from align.demo.postings import write_postings
+
+    written += write_postings(out)
     return written
 
 

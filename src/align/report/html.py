@@ -252,6 +252,7 @@ def render_html(tables: dict[str, pd.DataFrame], manifest: dict) -> str:
         years=config.get("years", {}), params=params, vintages=vintage_line(manifest),
         sentences=summary_sentences(gaps, dup, tables), cards=gap_cards(gaps, params),
         has_wages="wage_annual_median" in gaps.columns and gaps["wage_annual_median"].notna().any(),
+        has_postings="n_postings" in gaps.columns,
         gaps=shown.sort_values(["gap"], ascending=False).to_dict("records"),
         below_minimum=counts[G.BELOW_MINIMUM], counts=counts,
         n_short=sum(counts[f] for f in G.SHORTAGE_FLAGS), n_surplus=sum(counts[f] for f in G.SURPLUS_FLAGS),
