@@ -260,7 +260,7 @@ def _add_autocode(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--threshold", type=float, default=0.5,
                    help="confidence below which a title is 'unknown' (default 0.5)")
     p.add_argument("--title-column", default="title", help="column holding the titles (default title)")
-    p.add_argument("--cache", help="model cache folder (default data/cache/autocode or $ALIGN_AUTOCODE_CACHE)")
+    p.add_argument("--cache", help="model cache folder (default $ALIGN_AUTOCODE_CACHE, else ~/.cache/align/autocode)")
     p.set_defaults(func=_autocode)
 
 

@@ -37,7 +37,7 @@ from align.errors import InputError
 
 MODEL_VERSION = "1"
 DEFAULT_THRESHOLD = 0.5
-DEFAULT_CACHE_DIR = Path("data/cache/autocode")
+DEFAULT_CACHE_DIR = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "align" / "autocode"
 UNKNOWN = "unknown"
 
 # --------------------------------------------------------------------------------------------
@@ -343,6 +343,7 @@ def default_onet_dir() -> Path | None:
 
 
 def default_cache_dir() -> Path:
+    """``ALIGN_AUTOCODE_CACHE``, else the user's cache folder — never the working directory."""
     return Path(os.environ.get("ALIGN_AUTOCODE_CACHE", "") or DEFAULT_CACHE_DIR)
 
 
