@@ -323,7 +323,38 @@ def _add_diff(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_diff)
 
 
-SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_run, _add_whatif, _add_diff, _add_ingest, _add_forecast, _add_report, _add_pathways, _add_metrics, _add_autocode]
+def _fetch(args: argparse.Namespace) -> int:
+    from align import config as config_mod
+    from align.fetch import FetchRequest, fetch_all
+    from align.http import Session
+    from align.rawstore import RawStore
+
+    config = config_mod.load(args.config, require_files=False)
+    jobs = [(name, spec) for name in type(config.inputs).model_fields
+            if (spec := getattr(config.inputs, name)) is not None and spec.fetch]
+    if not jobs:
+        print("nothing to fetch: no input in this configuration has a 'fetch' list")
+        return 0
+    store = RawStore(config.base_dir / args.store) if args.store else RawStore()
+    session = Session(offline=args.offline)
+    for name, spec in jobs:
+        folder = config.fetch_folder(name)
+        folder.mkdir(parents=True, exist_ok=True)
+        stored = fetch_all([FetchRequest(spec.source, options) for options in spec.fetch], store=store,
+                           session=session, dest=folder)
+        print(f"{name}: {len(stored)} file(s) in {folder}")
+    return 0
+
+
+def _add_fetch(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("fetch", help="download every input a region.toml asks for (cached; skips what is stored)")
+    p.add_argument("config", help="path to region.toml")
+    p.add_argument("--offline", action="store_true", help="serve only from the cache; fail on anything missing")
+    p.add_argument("--store", help="raw store folder, relative to region.toml (default data/store/raw)")
+    p.set_defaults(func=_fetch)
+
+
+SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_run, _add_fetch, _add_whatif, _add_diff, _add_ingest, _add_forecast, _add_report, _add_pathways, _add_metrics, _add_autocode]
 
 
 def build_parser() -> argparse.ArgumentParser:

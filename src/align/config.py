@@ -68,6 +68,8 @@ class Input(_Strict):
     path: str | None = None
     paths: list[str] | None = None
     options: dict[str, Any] = Field(default_factory=dict)
+    fetch: list[dict[str, Any]] | None = Field(
+        default=None, description="What `align fetch` downloads: one dict of the connector's fetch options each.")
 
     @model_validator(mode="after")
     def _one_of(self) -> Input:
@@ -165,6 +167,11 @@ class RunConfig(_Strict):
     # set by load(): the folder relative paths are resolved against
     base_dir: Path = Field(default=Path("."), exclude=True)
 
+    def fetch_folder(self, name: str) -> Path:
+        """Where `align fetch` puts an input's downloads: the folder of its path pattern."""
+        spec: Input = getattr(self.inputs, name)
+        return (self.base_dir / spec.patterns()[0]).parent
+
     def input_files(self, name: str) -> list[Path]:
         """The files for one input, globs expanded and sorted, relative to the config file."""
         spec: Input | None = getattr(self.inputs, name)
@@ -190,8 +197,8 @@ def _code(normaliser: Any, value: str) -> str:
         raise ValueError(str(exc)) from None
 
 
-def load(path: str | Path) -> RunConfig:
-    """Read and validate ``region.toml``; every input file must exist."""
+def load(path: str | Path, *, require_files: bool = True) -> RunConfig:
+    """Read and validate ``region.toml``; every input file must exist (unless about to be fetched)."""
     path = Path(path)
     if not path.is_file():
         raise ConfigError(f"{path}: configuration file not found")
@@ -209,6 +216,8 @@ def load(path: str | Path) -> RunConfig:
         if err["type"] == "missing":
             raise ConfigError(f"{path}: missing required key '{where}'") from None
         raise ConfigError(f"{path}: '{where}': {err['msg']} (got {err.get('input')!r})") from None
+    if not require_files:
+        return config
     for name in Inputs.model_fields:
         for f in config.input_files(name):
             if not f.is_file():
