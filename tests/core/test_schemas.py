@@ -55,3 +55,4 @@ def test_nullable_code_and_bool_columns_keep_missing_values():
                        "county_fips": ["1089", None]})
     out = schemas.validate(df, "providers")
     assert out["county_fips"].iloc[0] == "01089" and pd.isna(out["county_fips"].iloc[1])
+
