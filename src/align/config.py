@@ -144,7 +144,8 @@ class Parameters(_Strict):
     thin_program_completers: float = Field(default=10.0, ge=0)
     allow_below_entry_education: bool = Field(
         default=False, description="Let awards below an occupation's entry education supply it.")
-    staffing_geography: str | None = Field(default=None, description="Which staffing pattern to use.")
+    staffing_geography: str | list[str] | None = Field(
+        default=None, description="Staffing pattern geography, or several in order of preference (own, state, US).")
 
     @field_validator("ownerships")
     @classmethod

@@ -31,7 +31,12 @@ from align import __version__, connector, schemas
 from align.config import RunConfig
 from align.demand.forecast import forecast_panel
 from align.demand.industry import regional_industry_employment
-from align.demand.occupations import staffing_matrix, to_occupations, unmatched_industries
+from align.demand.occupations import (
+    choose_patterns,
+    staffing_matrix,
+    to_occupations,
+    unmatched_industries,
+)
 from align.demand.openings import annual_openings
 from align.errors import AlignError, InputError
 from align.match.duplication import find_duplication
@@ -112,12 +117,10 @@ def _vintage(df: pd.DataFrame) -> str | None:
 
 def reference_tables(config: RunConfig, inputs: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """The slices of the inputs the later stages read: one staffing pattern, rates, crosswalk."""
-    staffing = inputs["staffing_patterns"]
-    geography = config.parameters.staffing_geography
-    if geography is None and staffing["geography"].nunique() == 1:
-        geography = str(staffing["geography"].iloc[0])
-    staffing_matrix(staffing, geography)  # fails early, naming the geographies, if ambiguous
-    staffing = staffing[staffing["geography"] == geography]
+    preference = config.parameters.staffing_geography
+    if isinstance(preference, str):
+        preference = [preference]
+    staffing = choose_patterns(inputs["staffing_patterns"], preference)
     optional = {name: inputs[name] for name in ("occupation_wages", "onet_related", "onet_job_zones")
                 if name in inputs}
     return {"staffing_patterns": staffing.reset_index(drop=True),

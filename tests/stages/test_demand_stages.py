@@ -76,3 +76,21 @@ def test_separation_rates_need_their_columns():
 
     with pytest.raises(InputError, match="separation rates"):
         separation_rates(pd.DataFrame({"soc_code": ["29-1141"]}))
+
+
+def test_staffing_pattern_falls_back_from_region_to_state_to_nation():
+    from align.demand.occupations import choose_patterns
+    from align.errors import InputError
+
+    rows = [("REG", "622", "29-1141", 0.35), ("ST", "622", "29-1141", 0.32), ("ST", "621", "29-1141", 0.15),
+            ("US", "621", "29-1141", 0.12), ("US", "812", "39-5012", 0.35)]
+    staffing = pd.DataFrame(rows, columns=["geography", "naics_code", "soc_code", "share_of_industry_employment"])
+    chosen = choose_patterns(staffing, ["REG", "ST", "US"]).set_index("naics_code")["geography"].to_dict()
+    assert chosen == {"622": "REG", "621": "ST", "812": "US"}
+    occ = to_occupations(pd.DataFrame({"base": [100.0, 100.0, 100.0]}, index=["622", "621", "812"]),
+                         staffing_matrix(choose_patterns(staffing, ["REG", "ST", "US"])))
+    assert occ.loc["29-1141", "base"] == pytest.approx(35 + 15)
+    with pytest.raises(InputError, match="several geographies"):
+        choose_patterns(staffing)
+    with pytest.raises(InputError, match="'XX'"):
+        choose_patterns(staffing, ["XX"])

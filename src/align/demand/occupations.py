@@ -27,19 +27,37 @@ class StaffingMatrix:
         return pd.Series(np.asarray(self.shares.sum(axis=1)).ravel(), index=self.naics)
 
 
-def staffing_matrix(staffing: pd.DataFrame, geography: str | None = None) -> StaffingMatrix:
-    """The sparse share matrix of one geography's staffing pattern (suppressed shares left out)."""
-    table = staffing
-    if geography is not None:
-        table = staffing[staffing["geography"] == geography]
-        if table.empty:
-            raise InputError(f"no staffing pattern for geography {geography!r}", file="staffing_patterns",
-                             expected=f"one of {sorted(staffing['geography'].unique())}")
-    elif staffing["geography"].nunique() > 1:
-        raise InputError("staffing patterns for several geographies; set parameters.staffing_geography",
-                         file="staffing_patterns",
-                         expected=f"one of {sorted(staffing['geography'].unique())}")
-    table = table.dropna(subset=["share_of_industry_employment"])
+def choose_patterns(staffing: pd.DataFrame, preference: list[str] | None = None) -> pd.DataFrame:
+    """One staffing pattern per industry: the first geography in ``preference`` that has one.
+
+    A region's own pattern where it was measured, else the state's, else the nation's — the
+    usual fallback when a local OEWS industry file suppresses or lacks an industry.
+    """
+    geographies = sorted(staffing["geography"].astype(str).unique())
+    if not preference:
+        if len(geographies) > 1:
+            raise InputError("staffing patterns for several geographies; set parameters.staffing_geography "
+                             "to one of them or to a list in order of preference", file="staffing_patterns",
+                             expected=f"one or more of {geographies}")
+        return staffing.reset_index(drop=True)
+    unknown = [g for g in preference if g not in geographies]
+    if unknown:
+        raise InputError(f"no staffing pattern for geography {', '.join(map(repr, unknown))}",
+                         file="staffing_patterns", expected=f"one or more of {geographies}")
+    rank = {g: i for i, g in enumerate(preference)}
+    table = staffing[staffing["geography"].astype(str).isin(rank)]
+    best = table["naics_code"].map(table.assign(r=table["geography"].astype(str).map(rank))
+                                   .groupby("naics_code")["r"].min())
+    return table[table["geography"].astype(str).map(rank) == best].reset_index(drop=True)
+
+
+def staffing_matrix(staffing: pd.DataFrame) -> StaffingMatrix:
+    """The sparse share matrix of a staffing table with one pattern per industry."""
+    mixed = staffing.groupby("naics_code")["geography"].nunique()
+    if (mixed > 1).any():
+        raise InputError(f"industry {mixed[mixed > 1].index[0]} has patterns from several geographies",
+                         file="staffing_patterns", expected="one pattern per industry (see choose_patterns)")
+    table = staffing.dropna(subset=["share_of_industry_employment"])
     naics = sorted(table["naics_code"].unique())
     soc = sorted(table["soc_code"].unique())
     rows = pd.Index(naics).get_indexer(table["naics_code"])
