@@ -159,3 +159,82 @@ def validate_table(df: pd.DataFrame, table: str, *, origin: str | None = None) -
         result[name] = values.to_numpy()
     ordered = [c for c in schema.columns if c in result.columns]
     return result[ordered + [c for c in result.columns if c not in ordered]]
+
+
+def existing_file(path: str | Path) -> Path:
+    """``path`` as a Path, refusing a missing file up front with align's error, not an OSError."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError("file not found", file=path)
+    return path
+
+
+def reject_options(options: dict[str, object], *, file: str | Path, expected: str) -> None:
+    """Refuse parse options a connector does not know (a typo must not be silently ignored)."""
+    if options:
+        raise InputError(f"unknown option(s) {sorted(options)}", file=file, expected=expected)
+
+
+def read_csv_text(text: str, *, file: str | Path, what: str = "CSV", empty: str | None = None,
+                  **options: object) -> pd.DataFrame:
+    """Decoded CSV text → a frame of text cells (codes must never pass through floats).
+
+    A file pandas cannot read raises ``cannot read as <what>``; with ``empty`` (what a file
+    should hold) a blank file is refused as empty before pandas sees it.
+    """
+    import io
+
+    if empty is not None and not text.strip():
+        raise InputError("the file is empty", file=file, expected=empty)
+    try:
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, **options)
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise InputError(f"cannot read as {what}: {exc}", file=file) from None
+
+
+def map_codes(values: pd.Series, normaliser: object, *, file: str | Path, column: str,
+              sheet: str | None = None, first_row: int = 2, expected: str | None = None
+              ) -> pd.Series:
+    """Normalise each distinct code once (vectorised over the column), naming a bad one's row.
+
+    ``first_row`` is the file row of ``values``' first cell; ``expected`` replaces the
+    normaliser's own description of a valid code.
+    """
+    from align.errors import CodeError
+
+    mapping: dict[object, object] = {}
+    for u in pd.unique(values):
+        try:
+            mapping[u] = normaliser(u)  # type: ignore[operator]
+        except CodeError as exc:
+            i = int(np.flatnonzero((values == u).to_numpy())[0])
+            raise CodeError(exc.detail, file=file, sheet=sheet, row=first_row + i, column=column,
+                            expected=exc.expected if expected is None else expected) from None
+    return values.map(mapping)
+
+
+def checked_number(values: pd.Series, *, file: str | Path | None = None, sheet: str | None = None,
+                   column: str | None = None, first_row: int = 2, expected: str = "a number"
+                   ) -> tuple[pd.Series, pd.Series]:
+    """:func:`to_number` that refuses a cell which is neither a number nor a known marker."""
+    out, reason = to_number(values)
+    bad = reason.fillna("").str.startswith("unreadable")
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InputError(f"not a number: {values.iloc[i]!r}", file=file, sheet=sheet,
+                         row=first_row + i, column=column, expected=expected)
+    return out, reason
+
+
+def workbook_sheets(path: Path) -> list[str]:
+    """The sheet names of an Excel workbook, for sniffing; ``[]`` when it cannot be opened."""
+    try:
+        import openpyxl
+
+        book = openpyxl.load_workbook(path, read_only=True)
+        try:
+            return list(book.sheetnames)
+        finally:
+            book.close()
+    except Exception:
+        return []

@@ -21,13 +21,21 @@ import io
 from pathlib import Path
 from typing import Any, ClassVar
 
-import numpy as np
 import pandas as pd
 
 from align import codes
 from align.connector import Connector
-from align.errors import CodeError, InputError, LayoutError
-from align_connectors._published import decode, header_line, require_columns, validate_table
+from align.errors import InputError, LayoutError
+from align_connectors._published import (
+    header_line,
+    map_codes,
+    read_csv_text,
+    read_text,
+    reject_options,
+    require_columns,
+    validate_table,
+    workbook_sheets,
+)
 
 CROSSWALK_COLUMNS = ["CIP2020Code", "CIP2020Title", "SOC2018Code", "SOC2018Title"]
 CROSSWALK_SHEETS = ["CIP-SOC", "SOC-CIP", "New CIP", "New SOC", "Added Matches",
@@ -46,20 +54,6 @@ def _strip_period(titles: pd.Series) -> pd.Series:
     return titles.astype(str).str.strip().str.replace(r"\.$", "", regex=True)
 
 
-def _codes(values: pd.Series, normaliser: Any, *, file: str, column: str, sheet: str | None,
-           first_row: int = 2) -> pd.Series:
-    """Normalise each distinct code once; name the file row of a bad one."""
-    mapping: dict[Any, str] = {}
-    for u in pd.unique(values):
-        try:
-            mapping[u] = normaliser(u)
-        except CodeError as exc:
-            i = int(np.flatnonzero((values == u).to_numpy())[0])
-            raise CodeError(exc.detail, file=file, sheet=sheet, row=first_row + i, column=column,
-                            expected=exc.expected) from None
-    return values.map(mapping)
-
-
 class CIPSOCConnector(Connector):
     """The NCES/BLS CIP 2020 – SOC 2018 crosswalk → ``cip_soc`` (NO MATCH rows kept and flagged)."""
 
@@ -74,16 +68,7 @@ class CIPSOCConnector(Connector):
     def sniff(self, path: Path) -> bool:
         path = Path(path)
         if path.suffix.lower() in (".xlsx", ".xlsm"):
-            try:
-                import openpyxl
-
-                wb = openpyxl.load_workbook(path, read_only=True)
-                try:
-                    return {"CIP-SOC", "SOC-CIP"} <= set(wb.sheetnames)
-                finally:
-                    wb.close()
-            except Exception:
-                return False
+            return {"CIP-SOC", "SOC-CIP"} <= set(workbook_sheets(path))
         head = [c.strip().strip('"') for c in header_line(path).split(",")]
         return set(head) == set(CROSSWALK_COLUMNS)
 
@@ -91,8 +76,7 @@ class CIPSOCConnector(Connector):
         """Crosswalk rows as published; codes canonical, titles kept, NO MATCH flagged."""
         path = Path(path)
         file = str(path)
-        if options:
-            raise InputError(f"unknown option(s) {sorted(options)}", file=file, expected="sheet")
+        reject_options(options, file=file, expected="sheet")
         used_sheet: str | None = None
         if path.suffix.lower() in (".xlsx", ".xlsm"):
             try:
@@ -109,16 +93,15 @@ class CIPSOCConnector(Connector):
             used_sheet = sheet
             raw = pd.read_excel(book, sheet, dtype=str, keep_default_na=False)
         else:
-            text = decode(path.read_bytes(), file=file)
-            raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+            raw = pd.read_csv(io.StringIO(read_text(path)), dtype=str, keep_default_na=False)
         raw.columns = [str(c).strip() for c in raw.columns]
         require_columns(raw.columns, CROSSWALK_COLUMNS, file=file, sheet=used_sheet)
         raw = raw[(raw[CROSSWALK_COLUMNS].apply(lambda c: c.str.strip()) != "").any(axis=1)]
         raw = raw.reset_index(drop=True)
-        cip = _codes(raw["CIP2020Code"].str.strip(), codes.cip, file=file, column="CIP2020Code",
-                     sheet=used_sheet)
-        soc = _codes(raw["SOC2018Code"].str.strip(), codes.soc, file=file, column="SOC2018Code",
-                     sheet=used_sheet)
+        cip = map_codes(raw["CIP2020Code"].str.strip(), codes.cip, file=file, column="CIP2020Code",
+                        sheet=used_sheet)
+        soc = map_codes(raw["SOC2018Code"].str.strip(), codes.soc, file=file, column="SOC2018Code",
+                        sheet=used_sheet)
         out = pd.DataFrame({
             "cip_code": cip,
             "soc_code": soc,
@@ -150,16 +133,11 @@ class CIPCodesConnector(Connector):
         """Every code at its level (2/4/6); Deleted, Moved-from and Reserved codes are not live."""
         path = Path(path)
         file = str(path)
-        if options:
-            raise InputError(f"unknown option(s) {sorted(options)}", file=file, expected="none")
-        text = decode(path.read_bytes(), file=file)
-        try:
-            raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-        except (pd.errors.ParserError, ValueError) as exc:
-            raise InputError(f"cannot read as CSV: {exc}", file=file) from None
+        reject_options(options, file=file, expected="none")
+        raw = read_csv_text(read_text(path), file=file)
         raw.columns = [str(c).strip() for c in raw.columns]
         require_columns(raw.columns, CODES_COLUMNS, file=file)
-        cip = _codes(raw["CIPCode"], codes.cip, file=file, column="CIPCode", sheet=None)
+        cip = map_codes(raw["CIPCode"], codes.cip, file=file, column="CIPCode")
         title = _strip_period(raw["CIPTitle"])
         action = raw["Action"].str.strip()
         reserved = title.str.fullmatch(r"Reserved", case=False)

@@ -14,7 +14,6 @@ completers reported keeps one row with year and completers missing).
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 from typing import Any, ClassVar
@@ -24,7 +23,14 @@ import pandas as pd
 from align import codes
 from align.connector import Connector
 from align.errors import CodeError, InputError
-from align_connectors._published import decode, header_line, require_columns, validate_table
+from align_connectors._published import (
+    header_line,
+    read_csv_text,
+    read_text,
+    reject_options,
+    require_columns,
+    validate_table,
+)
 
 #: award_type vocabulary → IPEDS-like award level code (text). Codes 20/21/2/3/5 are the IPEDS
 #: AWLEVEL codes for the same length of award; the ``N*`` codes are align's own for awards IPEDS
@@ -69,14 +75,8 @@ class TrainingInventoryConnector(Connector):
         """Validate the template and return one row per program × year."""
         path = Path(path)
         file = str(path)
-        if options:
-            raise InputError(f"unknown option(s) {sorted(options)}", file=file,
-                             expected="keep_examples")
-        text = decode(path.read_bytes(), file=file)
-        try:
-            raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-        except (pd.errors.ParserError, ValueError) as exc:
-            raise InputError(f"cannot read as CSV: {exc}", file=file) from None
+        reject_options(options, file=file, expected="keep_examples")
+        raw = read_csv_text(read_text(path), file=file)
         raw.columns = [str(c).strip().lower() for c in raw.columns]
         require_columns(raw.columns, REQUIRED, file=file)
         raw = raw.apply(lambda c: c.str.strip())

@@ -22,7 +22,6 @@ published quirks handled:
 from __future__ import annotations
 
 import csv
-import io
 import re
 import zipfile
 from pathlib import Path
@@ -33,13 +32,18 @@ import pandas as pd
 
 from align import codes
 from align.connector import Connector
-from align.errors import CodeError, InputError, LayoutError
+from align.errors import InputError, LayoutError
 from align_connectors._published import (
     decode,
     header_line,
+    map_codes,
+    read_csv_text,
+    read_text,
+    reject_options,
     require_columns,
     to_number,
     validate_table,
+    workbook_sheets,
 )
 
 #: IPEDS AWLEVEL codes and their labels (NCES C_A documentation). Codes 1 and 9–11 belong to
@@ -106,13 +110,8 @@ def _zip_member(path: Path, pattern: re.Pattern[str]) -> tuple[str, bytes]:
 
 def _read_csv_text(data: bytes, *, file: str) -> pd.DataFrame:
     """An NCES CSV as text columns (codes must never pass through floats)."""
-    text = decode(data, file=file)
-    if not text.strip():
-        raise InputError("the file is empty", file=file, expected="an IPEDS CSV with a header row")
-    try:
-        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
-    except (pd.errors.ParserError, ValueError) as exc:
-        raise InputError(f"cannot read as CSV: {exc}", file=file) from None
+    df = read_csv_text(decode(data, file=file), file=file, na_filter=False,
+                       empty="an IPEDS CSV with a header row")
     df.columns = [str(c).strip().upper() for c in df.columns]
     return df
 
@@ -139,20 +138,6 @@ def _whole_numbers(values: pd.Series, *, file: str, column: str) -> pd.Series:
         raise InputError(f"not a whole number: {values.iloc[i]!r}", file=file, row=i + 2,
                          column=column, expected="a count (C_A files have no suppression)")
     return num.astype("int64")
-
-
-def _map_distinct(values: pd.Series, func: Any, *, file: str, column: str) -> pd.Series:
-    """Apply ``func`` once per distinct value (vectorised over the column), naming a bad row."""
-    uniques = pd.unique(values)
-    mapping: dict[Any, Any] = {}
-    for u in uniques:
-        try:
-            mapping[u] = func(u)
-        except CodeError as exc:
-            i = int(np.flatnonzero((values == u).to_numpy())[0])
-            raise CodeError(exc.detail, file=file, row=i + 2, column=column,
-                            expected=exc.expected) from None
-    return values.map(mapping)
 
 
 def _is_xlsx(path: Path) -> bool:
@@ -211,9 +196,7 @@ class IPEDSCompletionsConnector(Connector):
         file = str(path)
         if majors not in ("first", "all"):
             raise InputError(f"unknown majors option {majors!r}", file=file, expected="'first' or 'all'")
-        if options:
-            raise InputError(f"unknown option(s) {sorted(options)}", file=file,
-                             expected="year, majors, include_totals")
+        reject_options(options, file=file, expected="year, majors, include_totals")
         if path.suffix.lower() == ".parquet":
             try:
                 df = pd.read_parquet(path)
@@ -238,7 +221,7 @@ class IPEDSCompletionsConnector(Connector):
             years = pd.Series(_year_from(path, _C_A_YEAR, None, "c2024_a.csv"), index=df.index)
 
         cip_raw = df["CIPCODE"].astype(str).str.strip()
-        cip = _map_distinct(cip_raw, codes.cip, file=file, column="CIPCODE")
+        cip = map_codes(cip_raw, codes.cip, file=file, column="CIPCODE")
         majornum = _whole_numbers(df["MAJORNUM"], file=file, column="MAJORNUM")
         awlevel = _whole_numbers(df["AWLEVEL"], file=file, column="AWLEVEL").astype(str)
         unknown = ~awlevel.isin(list(AWARD_LEVEL_LABELS))
@@ -308,8 +291,7 @@ class IPEDSDirectoryConnector(Connector):
         """Providers with county/state FIPS and CBSA; ``-2``/blank codes become missing."""
         path = Path(path)
         file = str(path)
-        if options:
-            raise InputError(f"unknown option(s) {sorted(options)}", file=file, expected="none")
+        reject_options(options, file=file, expected="none")
         name = path.name
         if path.suffix.lower() == ".zip":
             name, data = _zip_member(path, _HD_NAME)
@@ -324,7 +306,7 @@ class IPEDSDirectoryConnector(Connector):
             present = ~raw.isin(_NOT_APPLICABLE)
             out = pd.Series([None] * len(raw), index=raw.index, dtype=object)
             if present.any():
-                out[present] = _map_distinct(raw[present], lambda v: codes.fips(v, width=width),
+                out[present] = map_codes(raw[present], lambda v: codes.fips(v, width=width),
                                              file=file, column=column)
             return out
 
@@ -367,18 +349,7 @@ class IPEDSCodebookConnector(Connector):
 
     def sniff(self, path: Path) -> bool:
         path = Path(path)
-        if not _is_xlsx(path):
-            return False
-        try:
-            import openpyxl
-
-            wb = openpyxl.load_workbook(path, read_only=True)
-            try:
-                return {"Varlist", "Frequencies"} <= set(wb.sheetnames)
-            finally:
-                wb.close()
-        except Exception:
-            return False
+        return _is_xlsx(path) and {"Varlist", "Frequencies"} <= set(workbook_sheets(path))
 
     def parse(self, path: Path, **options: Any) -> pd.DataFrame:
         """One row per variable (code_value missing) plus one per coded value with its label."""
@@ -454,7 +425,7 @@ class IPEDSTrendConnector(Connector):
         """Long table: year × award level × institution category, ``N/A`` missing with its reason."""
         path = Path(path)
         file = str(path)
-        lines = decode(path.read_bytes(), file=file).splitlines()
+        lines = read_text(path).splitlines()
         header_at = next((i for i, line in enumerate(lines) if line.startswith("Year,Award level")),
                          None)
         if header_at is None:

@@ -21,7 +21,6 @@ stays missing unless the export carries it (a city alone does not give a county)
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from pathlib import Path
@@ -32,7 +31,13 @@ import pandas as pd
 
 from align.connector import Connector
 from align.errors import InputError, LayoutError, UpstreamError
-from align_connectors._published import decode, header_line, validate_table
+from align_connectors._published import (
+    header_line,
+    read_csv_text,
+    read_text,
+    reject_options,
+    validate_table,
+)
 
 USAJOBS_SEARCH_URL = "https://data.usajobs.gov/api/search"
 
@@ -154,10 +159,9 @@ class USAJobsConnector(Connector):
     def parse(self, path: Path, **options: Any) -> pd.DataFrame:
         path = Path(path)
         file = str(path)
-        if options:
-            raise InputError(f"unknown option(s) {sorted(options)}", file=file, expected="none")
+        reject_options(options, file=file, expected="none")
         try:
-            data = json.loads(decode(path.read_bytes(), file=file))
+            data = json.loads(read_text(path))
         except json.JSONDecodeError as exc:
             raise InputError(f"not valid JSON: {exc.msg}", file=file, row=exc.lineno) from None
         if not isinstance(data, dict) or not isinstance(data.get("SearchResult"), dict):
@@ -328,9 +332,7 @@ class PostingsCSVConnector(Connector):
         """
         path = Path(path)
         file = str(path)
-        if options:
-            raise InputError(f"unknown option(s) {sorted(options)}", file=file,
-                             expected="columns, source")
+        reject_options(options, file=file, expected="columns, source")
         if path.suffix.lower() == ".parquet":
             try:
                 raw = pd.read_parquet(path).astype("string").astype(object)
@@ -338,11 +340,7 @@ class PostingsCSVConnector(Connector):
                 raise InputError(f"cannot read parquet: {exc}", file=file) from None
             raw = raw.where(raw.notna(), "")
         else:
-            text = decode(path.read_bytes(), file=file)
-            try:
-                raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-            except (pd.errors.ParserError, ValueError) as exc:
-                raise InputError(f"cannot read as CSV: {exc}", file=file) from None
+            raw = read_csv_text(read_text(path), file=file)
         mapping = self._mapping(list(raw.columns), columns or {}, file)
         if "title" not in mapping:
             raise LayoutError("no title column", file=file,
