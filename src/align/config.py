@@ -142,6 +142,8 @@ class Parameters(_Strict):
     flag_bands: FlagBands = Field(default_factory=FlagBands)
     duplication_margin: float = Field(default=0.20, ge=0, description="Cluster supply above demand by this share.")
     thin_program_completers: float = Field(default=10.0, ge=0)
+    supply_uncertainty: bool = Field(
+        default=False, description="Add year-to-year swings in completers to the probability of shortage.")
     allow_below_entry_education: bool = Field(
         default=False, description="Let awards below an occupation's entry education supply it.")
     staffing_geography: str | list[str] | None = Field(

@@ -112,6 +112,10 @@ _ALL = [
     _f("naive_demand", "float", "jobs/yr", "Sum of the openings of every occupation a program maps to (double counts)."),
     _f("inflation", "float", "jobs/yr", "naive_demand − allocated demand: what the naive method overstates."),
     _f("n_occupations", "int", "", "Occupations a program maps to."),
+    _f("completers_sd", "float", "persons/yr", "Year-to-year standard deviation of completers over the years averaged."),
+    _f("supply_sd", "float", "persons/yr", "Standard deviation of effective supply from year-to-year swings in completers."),
+    _f("cip_series", "cip", "", "4-digit CIP series (e.g. 51.08): the wider view of a duplication cluster."),
+    _f("n_cip_codes", "int", "", "Distinct 6-digit CIP codes in a series cluster."),
     # --- fields added by connectors: QCEW, BLS API ---
     _f("area_fips", "str", "", "QCEW area code as published: county FIPS 39049, state 39000, US000, MSA C1814, CSA CS198."),
     _f("own_code", "str", "", "Ownership code as published: QCEW 0 total, 1 federal, 2 state, 3 local, 5 private; OEWS 5 private, 123 government, 1235 all."),

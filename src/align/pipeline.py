@@ -54,7 +54,8 @@ from align.supply.programs import build_programs, inventory_programs
 
 RUN_STEPS = 12  # announced stages: read, forecast, programs, postings, six downstream, outcomes, write
 OUTPUT_TABLES = ("industry_employment", "industry_forecast", "forecast_accuracy", "occupation_demand",
-                 "programs", "allocation", "occupation_supply", "gaps", "duplication", "double_count_audit",
+                 "programs", "allocation", "occupation_supply", "gaps", "duplication", "duplication_series",
+                 "double_count_audit",
                  "unallocated_programs", "pathways", "entry_points", "ladders", "stacks", "pathway_gaps",
                  "metrics", "postings_occupation", "postings_agreement")
 REFERENCE_TABLES = ("industry_projection", "occupation_projection", "staffing_patterns", "separation_rates",
@@ -300,10 +301,11 @@ def stage_match(config: RunConfig, tables: dict[str, pd.DataFrame], notes: list[
     if "occupation_wages" in tables:
         wages = occupation_wages(tables["occupation_wages"]).set_index("soc_code")["wage_annual_median"]
         gaps = gaps.assign(wage_annual_median=gaps["soc_code"].map(wages))
-    dup = find_duplication(tables["programs"], tables["allocation"], factors=f, margin=p.duplication_margin,
-                           thin_completers=p.thin_program_completers)
+    dup = {name: find_duplication(tables["programs"], tables["allocation"], factors=f, series=series,
+                                  margin=p.duplication_margin, thin_completers=p.thin_program_completers)
+           for name, series in (("duplication", False), ("duplication_series", True))}
     notes.append(", ".join(f"{n} {flag}" for flag, n in gaps["flag"].value_counts().items()))
-    return {"gaps": _round(gaps), "duplication": _round(dup)}
+    return {"gaps": _round(gaps), **{k: _round(v) for k, v in dup.items()}}
 
 
 def stage_pathways(config: RunConfig, tables: dict[str, pd.DataFrame], notes: list[str],

@@ -14,33 +14,37 @@ from align.supply.allocation import Factors
 
 
 def find_duplication(programs: pd.DataFrame, allocation: pd.DataFrame, *, factors: Factors,
-                     margin: float, thin_completers: float) -> pd.DataFrame:
+                     margin: float, thin_completers: float, series: bool = False) -> pd.DataFrame:
+    """Clusters of one CIP code (or, with ``series``, one 4-digit CIP series) at one award level."""
     demand = allocation.groupby("program_id")["openings_allocated"].sum()
     # programs that supply no occupation are reported on their own, not as duplicated effort
-    programs = programs[programs["program_id"].isin(demand.index)]
+    programs = programs[programs["program_id"].isin(demand.index) & programs["cip_code"].notna()]
     p = programs.assign(effective=programs["completers"] * factors.product,
-                        allocated=programs["program_id"].map(demand).fillna(0.0))
+                        allocated=programs["program_id"].map(demand).fillna(0.0),
+                        cip_series=programs["cip_code"].str[:5])
+    key = "cip_series" if series else "cip_code"
     rows = []
-    for (cip, award), grp in p.groupby(["cip_code", "award_level"], sort=True):
-        if grp["provider_id"].nunique() < 2:
-            continue
+    for (code, award), grp in p.groupby([key, "award_level"], sort=True):
+        if grp["provider_id"].nunique() < 2 or (series and grp["cip_code"].nunique() < 2):
+            continue  # one provider is no duplication; a one-code series repeats the 6-digit view
         grp = grp.sort_values(["completers", "provider_id"], ascending=[False, True])
-        shares = grp["completers"] / grp["completers"].sum() if grp["completers"].sum() > 0 else 0 * grp["completers"]
+        by_provider = grp.groupby("provider_id")["completers"].sum()
+        shares = by_provider / by_provider.sum() if by_provider.sum() > 0 else 0 * by_provider
         combined, allocated = grp["effective"].sum(), grp["allocated"].sum()
-        largest = grp["completers"].max()
-        thin = grp[(grp["completers"] < thin_completers) & (largest >= 2 * thin_completers)]
+        thin = grp[(grp["completers"] < thin_completers) & (grp["completers"].max() >= 2 * thin_completers)]
+        label = grp["cip_code"] + " " if series else ""
         rows.append({
-            "cluster_id": f"{cip}:{award}", "cip_code": cip, "award_level": award,
+            "cluster_id": f"{code}:{award}", key: code, "award_level": award,
             "cip_title": grp["cip_title"].iloc[0] if "cip_title" in grp else None,
             "award_label": grp["award_label"].iloc[0] if "award_label" in grp else None,
-            "n_providers": int(grp["provider_id"].nunique()), "combined_supply": combined,
-            "allocated_demand": allocated, "excess_supply": combined - allocated,
+            "n_providers": int(grp["provider_id"].nunique()), "n_cip_codes": int(grp["cip_code"].nunique()),
+            "combined_supply": combined, "allocated_demand": allocated, "excess_supply": combined - allocated,
             "hhi": float((shares ** 2).sum()),
             "is_duplicated": bool(combined > allocated * (1 + margin)),
-            "providers": "; ".join(f"{n} {c:,.0f}" for n, c in zip(grp["provider_name"], grp["completers"], strict=True)),
+            "providers": "; ".join(grp["provider_name"] + " " + label + grp["completers"].map("{:,.0f}".format)),
             "thin_programs": "; ".join(thin["provider_name"] + " (" + thin["completers"].round(1).astype(str) + ")"),
         })
-    columns = list(schemas.TABLES["duplication"].columns)
-    out = pd.DataFrame(rows, columns=columns)
+    table = "duplication_series" if series else "duplication"
+    out = pd.DataFrame(rows, columns=list(schemas.TABLES[table].columns))
     out = out.sort_values(["is_duplicated", "excess_supply"], ascending=[False, False])
-    return schemas.validate(out, "duplication", origin="duplication")
+    return schemas.validate(out, table, origin=table)

@@ -26,9 +26,12 @@ def build_programs(completions: pd.DataFrame, providers: pd.DataFrame, *, counti
         c = c[c["year"].isin(years)]
     if c.empty:
         return schemas.validate(pd.DataFrame(columns=list(schemas.TABLES["programs"].required)), "programs")
-    reported_years = c.groupby("provider_id")["year"].nunique()
-    totals = c.groupby(["provider_id", "cip_code", "award_level"], as_index=False)["completers"].sum()
-    totals["completers"] = totals["completers"] / totals["provider_id"].map(reported_years)
+    yearly = c.groupby(["provider_id", "cip_code", "award_level", "year"])["completers"].sum().unstack("year")
+    # a year the provider reported without this program is a year of zero completers
+    reported = c.groupby(["provider_id", "year"]).size().unstack("year").notna()
+    yearly = yearly.fillna(0.0).where(reported.reindex(yearly.index.get_level_values("provider_id")).to_numpy())
+    totals = pd.DataFrame({"completers": yearly.mean(axis=1), "completers_sd": yearly.std(axis=1, ddof=1)
+                           .fillna(0.0)}).reset_index()
     totals["program_id"] = totals["provider_id"] + ":" + totals["cip_code"] + ":" + totals["award_level"]
     names = regional.set_index("provider_id")["provider_name"]
     totals["provider_name"] = totals["provider_id"].map(names)
@@ -63,8 +66,10 @@ def inventory_programs(inventory: pd.DataFrame, *, counties: list[str], years: l
                       provider_kind=("provider_kind", "first"), program_name=("program_name", "first"),
                       cip_code=("cip_code", "first"), soc_code=("soc_code", "first"),
                       award_level=("award_level", "first"), completers=("completers", "mean"),
+                      completers_sd=("completers", "std"),
                       capacity_seats=("capacity_seats", "max"),
                       work_based_learning=("work_based_learning", "any")).reset_index()
+    out["completers_sd"] = out["completers_sd"].fillna(0.0)
     labels = award_levels().set_index("award_level")["award_label"]
     out["award_label"] = out["award_level"].map(labels).fillna("award level " + out["award_level"])
     if cip_titles is not None:
