@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from align import __version__, connector, schemas
@@ -296,8 +297,18 @@ def stage_match(config: RunConfig, tables: dict[str, pd.DataFrame], notes: list[
     p, f = config.parameters, factors(config)
     edges, _ = eligible_edges(tables["programs"], tables["cip_soc"], tables["occupation_demand"],
                               allow_below_entry=p.allow_below_entry_education)
+    alt_mode = "education-weighted" if p.allocation != "education-weighted" else "proportional"
+    alt = allocate(tables["programs"], tables["cip_soc"], tables["occupation_demand"], mode=alt_mode, factors=f,
+                   allow_below_entry=p.allow_below_entry_education).table
+    supply_sd = None
+    if p.supply_uncertainty and "completers_sd" in tables["programs"].columns:
+        a = tables["allocation"].merge(tables["programs"][["program_id", "completers_sd"]], on="program_id")
+        supply_sd = np.sqrt(((a["share"] * f.product * a["completers_sd"].fillna(0.0)) ** 2)
+                            .groupby(a["soc_code"]).sum())
     gaps = compute_gaps(tables["occupation_demand"], tables["occupation_supply"], supply_bounds(edges, f),
-                        contributions(tables["allocation"], tables["programs"]), bands=p.flag_bands, min_openings=p.min_openings, factors=f)
+                        contributions(tables["allocation"], tables["programs"]), bands=p.flag_bands,
+                        min_openings=p.min_openings, factors=f,
+                        alternative_supply=alt.groupby("soc_code")["effective_supply"].sum(), supply_sd=supply_sd)
     if "occupation_wages" in tables:
         wages = occupation_wages(tables["occupation_wages"]).set_index("soc_code")["wage_annual_median"]
         gaps = gaps.assign(wage_annual_median=gaps["soc_code"].map(wages))

@@ -99,3 +99,40 @@ def test_on_the_job_entry_versus_a_missing_apprenticeship():
     assert g.loc["47-2031", "flag"] == "no regional program"
     # long on-the-job training and no program: learnt at work
     assert g.loc["51-4041", "flag"] == "on-the-job entry"
+
+
+def test_probability_adds_supply_uncertainty():
+    sd = 20.0
+    half = norm.ppf(0.9) * sd
+    p = probability_shortage(pd.Series([100.0]), pd.Series([100 - half]), pd.Series([100 + half]),
+                             pd.Series([80.0]), pd.Series([15.0]))
+    assert p.iloc[0] == pytest.approx(norm.cdf(20 / 25), abs=1e-9)  # sd of the difference: √(20² + 15²) = 25
+
+
+def test_robustness_grades_every_most_and_depends():
+    demand = _demand([(s, t, 100.0, 90.0, 110.0, 10.0, 45.0, 45.0, "High school diploma or equivalent")
+                      for s, t in (("11-1011", "A"), ("11-1021", "B"), ("11-1031", "C"))])
+    supply = pd.DataFrame({"soc_code": ["11-1011", "11-1021", "11-1031"], "completers_allocated": [50.0, 80.0, 90.0],
+                           "effective_supply": [50.0, 80.0, 90.0], "n_programs": [1, 1, 1], "programs": ["x"] * 3})
+    bounds = pd.DataFrame({"supply_low": [50.0, 0.0, 0.0], "supply_high": [60.0, 200.0, 200.0]},
+                          index=["11-1011", "11-1021", "11-1031"])
+    alternative = pd.Series({"11-1011": 55.0, "11-1021": 70.0, "11-1031": 120.0})
+    g = compute_gaps(demand, supply, bounds, pd.DataFrame({"soc_code": [], "text": []}), bands=BANDS,
+                     min_openings=10, factors=F, alternative_supply=alternative).set_index("soc_code")
+    assert g["robustness"].to_dict() == {"11-1011": "short under every allocation",
+                                         "11-1021": "short under most allocations",
+                                         "11-1031": "depends on the allocation"}
+
+
+def test_series_view_groups_related_codes_across_providers():
+    programs = pd.DataFrame({
+        "program_id": ["A:51.0801:2", "B:51.0803:2", "C:51.0801:2"], "provider_id": ["A", "B", "C"],
+        "provider_name": ["A", "B", "C"], "cip_code": ["51.0801", "51.0803", "51.0801"], "award_level": ["2"] * 3,
+        "completers": [50.0, 40.0, 30.0], "cip_title": ["Medical assisting", "Occupational therapy aide",
+                                                         "Medical assisting"], "award_label": ["cert"] * 3})
+    allocation = pd.DataFrame({"program_id": programs["program_id"], "soc_code": ["31-9092", "31-2012", "31-9092"],
+                               "openings_allocated": [20.0, 30.0, 12.0]})
+    s = find_duplication(programs, allocation, factors=F, margin=0.2, thin_completers=10, series=True)
+    row = s.set_index("cluster_id").loc["51.08:2"]
+    assert row["n_providers"] == 3 and row["n_cip_codes"] == 2 and row["combined_supply"] == 120.0
+    assert bool(row["is_duplicated"])  # 120 > 62 × 1.2

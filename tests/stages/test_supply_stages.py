@@ -109,3 +109,40 @@ def test_allocation_conserves_totals(pairs, completers, openings):
     fed = demand[demand["soc_code"].isin(xw["soc_code"])]
     assert result.table["completers_allocated"].sum() == pytest.approx(mapped["completers"].sum(), rel=1e-9, abs=1e-6)
     assert result.table["openings_allocated"].sum() == pytest.approx(fed["annual_openings"].sum(), rel=1e-9, abs=1e-6)
+
+
+def test_bounds_match_brute_force_enumeration():
+    import itertools
+
+    # the exact bounds are attained at allocations that send each program wholly to one occupation
+    xw = pd.concat([XW, pd.DataFrame({"cip_code": ["03.0101", "03.0101"], "soc_code": ["11-1031", "11-1011"]})])
+    programs = pd.concat([PROGRAMS, _programs([("P3:03.0101:3", "03.0101", "3", 20.0)])], ignore_index=True)
+    edges, _ = eligible_edges(programs, xw, DEMAND)
+    b = supply_bounds(edges, Factors(1.0, 1.0, 0.0))
+    choices = [list(g["soc_code"]) for _, g in edges.groupby("program_id")]
+    completers = [g["completers"].iloc[0] for _, g in edges.groupby("program_id")]
+    totals = {s: [] for s in b.index}
+    for pick in itertools.product(*choices):
+        got = dict.fromkeys(b.index, 0.0)
+        for soc, c in zip(pick, completers, strict=True):
+            got[soc] += c
+        for s, v in got.items():
+            totals[s].append(v)
+    for s in b.index:
+        assert (b.loc[s, "supply_low"], b.loc[s, "supply_high"]) == (min(totals[s]), max(totals[s]))
+
+
+def test_program_completers_average_counts_absent_years_as_zero():
+    from align.supply.programs import build_programs
+
+    completions = pd.DataFrame({
+        "provider_id": ["A", "A", "A", "B"], "cip_code": ["51.3801", "51.3801", "52.0201", "51.3801"],
+        "award_level": ["3", "3", "3", "3"], "year": [2022, 2023, 2024, 2024], "completers": [10.0, 20.0, 5.0, 7.0]})
+    providers = pd.DataFrame({"provider_id": ["A", "B"], "provider_name": ["A", "B"], "provider_kind": "ipeds",
+                              "county_fips": ["99001", "99003"]})
+    p = build_programs(completions, providers, counties=["99001", "99003"]).set_index("program_id")
+    # A reported in 2022-2024; its nursing program had 10, 20 and (absent in 2024) 0 completers
+    assert p.loc["A:51.3801:3", "completers"] == pytest.approx(10.0)
+    assert p.loc["A:51.3801:3", "completers_sd"] == pytest.approx(10.0)
+    # B reported only 2024: its average is over that one year, with no spread to measure
+    assert p.loc["B:51.3801:3", "completers"] == 7.0 and p.loc["B:51.3801:3", "completers_sd"] == 0.0

@@ -44,9 +44,15 @@ def band(ratio: float, bands: FlagBands) -> tuple[str, str]:
 
 
 def probability_shortage(openings: pd.Series, low: pd.Series, high: pd.Series,
-                         supply: pd.Series) -> pd.Series:
-    """P(openings > supply) with openings ~ Normal(point, sd from the 80% range)."""
+                         supply: pd.Series, supply_sd: pd.Series | None = None) -> pd.Series:
+    """P(openings > supply) with openings ~ Normal(point, sd from the 80% range).
+
+    With ``supply_sd`` supply is normal too (independent of demand), so the difference has the
+    two variances added.
+    """
     sd = (high - low) / (2 * Z80)
+    if supply_sd is not None:
+        sd = np.sqrt(sd ** 2 + supply_sd.fillna(0.0) ** 2)
     z = (openings - supply) / sd.where(sd > 0)
     p = pd.Series(norm.cdf(z), index=openings.index)
     exact = (openings > supply).astype(float)
@@ -55,8 +61,14 @@ def probability_shortage(openings: pd.Series, low: pd.Series, high: pd.Series,
 
 def compute_gaps(demand: pd.DataFrame, supply: pd.DataFrame, bounds: pd.DataFrame,
                  contributions: pd.DataFrame, *, bands: FlagBands, min_openings: float,
-                 factors: Factors) -> pd.DataFrame:
-    """The gaps table: one row per occupation in the demand table."""
+                 factors: Factors, alternative_supply: pd.Series | None = None,
+                 supply_sd: pd.Series | None = None) -> pd.DataFrame:
+    """The gaps table: one row per occupation in the demand table.
+
+    ``alternative_supply`` is the supply under the other reasonable allocation mode; with the
+    bounds it grades robustness: short (or surplus) under every allocation, under most (both
+    modes), or depending on the allocation. ``supply_sd`` adds supply uncertainty.
+    """
     g = demand.merge(supply, on="soc_code", how="left").merge(
         bounds, left_on="soc_code", right_index=True, how="left")
     g["effective_supply"] = g["effective_supply"].fillna(0.0)
@@ -65,11 +77,18 @@ def compute_gaps(demand: pd.DataFrame, supply: pd.DataFrame, bounds: pd.DataFram
     g["supply_high"] = g["supply_high"].fillna(0.0)
     g["gap"] = g["annual_openings"] - g["effective_supply"]
     g["supply_demand_ratio"] = (g["effective_supply"] / g["annual_openings"]).where(g["annual_openings"] > 0)
+    if supply_sd is not None:
+        g["supply_sd"] = g["soc_code"].map(supply_sd).fillna(0.0)
     g["probability_shortage"] = probability_shortage(
-        g["annual_openings"], g["annual_openings_low"], g["annual_openings_high"], g["effective_supply"])
+        g["annual_openings"], g["annual_openings_low"], g["annual_openings_high"], g["effective_supply"],
+        g["supply_sd"] if supply_sd is not None else None)
+    alt = g["soc_code"].map(alternative_supply).fillna(0.0) if alternative_supply is not None \
+        else g["effective_supply"]
+    o, s = g["annual_openings"], g["effective_supply"]
     g["robustness"] = np.select(
-        [g["supply_high"] < g["annual_openings"], g["supply_low"] > g["annual_openings"]],
-        ["short under every allocation", "surplus under every allocation"],
+        [g["supply_high"] < o, g["supply_low"] > o, (s < o) & (alt < o), (s > o) & (alt > o)],
+        ["short under every allocation", "surplus under every allocation", "short under most allocations",
+         "surplus under most allocations"],
         default="depends on the allocation")
     g.loc[g["n_programs"] == 0, "robustness"] = "no regional program"
     if "on_the_job_training" not in g.columns:
