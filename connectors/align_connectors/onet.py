@@ -13,7 +13,6 @@ do not matter. ``n/a`` cells become missing; dates ``07/2014`` become ``2014-07`
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 from typing import Any, ClassVar
@@ -23,8 +22,16 @@ import pandas as pd
 
 from align import codes
 from align.connector import Connector
-from align.errors import CodeError, InputError, LayoutError
-from align_connectors._published import decode, header_line, require_columns, validate_table
+from align.errors import InputError, LayoutError
+from align_connectors._published import (
+    header_line,
+    map_codes,
+    read_csv_text,
+    read_text,
+    reject_options,
+    require_columns,
+    validate_table,
+)
 
 _DB_FOLDER = re.compile(r"db_(\d+)_(\d+)_text", re.IGNORECASE)
 
@@ -43,14 +50,8 @@ def onet_vintage(path: Path, option: str | None = None) -> str | None:
 def _read_tab(path: Path, header: list[str]) -> tuple[pd.DataFrame, str]:
     """A tab-delimited O*NET file as text columns, checked against its published header."""
     file = str(path)
-    text = decode(Path(path).read_bytes(), file=file)
-    if not text.strip():
-        raise InputError("the file is empty", file=file, expected="\t".join(header))
-    try:
-        df = pd.read_csv(io.StringIO(text), sep="\t", dtype=str, keep_default_na=False,
-                         na_filter=False, quoting=3)
-    except (pd.errors.ParserError, ValueError) as exc:
-        raise InputError(f"cannot read as a tab-delimited file: {exc}", file=file) from None
+    df = read_csv_text(read_text(path), file=file, what="a tab-delimited file",
+                       empty="\t".join(header), sep="\t", na_filter=False, quoting=3)
     df.columns = [str(c).strip() for c in df.columns]
     require_columns(df.columns, header, file=file)
     return df, file
@@ -58,16 +59,8 @@ def _read_tab(path: Path, header: list[str]) -> tuple[pd.DataFrame, str]:
 
 def _onet_codes(values: pd.Series, *, file: str, column: str) -> tuple[pd.Series, pd.Series]:
     """(O*NET-SOC code, 6-digit SOC) for each row, normalising distinct codes once."""
-    full: dict[str, str] = {}
-    for u in pd.unique(values):
-        try:
-            code = codes.soc(u)
-        except CodeError as exc:
-            i = int(np.flatnonzero((values == u).to_numpy())[0])
-            raise CodeError(exc.detail, file=file, row=i + 2, column=column,
-                            expected="an O*NET-SOC code like 11-1011.00") from None
-        full[u] = code
-    onet = values.map(full)
+    onet = map_codes(values, codes.soc, file=file, column=column,
+                     expected="an O*NET-SOC code like 11-1011.00")
     return onet, onet.str.slice(0, 7)
 
 
@@ -100,10 +93,30 @@ def _month(values: pd.Series, *, file: str) -> pd.Series:
     return (parts[1] + "-" + parts[0].str.zfill(2)).where(parts[0].notna(), None)
 
 
+def _fields(df: pd.DataFrame, spec: dict[str, tuple[str, str]], *, file: str
+            ) -> dict[str, pd.Series]:
+    """Output columns read from published ones, in ``spec`` order (so errors come in file order)."""
+    out: dict[str, pd.Series] = {}
+    for name, (column, kind) in spec.items():
+        if kind == "text":
+            out[name] = df[column].str.strip()
+        elif kind == "number":
+            out[name] = _numbers(df[column], file=file, column=column)
+        elif kind == "n/a":
+            out[name] = _na(df[column])
+        elif kind == "month":
+            out[name] = _month(df[column], file=file)
+        else:
+            raise ValueError(f"unknown O*NET field kind {kind!r}")
+    return out
+
+
 class _OnetConnector(Connector):
     """An O*NET text file recognised by its exact header line."""
 
     header: ClassVar[list[str]]
+    #: output column → (published column, how it is read: "text", "number", "n/a" or "month").
+    fields: ClassVar[dict[str, tuple[str, str]]] = {}
 
     @property
     def layouts(self) -> str:  # type: ignore[override]
@@ -112,12 +125,32 @@ class _OnetConnector(Connector):
     def sniff(self, path: Path) -> bool:
         return header_line(Path(path)).split("\t") == self.header
 
-    def _start(self, path: Path, options: dict[str, Any]) -> tuple[pd.DataFrame, str, str | None]:
+    def _start(self, path: Path, options: dict[str, Any], header: list[str] | None = None
+               ) -> tuple[pd.DataFrame, str, str | None]:
+        """The file read against ``header`` (default: the class's), and its O*NET release."""
         vintage = options.pop("vintage", None)
-        if options:
-            raise InputError(f"unknown option(s) {sorted(options)}", file=path, expected="vintage")
-        df, file = _read_tab(Path(path), self.header)
+        reject_options(options, file=path, expected="vintage")
+        df, file = _read_tab(Path(path), header or self.header)
         return df, file, onet_vintage(Path(path), vintage)
+
+    def parse(self, path: Path, **options: Any) -> pd.DataFrame:
+        """The O*NET-SOC code columns (when the file has them), the columns with checks of their
+        own, then :attr:`fields`, then the vintage — read in that order, so the first error is
+        the one the file's columns would meet first."""
+        df, file, vintage = self._start(path, options)
+        out = pd.DataFrame({**self._codes(df, file), **self._checked(df, file),
+                            **_fields(df, self.fields, file=file), "vintage": vintage})
+        return validate_table(out, self.table, origin=file)
+
+    def _codes(self, df: pd.DataFrame, file: str) -> dict[str, pd.Series]:
+        if "O*NET-SOC Code" not in self.header:
+            return {}
+        onet, soc = _onet_codes(df["O*NET-SOC Code"], file=file, column="O*NET-SOC Code")
+        return {"onet_soc_code": onet, "soc_code": soc}
+
+    def _checked(self, df: pd.DataFrame, file: str) -> dict[str, pd.Series]:
+        """Columns read with a check :attr:`fields` cannot express (none by default)."""
+        return {}
 
 
 class OnetOccupationsConnector(_OnetConnector):
@@ -125,15 +158,10 @@ class OnetOccupationsConnector(_OnetConnector):
     table = "onet_occupations"
     description = "O*NET Occupation Data: O*NET-SOC codes, titles and descriptions"
     header: ClassVar[list[str]] = ["O*NET-SOC Code", "Title", "Description"]
-
-    def parse(self, path: Path, **options: Any) -> pd.DataFrame:
-        df, file, vintage = self._start(path, options)
-        onet, soc = _onet_codes(df["O*NET-SOC Code"], file=file, column="O*NET-SOC Code")
-        out = pd.DataFrame({"onet_soc_code": onet, "soc_code": soc,
-                            "occupation_title": df["Title"].str.strip(),
-                            "occupation_description": df["Description"].str.strip(),
-                            "vintage": vintage})
-        return validate_table(out, self.table, origin=file)
+    fields: ClassVar[dict[str, tuple[str, str]]] = {
+        "occupation_title": ("Title", "text"),
+        "occupation_description": ("Description", "text"),
+    }
 
 
 class OnetTitlesConnector(_OnetConnector):
@@ -156,20 +184,18 @@ class OnetTitlesConnector(_OnetConnector):
 
     def parse(self, path: Path, **options: Any) -> pd.DataFrame:
         path = Path(path)
-        vintage = onet_vintage(path, options.pop("vintage", None))
-        if options:
-            raise InputError(f"unknown option(s) {sorted(options)}", file=path, expected="vintage")
         reported = "Reported Job Title" in header_line(path).split("\t")
-        df, file = _read_tab(path, self.reported_header if reported else self.header)
-        onet, soc = _onet_codes(df["O*NET-SOC Code"], file=file, column="O*NET-SOC Code")
+        df, file, vintage = self._start(path, options,
+                                        self.reported_header if reported else self.header)
+        own = self._codes(df, file)
         if reported:
-            out = pd.DataFrame({"onet_soc_code": onet, "soc_code": soc,
+            out = pd.DataFrame({**own,
                                 "title": df["Reported Job Title"].str.strip(),
                                 "title_source": "reported", "short_title": None,
                                 "title_source_codes": None,
                                 "in_my_next_move": _na(df["Shown in My Next Move"])})
         else:
-            out = pd.DataFrame({"onet_soc_code": onet, "soc_code": soc,
+            out = pd.DataFrame({**own,
                                 "title": df["Alternate Title"].str.strip(),
                                 "title_source": "alternate",
                                 "short_title": _na(df["Short Title"]),
@@ -185,18 +211,15 @@ class OnetRelatedConnector(_OnetConnector):
     description = "O*NET Related Occupations (tier and rank) for career pathways"
     header: ClassVar[list[str]] = ["O*NET-SOC Code", "Related O*NET-SOC Code", "Relatedness Tier",
                                    "Index"]
+    fields: ClassVar[dict[str, tuple[str, str]]] = {
+        "relatedness_tier": ("Relatedness Tier", "text"),
+        "relatedness_index": ("Index", "number"),
+    }
 
-    def parse(self, path: Path, **options: Any) -> pd.DataFrame:
-        df, file, vintage = self._start(path, options)
-        onet, soc = _onet_codes(df["O*NET-SOC Code"], file=file, column="O*NET-SOC Code")
+    def _checked(self, df: pd.DataFrame, file: str) -> dict[str, pd.Series]:
         rel, rel_soc = _onet_codes(df["Related O*NET-SOC Code"], file=file,
                                    column="Related O*NET-SOC Code")
-        out = pd.DataFrame({"onet_soc_code": onet, "soc_code": soc,
-                            "related_onet_soc_code": rel, "related_soc_code": rel_soc,
-                            "relatedness_tier": df["Relatedness Tier"].str.strip(),
-                            "relatedness_index": _numbers(df["Index"], file=file, column="Index"),
-                            "vintage": vintage})
-        return validate_table(out, self.table, origin=file)
+        return {"related_onet_soc_code": rel, "related_soc_code": rel_soc}
 
 
 class OnetJobZonesConnector(_OnetConnector):
@@ -204,19 +227,18 @@ class OnetJobZonesConnector(_OnetConnector):
     table = "onet_job_zones"
     description = "O*NET Job Zones (1-5) per occupation"
     header: ClassVar[list[str]] = ["O*NET-SOC Code", "Job Zone", "Date", "Domain Source"]
+    fields: ClassVar[dict[str, tuple[str, str]]] = {
+        "onet_date": ("Date", "month"),
+        "domain_source": ("Domain Source", "text"),
+    }
 
-    def parse(self, path: Path, **options: Any) -> pd.DataFrame:
-        df, file, vintage = self._start(path, options)
-        onet, soc = _onet_codes(df["O*NET-SOC Code"], file=file, column="O*NET-SOC Code")
+    def _checked(self, df: pd.DataFrame, file: str) -> dict[str, pd.Series]:
         zone = _numbers(df["Job Zone"], file=file, column="Job Zone")
         if zone.isna().any() or not zone.between(1, 5).all():
             i = int(np.flatnonzero((zone.isna() | ~zone.between(1, 5)).to_numpy())[0])
             raise InputError(f"job zone {df['Job Zone'].iloc[i]!r}", file=file, row=i + 2,
                              column="Job Zone", expected="1 to 5")
-        out = pd.DataFrame({"onet_soc_code": onet, "soc_code": soc, "job_zone": zone,
-                            "onet_date": _month(df["Date"], file=file),
-                            "domain_source": df["Domain Source"].str.strip(), "vintage": vintage})
-        return validate_table(out, self.table, origin=file)
+        return {"job_zone": zone}
 
 
 class OnetJobZoneReferenceConnector(_OnetConnector):
@@ -225,20 +247,20 @@ class OnetJobZoneReferenceConnector(_OnetConnector):
     description = "O*NET Job Zone Reference: what each job zone means"
     header: ClassVar[list[str]] = ["Job Zone", "Name", "Experience", "Education", "Job Training",
                                    "Examples", "SVP Range"]
-
-    def parse(self, path: Path, **options: Any) -> pd.DataFrame:
-        df, file, vintage = self._start(path, options)
-        out = pd.DataFrame({"job_zone": _numbers(df["Job Zone"], file=file, column="Job Zone"),
-                            "job_zone_name": df["Name"].str.strip(),
-                            "job_zone_experience": df["Experience"].str.strip(),
-                            "job_zone_education": df["Education"].str.strip(),
-                            "job_zone_training": df["Job Training"].str.strip(),
-                            "job_zone_examples": df["Examples"].str.strip(),
-                            "svp_range": df["SVP Range"].str.strip(), "vintage": vintage})
-        return validate_table(out, self.table, origin=file)
+    fields: ClassVar[dict[str, tuple[str, str]]] = {
+        "job_zone": ("Job Zone", "number"),
+        "job_zone_name": ("Name", "text"),
+        "job_zone_experience": ("Experience", "text"),
+        "job_zone_education": ("Education", "text"),
+        "job_zone_training": ("Job Training", "text"),
+        "job_zone_examples": ("Examples", "text"),
+        "svp_range": ("SVP Range", "text"),
+    }
 
 
 class OnetEducationConnector(_OnetConnector):
+    """One row per occupation × element × scale × category; ``n/a`` statistics missing."""
+
     name = "onet_education"
     table = "onet_education"
     description = "O*NET Education, Training, and Experience ratings (category distributions)"
@@ -246,33 +268,27 @@ class OnetEducationConnector(_OnetConnector):
         "O*NET-SOC Code", "Element ID", "Element Name", "Scale ID", "Category", "Data Value", "N",
         "Standard Error", "Lower CI Bound", "Upper CI Bound", "Recommend Suppress", "Date",
         "Domain Source"]
+    fields: ClassVar[dict[str, tuple[str, str]]] = {
+        "element_id": ("Element ID", "text"),
+        "element_name": ("Element Name", "text"),
+        "scale_id": ("Scale ID", "text"),
+        "category": ("Category", "number"),
+        "sample_size": ("N", "number"),
+        "standard_error": ("Standard Error", "number"),
+        "ci_lower": ("Lower CI Bound", "number"),
+        "ci_upper": ("Upper CI Bound", "number"),
+        "recommend_suppress": ("Recommend Suppress", "n/a"),
+        "onet_date": ("Date", "month"),
+        "domain_source": ("Domain Source", "text"),
+    }
 
-    def parse(self, path: Path, **options: Any) -> pd.DataFrame:
-        """One row per occupation × element × scale × category; ``n/a`` statistics missing."""
-        df, file, vintage = self._start(path, options)
-        onet, soc = _onet_codes(df["O*NET-SOC Code"], file=file, column="O*NET-SOC Code")
+    def _checked(self, df: pd.DataFrame, file: str) -> dict[str, pd.Series]:
         value = _numbers(df["Data Value"], file=file, column="Data Value")
         if value.isna().any():
             i = int(np.flatnonzero(value.isna().to_numpy())[0])
             raise InputError("missing data value", file=file, row=i + 2, column="Data Value",
                              expected="a number")
-        out = pd.DataFrame({
-            "onet_soc_code": onet, "soc_code": soc,
-            "element_id": df["Element ID"].str.strip(),
-            "element_name": df["Element Name"].str.strip(),
-            "scale_id": df["Scale ID"].str.strip(),
-            "category": _numbers(df["Category"], file=file, column="Category"),
-            "data_value": value,
-            "sample_size": _numbers(df["N"], file=file, column="N"),
-            "standard_error": _numbers(df["Standard Error"], file=file, column="Standard Error"),
-            "ci_lower": _numbers(df["Lower CI Bound"], file=file, column="Lower CI Bound"),
-            "ci_upper": _numbers(df["Upper CI Bound"], file=file, column="Upper CI Bound"),
-            "recommend_suppress": _na(df["Recommend Suppress"]),
-            "onet_date": _month(df["Date"], file=file),
-            "domain_source": df["Domain Source"].str.strip(),
-            "vintage": vintage,
-        })
-        return validate_table(out, self.table, origin=file)
+        return {"data_value": value}
 
 
 class OnetEducationCategoriesConnector(_OnetConnector):
@@ -281,16 +297,13 @@ class OnetEducationCategoriesConnector(_OnetConnector):
     description = "O*NET Education, Training, and Experience Categories: category labels per scale"
     header: ClassVar[list[str]] = ["Element ID", "Element Name", "Scale ID", "Category",
                                    "Category Description"]
-
-    def parse(self, path: Path, **options: Any) -> pd.DataFrame:
-        df, file, vintage = self._start(path, options)
-        out = pd.DataFrame({"element_id": df["Element ID"].str.strip(),
-                            "element_name": df["Element Name"].str.strip(),
-                            "scale_id": df["Scale ID"].str.strip(),
-                            "category": _numbers(df["Category"], file=file, column="Category"),
-                            "category_description": df["Category Description"].str.strip(),
-                            "vintage": vintage})
-        return validate_table(out, self.table, origin=file)
+    fields: ClassVar[dict[str, tuple[str, str]]] = {
+        "element_id": ("Element ID", "text"),
+        "element_name": ("Element Name", "text"),
+        "scale_id": ("Scale ID", "text"),
+        "category": ("Category", "number"),
+        "category_description": ("Category Description", "text"),
+    }
 
 
 class OnetScalesConnector(_OnetConnector):
@@ -298,15 +311,12 @@ class OnetScalesConnector(_OnetConnector):
     table = "onet_scales"
     description = "O*NET Scales Reference: scale ids, names and ranges"
     header: ClassVar[list[str]] = ["Scale ID", "Scale Name", "Minimum", "Maximum"]
-
-    def parse(self, path: Path, **options: Any) -> pd.DataFrame:
-        df, file, vintage = self._start(path, options)
-        out = pd.DataFrame({"scale_id": df["Scale ID"].str.strip(),
-                            "scale_name": df["Scale Name"].str.strip(),
-                            "scale_minimum": _numbers(df["Minimum"], file=file, column="Minimum"),
-                            "scale_maximum": _numbers(df["Maximum"], file=file, column="Maximum"),
-                            "vintage": vintage})
-        return validate_table(out, self.table, origin=file)
+    fields: ClassVar[dict[str, tuple[str, str]]] = {
+        "scale_id": ("Scale ID", "text"),
+        "scale_name": ("Scale Name", "text"),
+        "scale_minimum": ("Minimum", "number"),
+        "scale_maximum": ("Maximum", "number"),
+    }
 
 
 class OnetReadMeConnector(Connector):
@@ -324,9 +334,8 @@ class OnetReadMeConnector(Connector):
     def parse(self, path: Path, **options: Any) -> pd.DataFrame:
         path = Path(path)
         file = str(path)
-        if options:
-            raise InputError(f"unknown option(s) {sorted(options)}", file=file, expected="none")
-        lines = [line.strip() for line in decode(path.read_bytes(), file=file).splitlines()]
+        reject_options(options, file=file, expected="none")
+        lines = [line.strip() for line in read_text(path).splitlines()]
         m = self._TITLE.match(lines[0]) if lines else None
         if not m:
             raise LayoutError("not an O*NET Read Me", file=file, row=1,
