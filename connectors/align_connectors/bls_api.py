@@ -33,7 +33,7 @@ import pandas as pd
 from align import schemas
 from align.connector import Connector
 from align.errors import InputError, LayoutError, UpstreamError
-from align_connectors._published import decode, to_number
+from align_connectors._published import existing_file, read_text, to_number
 
 API_URL = "https://api.bls.gov/publicAPI/v2/timeseries/data/"
 KEY_ENV = "BLS_API_KEY"
@@ -140,11 +140,9 @@ class BLSAPIConnector(Connector):
 
     def parse(self, path: Path, **options: Any) -> pd.DataFrame:
         """A saved API response → ``bls_series`` (oldest first); refused requests raise."""
-        path = Path(path)
-        if not path.is_file():
-            raise InputError("file not found", file=path)
+        path = existing_file(path)
         try:
-            doc = json.loads(decode(path.read_bytes(), file=path))
+            doc = json.loads(read_text(path))
         except json.JSONDecodeError as exc:
             raise LayoutError(f"not valid JSON: {exc.msg}", file=path, row=exc.lineno,
                               expected="a BLS API JSON response") from None

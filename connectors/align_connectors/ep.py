@@ -29,10 +29,17 @@ import pandas as pd
 from align.connector import Connector
 from align.errors import InputError, LayoutError
 from align.schemas import validate
-from align_connectors._published import decode, to_number
+from align_connectors._published import (
+    MISSING_MARKERS,
+    checked_number,
+    decode,
+    read_text,
+    to_number,
+    workbook_sheets,
+)
 
 _THOUSANDS = 1000.0
-_TOP_CODED = "at or above the top-coded value"
+_TOP_CODED = MISSING_MARKERS["#"]
 # Tables of the workbook that describe occupations, in order of preference when two give a column.
 WORKBOOK_TABLES = ("Table 1.10", "Table 1.2", "Table 1.7", "Table 5.4", "Table 5.3")
 
@@ -162,7 +169,7 @@ class _Table:
                 elif kind == "wage":
                     out[name], out[f"{name}_missing_reason"], out[f"{name}_top_code"] = _wage(col)
                 else:
-                    values = _checked_number(col, name)
+                    values, _ = checked_number(col, first_row=0, expected="a number or —")
                     if kind == "employment":
                         name = ("employment_base", "employment_target", "_extra")[min(emp, 2)]
                         emp += 1
@@ -181,15 +188,6 @@ class _Table:
                               expected="'Employment, YYYY' columns or a title with the years")
         df["base_year"], df["target_year"] = base, target
         return df
-
-
-def _checked_number(col: pd.Series, name: str) -> pd.Series:
-    values, reason = to_number(col)
-    bad = reason.fillna("").str.startswith("unreadable")
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InputError(f"not a number: {col.iloc[i]!r}", row=i, expected="a number or —")
-    return values
 
 
 # ---------------------------------------------------------------- readers per layout
@@ -226,8 +224,7 @@ def _from_rows(rows: list[list[Any]], file: str, sheet: str | None) -> _Table:
 
 
 def _csv_table(path: Path) -> _Table:
-    text = decode(path.read_bytes(), file=path)
-    rows = list(csv.reader(io.StringIO(text)))
+    rows = list(csv.reader(io.StringIO(read_text(path))))
     return _from_rows(rows, str(path), None)
 
 
@@ -248,13 +245,8 @@ class EPConnector(Connector):
         path = Path(path)
         try:
             if _is_workbook(path):
-                import openpyxl
-
-                book = openpyxl.load_workbook(path, read_only=True)
-                try:
-                    return any(s in book.sheetnames for s in ("Table 1.10", "Table 1.2", "Table 1.7"))
-                finally:
-                    book.close()
+                sheets = workbook_sheets(path)
+                return any(s in sheets for s in ("Table 1.10", "Table 1.2", "Table 1.7"))
             if path.suffix.lower() == ".csv":
                 head = decode(path.read_bytes()[:4000])
                 return ("national employment matrix code" in _norm(head)

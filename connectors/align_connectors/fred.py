@@ -21,7 +21,7 @@ import pandas as pd
 from align import schemas
 from align.connector import Connector
 from align.errors import InputError, LayoutError
-from align_connectors._published import decode, require_columns, to_number
+from align_connectors._published import checked_number, decode, read_text, require_columns
 
 _VINTAGED = re.compile(r"^(?P<series>[A-Za-z0-9.]+?)_(?P<vintage>\d{8})$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -50,7 +50,7 @@ class FREDConnector(Connector):
         Series ids without a vintage suffix (a plain FRED download) get an empty vintage.
         """
         path = Path(path)
-        text = decode(path.read_bytes(), file=path)
+        text = read_text(path)
         first = text.split("\n", 1)[0]
         sep = "\t" if "\t" in first else ","
         wide = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
@@ -71,12 +71,8 @@ class FREDConnector(Connector):
             series, vintage = (m["series"], f"{m['vintage'][:4]}-{m['vintage'][4:6]}-{m['vintage'][6:]}"
                                ) if m else (col, None)
             raw = wide[col].str.strip().replace(".", "")
-            values, reason = to_number(raw)
-            unreadable = reason.fillna("").str.startswith("unreadable")
-            if unreadable.any():
-                row = int(np.flatnonzero(unreadable.to_numpy())[0])
-                raise InputError(f"not a number: {raw.iloc[row]!r}", file=path, row=row + 2,
-                                 column=col, expected="a number or an empty cell")
+            values, _ = checked_number(raw, file=path, column=col,
+                                       expected="a number or an empty cell")
             frames.append(pd.DataFrame({"series_id": series, "date": dates.to_numpy(),
                                         "value": values.to_numpy(), "vintage": vintage,
                                         "source": "fred"}))

@@ -40,7 +40,13 @@ import pandas as pd
 from align import schemas
 from align.connector import Connector
 from align.errors import InputError, LayoutError
-from align_connectors._published import decode, header_line, require_columns, to_number
+from align_connectors._published import (
+    decode,
+    existing_file,
+    header_line,
+    require_columns,
+    to_number,
+)
 
 API_BASE = "https://data.bls.gov/cew/data/api"
 
@@ -125,9 +131,7 @@ class QCEWConnector(Connector):
 
     def parse(self, path: Path, **options: Any) -> pd.DataFrame:
         """Parse a QCEW slice (or a zip of slices) into ``area_industry_employment``."""
-        path = Path(path)
-        if not path.is_file():
-            raise InputError("file not found", file=path)
+        path = existing_file(path)
         frames = [_parse_text(decode(data, file=origin), origin) for origin, data in _csv_members(path)]
         frames = [f for f in frames if len(f)]
         if not frames:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from align import codes
 from align.errors import LayoutError
-from align_connectors._published import decode
+from align_connectors._published import read_text
 
 _HEADER = ("2010 soc code", "2018 soc code")
 
@@ -26,7 +26,7 @@ def read_crosswalk(path: Path) -> pd.DataFrame:
     """The crosswalk as (soc_2010, soc_2018, title_2018) pairs, from the published xlsx or CSV."""
     path = Path(path)
     if path.suffix.lower() == ".csv":
-        rows = list(csv.reader(io.StringIO(decode(path.read_bytes(), file=path))))
+        rows = list(csv.reader(io.StringIO(read_text(path))))
     else:
         import openpyxl
 

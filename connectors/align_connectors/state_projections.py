@@ -28,7 +28,12 @@ import pandas as pd
 from align.connector import Connector
 from align.errors import InputError, LayoutError
 from align.schemas import validate
-from align_connectors._published import decode, require_columns, to_number
+from align_connectors._published import (
+    checked_number,
+    decode,
+    read_text,
+    require_columns,
+)
 
 PC_FIELDS = ["Area", "Title", "Base", "Projected", "Change", "PercentChange", "AvgAnnualOpenings",
              "STFIPS", "OccCode", "BaseYear", "ProjYear"]
@@ -40,22 +45,11 @@ def _norm(text: Any) -> str:
     return re.sub(r"[\s\-]+", " ", s).strip().lower()
 
 
-def _num(col: pd.Series, *, file: str, column: str, first_row: int, sheet: str | None = None
-         ) -> tuple[pd.Series, pd.Series]:
-    values, reason = to_number(col)
-    bad = reason.fillna("").str.startswith("unreadable")
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InputError(f"not a number: {col.iloc[i]!r}", file=file, sheet=sheet, row=first_row + i,
-                         column=column, expected="a number")
-    return values, reason
-
-
 # ---------------------------------------------------------------- Projections Central
 
 
 def _pc_rows(path: Path) -> list[dict[str, Any]]:
-    text = decode(path.read_bytes(), file=path)
+    text = read_text(path)
     if text.lstrip().startswith("{") or text.lstrip().startswith("["):
         try:
             data = json.loads(text)
@@ -77,14 +71,14 @@ def _parse_pc(path: Path) -> pd.DataFrame:
     df.columns = [str(c).strip() for c in df.columns]
     require_columns(df.columns, PC_FIELDS, file=path)
     f = str(path)
-    base, _ = _num(df["Base"], file=f, column="Base", first_row=1)
-    proj, _ = _num(df["Projected"], file=f, column="Projected", first_row=1)
-    change, _ = _num(df["Change"], file=f, column="Change", first_row=1)
-    pct, _ = _num(df["PercentChange"], file=f, column="PercentChange", first_row=1)
-    openings, _ = _num(df["AvgAnnualOpenings"], file=f, column="AvgAnnualOpenings", first_row=1)
+    base, _ = checked_number(df["Base"], file=f, column="Base", first_row=1)
+    proj, _ = checked_number(df["Projected"], file=f, column="Projected", first_row=1)
+    change, _ = checked_number(df["Change"], file=f, column="Change", first_row=1)
+    pct, _ = checked_number(df["PercentChange"], file=f, column="PercentChange", first_row=1)
+    openings, _ = checked_number(df["AvgAnnualOpenings"], file=f, column="AvgAnnualOpenings", first_row=1)
     years = {}
     for col in ("BaseYear", "ProjYear"):
-        y, _ = _num(df[col], file=f, column=col, first_row=1)
+        y, _ = checked_number(df[col], file=f, column=col, first_row=1)
         if y.isna().any():
             raise InputError("missing year", file=path, row=int(np.flatnonzero(y.isna())[0]) + 1,
                              column=col, expected="a four-digit year")
@@ -170,7 +164,7 @@ def _parse_ca(path: Path, sheet: str = "Occupational") -> pd.DataFrame:
     f = str(path)
 
     def num(name: str) -> tuple[pd.Series, pd.Series]:
-        return _num(raw[name], file=f, sheet=sheet, column=str(header[names.index(name)]).replace("\n", " "),
+        return checked_number(raw[name], file=f, sheet=sheet, column=str(header[names.index(name)]).replace("\n", " "),
                     first_row=first)
 
     out = pd.DataFrame({
