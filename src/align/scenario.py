@@ -197,7 +197,7 @@ def _change_programs(programs: pd.DataFrame, scenario: Scenario) -> pd.DataFrame
         rows.append({"program_id": f"{p.provider_id}:{code}:{p.award_level}", "provider_id": p.provider_id,
                      "provider_name": p.provider_name, "cip_code": p.cip_code, "soc_code": p.soc_code,
                      "award_level": p.award_level, "award_label": award_label(p.award_level),
-                     "completers": p.completers, "provider_kind": "scenario"})
+                     "completers": p.completers, "completers_sd": 0.0, "provider_kind": "scenario"})
     if rows:
         added = pd.DataFrame(rows)
         clash = set(added["program_id"]) & set(out["program_id"])
