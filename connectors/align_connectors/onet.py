@@ -111,6 +111,15 @@ def _fields(df: pd.DataFrame, spec: dict[str, tuple[str, str]], *, file: str
     return out
 
 
+#: The key both Education, Training, and Experience files publish: element, scale and category.
+_CATEGORY_KEY: dict[str, tuple[str, str]] = {
+        "element_id": ("Element ID", "text"),
+        "element_name": ("Element Name", "text"),
+        "scale_id": ("Scale ID", "text"),
+        "category": ("Category", "number"),
+}
+
+
 class _OnetConnector(Connector):
     """An O*NET text file recognised by its exact header line."""
 
@@ -269,10 +278,7 @@ class OnetEducationConnector(_OnetConnector):
         "Standard Error", "Lower CI Bound", "Upper CI Bound", "Recommend Suppress", "Date",
         "Domain Source"]
     fields: ClassVar[dict[str, tuple[str, str]]] = {
-        "element_id": ("Element ID", "text"),
-        "element_name": ("Element Name", "text"),
-        "scale_id": ("Scale ID", "text"),
-        "category": ("Category", "number"),
+        **_CATEGORY_KEY,
         "sample_size": ("N", "number"),
         "standard_error": ("Standard Error", "number"),
         "ci_lower": ("Lower CI Bound", "number"),
@@ -298,10 +304,7 @@ class OnetEducationCategoriesConnector(_OnetConnector):
     header: ClassVar[list[str]] = ["Element ID", "Element Name", "Scale ID", "Category",
                                    "Category Description"]
     fields: ClassVar[dict[str, tuple[str, str]]] = {
-        "element_id": ("Element ID", "text"),
-        "element_name": ("Element Name", "text"),
-        "scale_id": ("Scale ID", "text"),
-        "category": ("Category", "number"),
+        **_CATEGORY_KEY,
         "category_description": ("Category Description", "text"),
     }
 
