@@ -266,8 +266,9 @@ def _add_autocode(sub: argparse._SubParsersAction) -> None:
 
 def _whatif(args: argparse.Namespace) -> int:
     from align.pipeline import load_run, write_run
+    from align.report.comparison import render_comparison
     from align.scenario import apply, changed, compare, comparison_chart, load_scenario
-    from align.store import atomic_write, write_table
+    from align.store import write_table, write_text
 
     base = load_run(args.run)
     scenario = load_scenario(args.scenario)
@@ -275,9 +276,10 @@ def _whatif(args: argparse.Namespace) -> int:
     folder = write_run(result, root=base.folder / "scenarios", name=scenario.name)
     comparison = compare(base, result)
     write_table(comparison, folder / "comparison.csv")
-    fig = comparison_chart(comparison)
-    atomic_write(folder / "comparison.svg", lambda p: fig.savefig(p, format="svg"))
     moved = changed(comparison)
+    fig = comparison_chart(comparison)
+    write_text(folder / "comparison.html",
+               render_comparison(comparison, moved, base.manifest, scenario.model_dump(mode="json"), fig))
     print(f"{scenario.name}: {len(moved)} occupations moved, {int(moved['flag_changed'].sum())} flags changed")
     for r in moved.head(10).itertuples():
         print(f"  {r.soc_code} {r.occupation_title[:50]:50} gap {r.gap_base:8.1f} → {r.gap_scenario:8.1f}"
