@@ -23,3 +23,15 @@ def real_data() -> Path:
 @pytest.fixture(scope="session")
 def fixtures() -> Path:
     return FIXTURES
+
+
+@pytest.fixture(scope="session")
+def demo_run_folder(tmp_path_factory) -> Path:
+    """One finished demo planning run (no report), shared by the tests that read a run folder."""
+    from align import config
+    from align.pipeline import run
+    from align.progress import Progress
+
+    out = tmp_path_factory.mktemp("demo-runs")
+    cfg = config.load(ROOT / "data" / "demo" / "region.toml").model_copy(update={"output_dir": str(out)})
+    return run(cfg, progress=Progress(0, enabled=False), report=False).folder

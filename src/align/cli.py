@@ -167,60 +167,55 @@ def _add_metrics(sub: argparse._SubParsersAction) -> None:
 
 
 def _pathways(args: argparse.Namespace) -> int:
-    import pandas as pd
-
     from align import connector
     from align.errors import InputError
     from align.pathways import PathwayParams, build_pathways
+    from align.pipeline import load_run
     from align.store import write_table
 
-    folder = Path(args.run_folder)
+    target = Path(args.target)
+    if target.suffix == ".toml":  # a region: the planning run maps pathways when O*NET inputs are set
+        from align import config as config_mod
+        from align.pipeline import RUN_STEPS, run
+        from align.progress import Progress
 
-    def table(name: str, required: bool = True) -> pd.DataFrame | None:
-        for ext in ("parquet", "csv"):
-            p = folder / f"{name}.{ext}"
-            if p.exists():
-                if ext == "parquet":
-                    return pd.read_parquet(p)
-                return pd.read_csv(p, dtype=str, keep_default_na=False, na_values=[""]).pipe(
-                    lambda d: d.assign(**{c: pd.to_numeric(d[c]) for c in d.columns
-                                          if c in ("annual_openings", "completers")}))
-        if required:
-            raise InputError(f"run table {name} not found", file=folder,
-                             expected=f"{name}.parquet or {name}.csv written by align run")
-        return None
-
-    onet = Path(args.onet)
-    files = {"onet_related": "Related Occupations.txt", "onet_job_zones": "Job Zones.txt"}
-    parsed = {}
-    for source, fname in files.items():
-        p = onet / fname
-        if not p.exists():
-            raise InputError("O*NET file not found", file=p, expected=f"the O*NET text release folder with {fname!r}")
-        parsed[source] = connector.get(source).parse(p)
-    wages = table("occupation_employment", required=False)
-    if wages is None and args.wages:
-        wages = connector.get(args.wages_source).parse(Path(args.wages)) if args.wages_source else \
-            connector.detect(Path(args.wages)).parse(Path(args.wages))
-    cip_soc = table("cip_soc", required=False)
-    if cip_soc is None and args.cip_soc:
-        cip_soc = connector.get("cip_soc").parse(Path(args.cip_soc))
+        config = config_mod.load(target)
+        if config.inputs.onet_related is None:
+            raise InputError("no O*NET related-occupations input", file=target,
+                             expected="inputs.onet_related (and onet_job_zones) in the configuration")
+        result = run(config, progress=Progress(total=RUN_STEPS))
+        print(f"pathways: {result.folder}")
+        return 0
+    base = load_run(target)
+    tables = base.tables
+    if args.onet:
+        for source, name in (("onet_related", "Related Occupations.txt"), ("onet_job_zones", "Job Zones.txt")):
+            path = Path(args.onet) / name
+            if not path.is_file():
+                raise InputError("O*NET file not found", file=path, expected=f"the O*NET text folder with {name!r}")
+            tables[source] = connector.get(source).parse(path)
+    if "onet_related" not in tables:
+        raise InputError("the run has no O*NET related occupations", file=target, expected="--onet DIR")
+    if args.wages:
+        source = connector.get(args.wages_source) if args.wages_source else connector.detect(Path(args.wages))
+        tables["occupation_wages"] = source.parse(Path(args.wages))
     params = PathwayParams(min_wage_gain=args.min_wage_gain, max_steps=args.max_steps, sector=args.sector)
-    out = build_pathways(table("occupation_demand"), table("gaps"), table("programs"), cip_soc,
-                         parsed["onet_related"], parsed["onet_job_zones"], wages, params=params)
+    out = build_pathways(tables["occupation_demand"], tables["gaps"], tables["programs"], tables["cip_soc"],
+                         tables["onet_related"], tables.get("onet_job_zones"), tables.get("occupation_wages"),
+                         params=params)
     for name, df in out.items():
-        write_table(df, folder / f"{name}.csv")
-    print("pathways: " + ", ".join(f"{len(df):,} {name}" for name, df in out.items()) + f" → {folder}",
+        write_table(df, target / f"{name}.csv")
+    print("pathways: " + ", ".join(f"{len(df):,} {name}" for name, df in out.items()) + f" → {target}",
           file=sys.stderr)
     return 0
 
 
 def _add_pathways(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("pathways", help="career ladders, entry points, stacks and pathway gaps for a run")
-    p.add_argument("run_folder", help="a run folder written by align run (gaps, programs, occupation_demand)")
-    p.add_argument("--onet", required=True, help="O*NET text release folder (Related Occupations, Job Zones)")
-    p.add_argument("--cip-soc", help="CIP-SOC crosswalk file, if the run folder has no cip_soc table")
-    p.add_argument("--wages", help="OEWS (or EP) file with median wages, if the run folder has none")
+    p = sub.add_parser("pathways", help="career ladders, entry points, stacks and pathway gaps")
+    p.add_argument("target", help="region.toml (runs the planning run), or a finished run folder")
+    p.add_argument("--onet", help="O*NET text release folder (Related Occupations, Job Zones); "
+                                  "default: the run's own O*NET inputs")
+    p.add_argument("--wages", help="OEWS (or EP) file with median wages, instead of the run's")
     p.add_argument("--wages-source", help="connector for --wages (detected from the layout by default)")
     p.add_argument("--min-wage-gain", type=float, default=0.10, help="wage gain that makes an edge upward (0.10)")
     p.add_argument("--max-steps", type=int, default=3, help="longest ladder in steps (3)")

@@ -79,12 +79,11 @@ def test_real_onet_edges(real_onet: dict) -> None:
     assert e.loc[("31-1131", "29-1141"), "wage_gain"] == 93600 - 39530
 
 
-def test_real_onet_through_cli(real_onet: dict, tmp_path: Path) -> None:
-    _demand().to_csv(tmp_path / "occupation_demand.csv", index=False)
-    _demand().assign(flag="balanced").to_csv(tmp_path / "gaps.csv", index=False)
-    pd.DataFrame({"program_id": ["1:51.3901:2"], "provider_id": ["1"], "cip_code": ["51.3901"],
-                  "award_level": ["2"], "completers": [10]}).to_csv(tmp_path / "programs.csv", index=False)
-    _wages().to_csv(tmp_path / "occupation_employment.csv", index=False)
-    assert main(["pathways", str(tmp_path), "--onet", str(real_onet["dir"])]) == 0
-    edges = pd.read_csv(tmp_path / "pathways.csv", dtype=str)
+def test_real_onet_through_cli(real_onet: dict, demo_run_folder: Path, tmp_path: Path) -> None:
+    import shutil
+
+    folder = tmp_path / "run"
+    shutil.copytree(demo_run_folder, folder)
+    assert main(["pathways", str(folder), "--onet", str(real_onet["dir"])]) == 0
+    edges = pd.read_csv(folder / "pathways.csv", dtype=str)
     assert (edges["soc_code"] == "31-1131").sum() >= 2

@@ -137,20 +137,20 @@ def test_pathway_gaps(inputs: dict) -> None:
     assert g.loc["29-1141", "gap_kind"] == "shortage"
 
 
-def test_cli_pathways(inputs: dict, fixtures, tmp_path) -> None:
+def test_cli_pathways(demo_run_folder, fixtures, tmp_path) -> None:
+    import shutil
+
     from align.cli import main
 
-    i = inputs
-    i["demand"].assign(occupation_title=i["demand"]["occupation_title"]).to_csv(tmp_path / "occupation_demand.csv",
-                                                                                  index=False)
-    g = i["gaps"].merge(i["demand"], on="soc_code")
-    g.to_csv(tmp_path / "gaps.csv", index=False)
-    i["programs"].assign(completers=10).to_csv(tmp_path / "programs.csv", index=False)
-    i["cip_soc"].to_csv(tmp_path / "cip_soc.csv", index=False)
-    i["wages"].to_csv(tmp_path / "occupation_employment.csv", index=False)
-    assert main(["pathways", str(tmp_path), "--onet", str(fixtures / "pathways")]) == 0
+    folder = tmp_path / "run"
+    shutil.copytree(demo_run_folder, folder)
     for name in ("pathways", "ladders", "stacks", "pathway_gaps", "entry_points"):
-        assert (tmp_path / f"{name}.csv").exists()
-    lad = pd.read_csv(tmp_path / "ladders.csv", dtype={"soc_code": str})
-    assert lad["ladder_id"].nunique() == 7   # 5 from NA, 2 from LPN (→RN, →RN→NP)
+        (folder / f"{name}.csv").unlink(missing_ok=True)
+    assert main(["pathways", str(folder), "--onet", str(fixtures / "pathways")]) == 0
+    for name in ("pathways", "ladders", "stacks", "pathway_gaps", "entry_points"):
+        assert (folder / f"{name}.csv").exists()
+    edges = pd.read_csv(folder / "pathways.csv", dtype={"soc_code": str, "related_soc_code": str})
+    # the fixture's related occupations lead from nursing assistants to LPNs and RNs
+    assert {("31-1131", "29-2061"), ("31-1131", "29-1141")} <= set(zip(edges["soc_code"], edges["related_soc_code"],
+                                                                       strict=True))
     assert main(["pathways", str(tmp_path / "nope"), "--onet", str(fixtures / "pathways")]) == 2
