@@ -15,8 +15,9 @@ import pytest
 from align.cli import main
 from align.match import gaps as G
 from align.report import load_run_tables, render_html, write_reports
-from align.report.html import SUPPRESSED, gap_cards, summary_sentences, vintage_line
+from align.report.html import gap_cards, summary_sentences, vintage_line
 from align.report.pdf import find_chromium, render_pdf
+from align.report.views import SUPPRESSED
 
 NASTY = "<script>alert(1)</script> \"Quoted\" & 'single'"
 
@@ -214,18 +215,20 @@ def test_very_long_titles(demo_tables, demo_run):
 
 def test_suppressed_metrics_are_marked_not_zero(demo_tables, demo_run, tmp_path):
     demo_tables["metrics"] = pd.DataFrame({
-        "program_id": ["p1", "p1", "p2"],
-        "metric": ["employment_q2", "median_earnings_q2", "employment_q2"],
-        "n": [25.0, 25.0, np.nan],
-        "value": [0.72, 9_850.0, np.nan],
-        "is_suppressed": [False, False, True],
+        "group_type": ["provider", "provider", "provider"], "group_id": ["p1", "p1", "p2"],
+        "metric": ["employment_rate_q2", "median_earnings_q2", "employment_rate_q2"],
+        "numerator": [18.0, np.nan, np.nan], "denominator": [25.0, 18.0, np.nan],
+        "metric_value": [0.72, 9_850.0, np.nan], "is_suppressed": [False, False, True],
+        "suppression": [None, None, "primary: denominator 6 < 10"],
+        "metric_label": ["Employment rate, 2nd quarter after exit", "Median earnings, 2nd quarter after exit",
+                         "Employment rate, 2nd quarter after exit"],
     })
     html = render_html(demo_tables, demo_run.manifest)
     section = html[html.index('id="opt-metrics"'):]
     section = section[:section.index("</section>")]
-    assert section.count(f">{SUPPRESSED}</td>") == 2  # n and value of the small cell
-    assert "9,850" in section and "0.72" in section
-    assert ">0<" not in section
+    assert section.count(f">{SUPPRESSED}</td>") == 1  # p2's employment rate is withheld
+    assert "$9,850" in section and "72%" in section
+    assert ">0<" not in section and ">0%<" not in section
     write_reports(demo_tables, demo_run.manifest, tmp_path, pdf=False, quiet=True)
     back = pd.read_excel(tmp_path / "report.xlsx", sheet_name="metrics")
-    assert back.loc[2, "is_suppressed"] and pd.isna(back.loc[2, "value"])
+    assert back.loc[2, "is_suppressed"] and pd.isna(back.loc[2, "metric_value"])

@@ -19,6 +19,7 @@ from align import schemas
 from align.errors import InputError
 from align.match import gaps as G
 from align.report import charts
+from align.report.views import VIEWS, board_views
 
 FLAG_ORDER = [G.UNDERSUPPLY, G.SLIGHT_UNDERSUPPLY, G.NO_PROGRAM, G.BALANCED, G.SLIGHT_OVERSUPPLY, G.OVERSUPPLY,
               G.ON_THE_JOB, G.BELOW_MINIMUM]
@@ -26,16 +27,6 @@ FLAG_SYMBOL = {G.UNDERSUPPLY: "▼▼", G.SLIGHT_UNDERSUPPLY: "▼", G.NO_PROGRA
                G.SLIGHT_OVERSUPPLY: "▲", G.OVERSUPPLY: "▲▲", G.ON_THE_JOB: "○",
                G.BELOW_MINIMUM: "–"}
 CARD_FLAGS = (*G.SHORTAGE_FLAGS, *G.SURPLUS_FLAGS)
-# Tables other stages add later; rendered only when a run has them, with a plain-words title.
-OPTIONAL_TABLES = {
-    "pathway_gaps": "Career-ladder steps with demand but no regional training",
-    "ladders": "Career ladders",
-    "pathways": "Pathways between occupations",
-    "stacks": "Stackable credentials",
-    "metrics": "Outcome metrics",
-    "postings_agreement": "Job postings compared with projected openings",
-}
-SUPPRESSED = "◌ suppressed"
 
 
 def _num(v: Any, d: int = 0) -> str:
@@ -173,45 +164,6 @@ def gap_cards(gaps: pd.DataFrame, params: dict) -> list[dict]:
     return cards
 
 
-def _missing(v: Any) -> bool:
-    return v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA
-
-
-def _is_suppressed_row(row: dict) -> bool:
-    return any(not _missing(row.get(k)) and bool(row.get(k)) for k in ("is_suppressed", "suppressed"))
-
-
-def optional_sections(tables: dict[str, pd.DataFrame]) -> list[dict]:
-    """Pathways and outcome tables, when a run has them; suppressed cells are marked, never zero."""
-    sections = []
-    for name, title in OPTIONAL_TABLES.items():
-        df = tables.get(name)
-        if df is None or not len(df):
-            continue
-        flag_cols = {c for c in df.columns if c in ("is_suppressed", "suppressed") or c.endswith("_suppressed")}
-        columns = [c for c in df.columns if c not in flag_cols and not c.endswith("_missing_reason")]
-        rows = []
-        for rec in df.to_dict("records"):
-            suppressed_row = _is_suppressed_row(rec)
-            cells = []
-            for c in columns:
-                v = rec[c]
-                own = bool(rec.get(f"{c}_suppressed")) if f"{c}_suppressed" in rec else False
-                numeric = isinstance(v, (int, float)) and not isinstance(v, bool)
-                if own or (suppressed_row and _missing(v)):
-                    cells.append({"text": SUPPRESSED, "numeric": True, "suppressed": True})
-                elif numeric:
-                    digits = 0 if float(v).is_integer() else 2
-                    cells.append({"text": _num(v, digits), "numeric": True, "suppressed": False})
-                else:
-                    cells.append({"text": "" if _missing(v) else str(v),
-                                  "numeric": False, "suppressed": False})
-            rows.append(cells)
-        sections.append({"name": name, "title": title, "columns": [c.replace("_", " ") for c in columns],
-                         "rows": rows, "any_suppressed": any(c["suppressed"] for r in rows for c in r)})
-    return sections
-
-
 def render_html(tables: dict[str, pd.DataFrame], manifest: dict) -> str:
     """The whole report as one self-contained HTML page (also the source the PDF is laid out from)."""
     gaps = tables["gaps"]
@@ -244,7 +196,7 @@ def render_html(tables: dict[str, pd.DataFrame], manifest: dict) -> str:
     accuracy = tables.get("forecast_accuracy", pd.DataFrame())
     acc = accuracy.set_index("model") if len(accuracy) else pd.DataFrame()
     dict_tables = [t for t in ("gaps", "occupation_demand", "occupation_supply", "duplication", "programs",
-                               *OPTIONAL_TABLES) if t in schemas.TABLES and (t in tables or t in ("gaps",))]
+                               *VIEWS) if t in schemas.TABLES and (t in tables or t in ("gaps",))]
     counts = gaps["flag"].value_counts().reindex(FLAG_ORDER).fillna(0).astype(int).to_dict()
     return _env().get_template("report.html.j2").render(
         manifest=manifest, config=config, region=manifest.get("region", {}),
@@ -263,7 +215,7 @@ def render_html(tables: dict[str, pd.DataFrame], manifest: dict) -> str:
         accuracy=accuracy.to_dict("records"),
         mase_selected=acc["mase"].get("selected") if len(acc) else None,
         mase_naive=acc["mase"].get("naive") if len(acc) else None,
-        optional=optional_sections(tables), charts=chart_svgs,
+        optional=board_views(tables), charts=chart_svgs,
         dictionary=schemas.data_dictionary(dict_tables).to_dict("records"),
         synthetic="synthetic" in str(manifest.get("region", {}).get("name", "")).lower(),
     )

@@ -1,0 +1,164 @@
+"""Board-readable views of the pathway, outcome and postings tables.
+
+The run's CSVs keep every column for analysts; the report shows, for each table, the few
+columns a board member needs, with plain headers, in a useful order, and says where the rest is.
+Suppressed outcome cells are shown as withheld, never as zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+SUPPRESSED = "◌ suppressed"
+RATE_METRICS = ("rate",)
+
+
+@dataclass(frozen=True)
+class View:
+    title: str
+    build: Callable[[pd.DataFrame, dict[str, pd.DataFrame]], pd.DataFrame]
+    limit: int = 20
+    note: str = ""
+
+
+def _money(v: object) -> str:
+    return "—" if v is None or pd.isna(v) else f"${float(v):,.0f}"
+
+
+def _pct(v: object) -> str:
+    return "—" if v is None or pd.isna(v) else f"{float(v):.0%}"
+
+
+def _count(v: object) -> str:
+    return "—" if v is None or pd.isna(v) else f"{float(v):,.0f}"
+
+
+def pathway_gaps(df: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    d = df.sort_values(["n_ladders", "annual_openings"], ascending=False)
+    return pd.DataFrame({
+        "Occupation": d["occupation_title"] + " (" + d["soc_code"] + ")",
+        "Openings / yr": d["annual_openings"].map(_count), "Why it is a gap": d["gap_kind"],
+        "On ladders": d["n_ladders"].map(_count), "Typical entry": d["typical_entry_education"],
+        "Median wage": d["wage_annual_median"].map(_money), "Regional programs": d["n_programs"].map(_count)})
+
+
+def ladders(df: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    steps = df.sort_values(["ladder_id", "step"])
+    rows = []
+    for _, g in steps.groupby("ladder_id", sort=False):
+        first, last = g.iloc[0], g.iloc[-1]
+        rows.append({"_rank": first["ladder_rank"], "_gain": last["wage_gain_cumulative_pct"],
+                     "Ladder": " → ".join(g["occupation_title"]),
+                     "Wage at entry": _money(first["wage_annual_median"]),
+                     "Wage at the top": _money(last["wage_annual_median"]),
+                     "Wage gain": _pct(last["wage_gain_cumulative_pct"]),
+                     "Steps with regional training": f"{int((g['n_programs'] > 0).sum())} of {len(g)}"})
+    out = pd.DataFrame(rows)
+    if out.empty:
+        return out
+    out = out[out["_rank"] == 1].sort_values("_gain", ascending=False)  # the best ladder from each start
+    return out.drop(columns=["_rank", "_gain"])
+
+
+def entry_points(df: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    d = df.sort_values(["n_reachable", "best_wage_gain_pct"], ascending=False)
+    return pd.DataFrame({
+        "Entry occupation": d["occupation_title"], "Typical entry": d["typical_entry_education"],
+        "Median wage": d["wage_annual_median"].map(_money), "High-demand jobs within reach": d["n_reachable"].map(_count),
+        "Best wage gain": d["best_wage_gain_pct"].map(_pct), "Regional programs": d["n_programs"].map(_count)})
+
+
+def _names(codes: pd.Series, lookup: dict[str, str]) -> pd.Series:
+    """'a; b' lists of codes → the same lists in words."""
+    return codes.fillna("").map(lambda text: "; ".join(lookup.get(c.strip(), c.strip())
+                                                       for c in str(text).split(";") if c.strip()))
+
+
+def stacks(df: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    d = df.sort_values(["cip_family", "stack_step"])
+    providers, families, occupations = {}, {}, {}
+    if "programs" in tables:
+        p = tables["programs"]
+        providers = p.drop_duplicates("provider_id").set_index("provider_id")["provider_name"].to_dict()
+        if "cip_title" in p.columns:
+            named = p.dropna(subset=["cip_code", "cip_title"]).sort_values("cip_code")
+            families = named.assign(f=named["cip_code"].str[:5]).drop_duplicates("f").set_index("f")[
+                "cip_title"].str.rstrip(".").to_dict()
+    if "occupation_demand" in tables:
+        occupations = tables["occupation_demand"].set_index("soc_code")["occupation_title"].to_dict()
+    return pd.DataFrame({
+        "CIP family": d["cip_family"] + d["cip_family"].map(families).map(lambda t: f" (e.g. {t})", na_action="ignore")
+        .fillna(""),
+        "Step": d["award_rank_label"], "Stack": d["stack_kind"],
+        "Broken?": d["is_broken"].map(lambda b: "⚠ broken: no regional program" if bool(b) else "offered"),
+        "Providers": _names(d["providers"], providers), "Occupations served": _names(d["occupations"], occupations)})
+
+
+def metrics(df: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """One row per region/provider/pathway, one column per metric; suppressed cells withheld."""
+    names = {}
+    if "programs" in tables:
+        names = tables["programs"].drop_duplicates("provider_id").set_index("provider_id")["provider_name"].to_dict()
+    d = df[df["group_type"].isin(["region", "provider", "pathway"])].copy()
+
+    def cell(r: pd.Series) -> str:
+        if bool(r["is_suppressed"]):
+            return SUPPRESSED
+        v = r["metric_value"]
+        return _money(v) if r["metric"].startswith(("median_earnings", "wage_change")) else _pct(v)
+
+    d["cell"] = d.apply(cell, axis=1)
+    d["group"] = d["group_type"].str.capitalize() + ": " + d["group_id"].map(lambda g: names.get(g, g))
+    order = {"region": 0, "pathway": 1, "provider": 2}
+    d["_o"] = d["group_type"].map(order)
+    wide = d.pivot_table(index=["_o", "group"], columns="metric_label", values="cell", aggfunc="first", sort=False)
+    labels = list(dict.fromkeys(d["metric_label"]))
+    return wide.reindex(columns=labels).sort_index().reset_index().drop(columns="_o").rename(columns={"group": "Group"})
+
+
+def postings(df: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    d = df.sort_values("annual_openings", ascending=False)
+    return pd.DataFrame({
+        "Occupation": d["occupation_title"], "Projected openings / yr": d["annual_openings"].map(_count),
+        "Job postings (de-duplicated)": d["n_postings"].map(_count), "Postings vs projections": d["agreement_label"]})
+
+
+VIEWS: dict[str, View] = {
+    "pathway_gaps": View("Career-ladder steps with demand but no regional training", pathway_gaps,
+                         note="Steps on the region's career ladders flagged short, or needing training the region "
+                              "does not offer."),
+    "ladders": View("Career ladders", ladders, limit=15,
+                    note="The best-paying ladder from each entry point, with the wage at each end."),
+    "entry_points": View("Entry points into high-demand work", entry_points, limit=15,
+                         note="Occupations open with short training or a certificate that lead, within three steps, "
+                              "to high-demand occupations."),
+    "stacks": View("Stackable credentials", stacks, limit=30,
+                   note="Programs in one CIP family at rising award levels; a broken step has openings but no "
+                        "regional program at that level."),
+    "metrics": View("Outcome metrics", metrics, limit=40,
+                    note="Shared definitions for every partner (see metric_definitions in the data dictionary). "
+                         "◌ suppressed: too few people to publish, or recoverable from totals — withheld, not zero."),
+    "postings_agreement": View("Job postings compared with projected openings", postings, limit=25,
+                               note="Postings are not openings: they show where employers are advertising now, "
+                                    "beside the projections, never in place of them."),
+}
+
+
+def board_views(tables: dict[str, pd.DataFrame]) -> list[dict]:
+    """The sections to render: title, note, headers, rows (as text), and how many rows were cut."""
+    sections = []
+    for name, view in VIEWS.items():
+        df = tables.get(name)
+        if df is None or not len(df):
+            continue
+        shown = view.build(df, tables)
+        total = len(shown)
+        shown = shown.head(view.limit)
+        sections.append({"name": name, "title": view.title, "note": view.note, "columns": list(shown.columns),
+                         "rows": shown.astype(object).where(shown.notna(), "").values.tolist(),
+                         "more": total - len(shown), "file": f"{name}.csv",
+                         "any_suppressed": bool((shown == SUPPRESSED).any().any())})
+    return sections
