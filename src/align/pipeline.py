@@ -54,7 +54,8 @@ from align.supply.allocation import Factors, allocate, eligible_edges, supply_bo
 from align.supply.programs import build_programs, inventory_programs
 
 RUN_STEPS = 12  # announced stages: read, forecast, programs, postings, six downstream, outcomes, write
-OUTPUT_TABLES = ("industry_employment", "industry_forecast", "forecast_accuracy", "occupation_demand",
+OUTPUT_TABLES = ("industry_employment", "industry_forecast", "forecast_accuracy", "forecast_backtest",
+                 "occupation_demand",
                  "programs", "allocation", "occupation_supply", "gaps", "duplication", "duplication_series",
                  "double_count_audit",
                  "unallocated_programs", "pathways", "entry_points", "ladders", "stacks", "pathway_gaps",
@@ -194,7 +195,8 @@ def forecast_industries(config: RunConfig, industry: pd.DataFrame, notes: list[s
                                "employment_target_lo80": target["lo80"],
                                "employment_target_hi80": target["hi80"]}).dropna()
     projection = projection.rename_axis("naics_code").reset_index()
-    return {"industry_forecast": fc, "forecast_accuracy": result.accuracy,
+    return {"industry_forecast": _round(fc), "forecast_accuracy": _round(result.accuracy, 4),
+            "forecast_backtest": _round(result.backtest, 4),
             "industry_projection": schemas.validate(projection, "industry_projection")}
 
 
@@ -410,7 +412,7 @@ def _round(df: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
     """Round floats so tables are stable and readable (sub-person precision means nothing here)."""
     out = df.copy()
     floats = out.select_dtypes("float").columns
-    out[floats] = out[floats].round(digits)
+    out[floats] = out[floats].astype("float64").round(digits)
     return out
 
 
