@@ -1,0 +1,51 @@
+"""The ``align`` command line: one subcommand per job an analyst does.
+
+Each subcommand lives with its neighbours in a small module (planning, data, whatif, analysis)
+as an ``add_*`` function that declares its arguments and a function that runs it. Errors align
+raises on purpose are printed as one line (no traceback) and exit with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+
+from align.cli import analysis, data, planning, whatif
+from align.errors import AlignError
+
+SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
+    planning.add_run, data.add_fetch, whatif.add_whatif, whatif.add_diff, data.add_ingest, analysis.add_forecast,
+    planning.add_report, analysis.add_pathways, analysis.add_metrics, analysis.add_autocode,
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="align", description="align: regional workforce planning — training supply against employer demand.")
+    parser.add_argument("--version", action="version", version=f"align {_version()}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for add in SUBCOMMANDS:
+        add(sub)
+    return parser
+
+
+def _version() -> str:
+    from align import __version__
+
+    return __version__
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except AlignError as exc:
+        print(f"align: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("align: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,170 @@
+"""Standalone analyses on files: `align forecast`, `align autocode`, `align metrics`, `align pathways`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def _forecast(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from align.demand.forecast import forecast_panel
+    from align.errors import InputError
+    from align.store import write_table
+
+    def read(path: str) -> pd.DataFrame:
+        p = Path(path)
+        if not p.exists():
+            raise InputError("file not found", file=p)
+        if p.suffix.lower() == ".parquet":
+            return pd.read_parquet(p)
+        return pd.read_csv(p, dtype={"series_id": str, "period": str}, keep_default_na=False,
+                           na_values=[""])
+
+    panel = read(args.input)
+    reference = read(args.reference) if args.reference else None
+    big = panel["series_id"].nunique() > 20_000 if "series_id" in panel.columns else False
+
+    def progress(done: int, total: int) -> None:
+        print(f"forecast: {done:,}/{total:,} series backtested", file=sys.stderr, flush=True)
+
+    res = forecast_panel(panel, args.horizon, models=args.models, n_origins=args.origins,
+                         reference=reference, progress=progress if big or args.progress else None,
+                         origin=str(args.input))
+    write_table(res.forecasts, Path(args.output))
+    if args.backtest_report:
+        write_table(res.backtest, Path(args.backtest_report))
+    sel = res.accuracy.set_index("model")
+    print(f"forecast: {res.forecasts['series_id'].nunique():,} series × {args.horizon} periods → "
+          f"{args.output}; backtest MASE selected {sel.loc['selected', 'mase']:.3f}, naive "
+          f"{sel.loc['naive', 'mase']:.3f}; 80% interval coverage "
+          f"{sel.loc['selected', 'coverage80']:.0%}", file=sys.stderr)
+    return 0
+
+def add_forecast(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("forecast", help="backtest a model menu and forecast a long panel with intervals")
+    p.add_argument("input", help="panel (.csv or .parquet) with columns series_id, period, value")
+    p.add_argument("-o", "--output", required=True, help="forecast table (.csv or .parquet)")
+    p.add_argument("--horizon", type=int, required=True, help="periods to forecast")
+    p.add_argument("--backtest-report", help="per-series, per-model backtest errors (.csv or .parquet)")
+    p.add_argument("--models", nargs="+", help="models to run (naive is always run as the baseline)")
+    p.add_argument("--origins", type=int, default=10, help="backtest windows per horizon (default 10)")
+    p.add_argument("--reference", help="national reference series (period, value) for shift-share")
+    p.add_argument("--progress", action="store_true", help="report progress on stderr")
+    p.set_defaults(func=_forecast)
+
+def _autocode(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from align.errors import LayoutError
+    from align.postings.autocoder import code_titles, load_autocoder, read_titles_table
+    from align.store import write_table
+
+    src = Path(args.input)
+    table = read_titles_table(src)
+    if args.title_column not in table.columns:
+        raise LayoutError(f"no {args.title_column!r} column", file=src, column=args.title_column,
+                          expected=f"a title column (found {list(table.columns)})")
+    model = load_autocoder(Path(args.onet) if args.onet else None,
+                           cache_dir=Path(args.cache) if args.cache else None)
+    coded = code_titles(table[args.title_column], model, threshold=args.threshold)
+    out = pd.concat([table.drop(columns=[c for c in coded.columns if c in table.columns])
+                     .reset_index(drop=True), coded], axis=1)
+    write_table(out, Path(args.output))
+    share = coded["soc_code"].notna().mean() if len(coded) else 0.0
+    print(f"autocode: {len(out):,} titles, {share:.0%} coded at confidence ≥ {args.threshold} "
+          f"({model.release or 'O*NET'}) → {args.output}", file=sys.stderr)
+    return 0
+
+def add_autocode(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("autocode", help="code job titles to 6-digit SOC (trained from O*NET titles)")
+    p.add_argument("input", help="CSV or Parquet with a title column (other columns are kept)")
+    p.add_argument("-o", "--output", required=True, help="coded table (.csv or .parquet)")
+    p.add_argument("--onet", help="O*NET text release folder (db_27_0_text); default $ALIGN_ONET")
+    p.add_argument("--threshold", type=float, default=0.5,
+                   help="confidence below which a title is 'unknown' (default 0.5)")
+    p.add_argument("--title-column", default="title", help="column holding the titles (default title)")
+    p.add_argument("--cache", help="model cache folder (default $ALIGN_AUTOCODE_CACHE, else ~/.cache/align/autocode)")
+    p.set_defaults(func=_autocode)
+
+def _metrics(args: argparse.Namespace) -> int:
+    from align.outcomes import compute_metrics, prepare_records, read_records, salt_from_env
+    from align.store import write_table
+
+    path = Path(args.records)
+    records = prepare_records(read_records(path), salt=salt_from_env(args.salt_env), origin=str(path))
+    table = compute_metrics(records, min_cell=args.min_cell, as_of=args.as_of,
+                            hire_window_days=args.hire_window, region_id=args.region)
+    write_table(table, Path(args.output))
+    print(f"metrics: {len(records):,} participant records → {len(table):,} cells "
+          f"({int(table['is_suppressed'].sum()):,} suppressed) → {args.output}", file=sys.stderr)
+    return 0
+
+def add_metrics(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("metrics", help="shared outcome metrics from participant records, small cells suppressed")
+    p.add_argument("records", help="participant records (.csv or .parquet) in the documented template")
+    p.add_argument("-o", "--output", required=True, help="metrics table (.csv or .parquet)")
+    p.add_argument("--min-cell", type=int, default=10, help="smallest numerator/denominator shown (default 10)")
+    p.add_argument("--salt-env", default="ALIGN_HASH_SALT",
+                   help="environment variable holding the hashing salt (default ALIGN_HASH_SALT)")
+    p.add_argument("--as-of", help="date (YYYY-MM-DD) wage records are complete through")
+    p.add_argument("--hire-window", type=int, default=180, help="days after an externship a hire counts (180)")
+    p.add_argument("--region", default="region", help="id for the region-wide rows")
+    p.set_defaults(func=_metrics)
+
+def _pathways(args: argparse.Namespace) -> int:
+    from align import connector
+    from align.errors import InputError
+    from align.pathways import PathwayParams, build_pathways
+    from align.pipeline import load_run
+    from align.store import write_table
+
+    target = Path(args.target)
+    if target.suffix == ".toml":  # a region: the planning run maps pathways when O*NET inputs are set
+        from align import config as config_mod
+        from align.pipeline import RUN_STEPS, run
+        from align.progress import Progress
+
+        config = config_mod.load(target)
+        if config.inputs.onet_related is None:
+            raise InputError("no O*NET related-occupations input", file=target,
+                             expected="inputs.onet_related (and onet_job_zones) in the configuration")
+        result = run(config, progress=Progress(total=RUN_STEPS))
+        print(f"pathways: {result.folder}")
+        return 0
+    base = load_run(target)
+    tables = base.tables
+    if args.onet:
+        for source, name in (("onet_related", "Related Occupations.txt"), ("onet_job_zones", "Job Zones.txt")):
+            path = Path(args.onet) / name
+            if not path.is_file():
+                raise InputError("O*NET file not found", file=path, expected=f"the O*NET text folder with {name!r}")
+            tables[source] = connector.get(source).parse(path)
+    if "onet_related" not in tables:
+        raise InputError("the run has no O*NET related occupations", file=target, expected="--onet DIR")
+    if args.wages:
+        source = connector.get(args.wages_source) if args.wages_source else connector.detect(Path(args.wages))
+        tables["occupation_wages"] = source.parse(Path(args.wages))
+    params = PathwayParams(min_wage_gain=args.min_wage_gain, max_steps=args.max_steps, sector=args.sector)
+    out = build_pathways(tables["occupation_demand"], tables["gaps"], tables["programs"], tables["cip_soc"],
+                         tables["onet_related"], tables.get("onet_job_zones"), tables.get("occupation_wages"),
+                         params=params)
+    for name, df in out.items():
+        write_table(df, target / f"{name}.csv")
+    print("pathways: " + ", ".join(f"{len(df):,} {name}" for name, df in out.items()) + f" → {target}",
+          file=sys.stderr)
+    return 0
+
+def add_pathways(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("pathways", help="career ladders, entry points, stacks and pathway gaps")
+    p.add_argument("target", help="region.toml (runs the planning run), or a finished run folder")
+    p.add_argument("--onet", help="O*NET text release folder (Related Occupations, Job Zones); "
+                                  "default: the run's own O*NET inputs")
+    p.add_argument("--wages", help="OEWS (or EP) file with median wages, instead of the run's")
+    p.add_argument("--wages-source", help="connector for --wages (detected from the layout by default)")
+    p.add_argument("--min-wage-gain", type=float, default=0.10, help="wage gain that makes an edge upward (0.10)")
+    p.add_argument("--max-steps", type=int, default=3, help="longest ladder in steps (3)")
+    p.add_argument("--sector", help="SOC major group the ladders should end in (e.g. 29)")
+    p.set_defaults(func=_pathways)

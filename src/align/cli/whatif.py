@@ -1,0 +1,63 @@
+"""What-if and year-over-year comparison: `align whatif`, `align diff`."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def _whatif(args: argparse.Namespace) -> int:
+    from align.pipeline import load_run, write_run
+    from align.report.comparison import render_comparison
+    from align.scenario import apply, changed, compare, comparison_chart, load_scenario
+    from align.store import write_table, write_text
+
+    base = load_run(args.run)
+    scenario = load_scenario(args.scenario)
+    result = apply(base, scenario)
+    folder = write_run(result, root=base.folder / "scenarios", name=scenario.name)
+    comparison = compare(base, result)
+    write_table(comparison, folder / "comparison.csv")
+    moved = changed(comparison)
+    fig = comparison_chart(comparison)
+    write_text(folder / "comparison.html",
+               render_comparison(comparison, moved, base.manifest, scenario.model_dump(mode="json"), fig))
+    print(f"{scenario.name}: {len(moved)} occupations moved, {int(moved['flag_changed'].sum())} flags changed")
+    for r in moved.head(10).itertuples():
+        print(f"  {r.soc_code} {r.occupation_title[:50]:50} gap {r.gap_base:8.1f} → {r.gap_scenario:8.1f}"
+              f"  {r.flag_base} → {r.flag_scenario}")
+    print(f"scenario folder: {folder}")
+    return 0
+
+def add_whatif(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("whatif", help="apply a scenario (TOML) to a finished run and compare")
+    p.add_argument("run", help="run folder (runs/<region>/<run-id>)")
+    p.add_argument("scenario", help="scenario.toml")
+    p.set_defaults(func=_whatif)
+
+def _diff(args: argparse.Namespace) -> int:
+    from align.diff import diff_runs
+    from align.pipeline import load_run
+    from align.store import write_table
+
+    d = diff_runs(load_run(args.run_a), load_run(args.run_b))
+    print(f"inputs changed: {len(d.inputs)}")
+    for r in d.inputs.itertuples():
+        print(f"  {r.change:8} {r.table}: {r.path}  {r.vintage_a or ''} → {r.vintage_b or ''}")
+    print(f"settings changed: {len(d.parameters)}")
+    for r in d.parameters.itertuples():
+        print(f"  {r.setting}: {r.a!r} → {r.b!r}")
+    flags = d.flag_changes
+    print(f"flags changed: {len(flags)}")
+    for r in flags.itertuples():
+        print(f"  {r.soc_code} {r.occupation_title}: {r.flag_base} → {r.flag_scenario}")
+    if args.output:
+        write_table(d.occupations, args.output)
+        print(f"per-occupation changes: {args.output}")
+    return 0
+
+def add_diff(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("diff", help="what changed between two runs: inputs, settings, openings, supply, flags")
+    p.add_argument("run_a")
+    p.add_argument("run_b")
+    p.add_argument("-o", "--output", help="write the per-occupation comparison (.csv or .parquet)")
+    p.set_defaults(func=_diff)
