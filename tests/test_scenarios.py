@@ -10,8 +10,9 @@ import pytest
 from align import config as config_mod
 from align.diff import diff_runs
 from align.errors import ConfigError, InputError
-from align.pipeline import OUTPUT_TABLES, load_run, run
+from align.pipeline import run
 from align.progress import Progress
+from align.runs import OUTPUT_TABLES, load_run
 from align.scenario import Scenario, apply, changed, compare, load_scenario
 
 DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"

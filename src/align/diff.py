@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from align.pipeline import RunResult
+from align.runs import RunResult
 from align.scenario import compare
 
 

@@ -19,7 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from align import schemas
 from align.config import Parameters
 from align.errors import ConfigError, InputError
-from align.pipeline import DOWNSTREAM, RunResult, forecast_industries, run_from
+from align.pipeline import DOWNSTREAM, forecast_industries, run_from
+from align.runs import RunResult
 from align.supply.education import award_label
 
 IMPACT_COLUMNS = ["employment_base", "employment_target", "employment_target_lo80", "employment_target_hi80"]

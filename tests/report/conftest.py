@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 
 from align import config as config_mod
-from align.pipeline import RunResult, run
+from align.pipeline import run
 from align.progress import Progress
+from align.runs import RunResult
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from align.pipeline import load_run
 from align.report.views import SUPPRESSED, board_views
+from align.runs import load_run
 
 
 def test_board_views_use_names_rates_and_withheld_cells(demo_run_folder):

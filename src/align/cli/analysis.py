@@ -118,7 +118,7 @@ def _pathways(args: argparse.Namespace) -> int:
     from align import connector
     from align.errors import InputError
     from align.pathways import PathwayParams, build_pathways
-    from align.pipeline import load_run
+    from align.runs import load_run
     from align.store import write_table
 
     target = Path(args.target)

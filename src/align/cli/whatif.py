@@ -6,8 +6,8 @@ import argparse
 
 
 def _whatif(args: argparse.Namespace) -> int:
-    from align.pipeline import load_run, write_run
     from align.report.comparison import render_comparison
+    from align.runs import load_run, write_run
     from align.scenario import apply, changed, compare, comparison_chart, load_scenario
     from align.store import write_table, write_text
 
@@ -36,7 +36,7 @@ def add_whatif(sub: argparse._SubParsersAction) -> None:
 
 def _diff(args: argparse.Namespace) -> int:
     from align.diff import diff_runs
-    from align.pipeline import load_run
+    from align.runs import load_run
     from align.store import write_table
 
     d = diff_runs(load_run(args.run_a), load_run(args.run_b))
