@@ -191,11 +191,23 @@ def stage_openings(config: RunConfig, tables: dict[str, pd.DataFrame], notes: li
     """Annual openings by the BLS method, with the range implied by the forecast bounds."""
     occ = tables["occupation_projection"].set_index("soc_code")
     rates = tables["separation_rates"].set_index("soc_code")
-    missing = sorted(set(occ.index) - set(rates.index))
+    r = rates.reindex(occ.index)
+    missing = sorted(occ.index[r["labor_force_exit_rate"].isna() | r["occupational_transfer_rate"].isna()])
     if missing:
-        warnings.append(f"no separation rates for {len(missing)} occupations; their major group's rates "
-                        f"are used: {', '.join(missing[:10])}")
-    r = rates.reindex(occ.index).fillna(rates.reindex([f"{s[:2]}-0000" for s in occ.index]).set_axis(occ.index))
+        # the occupation's major group, else all occupations: the fallback BLS itself publishes
+        for fallback in ([f"{s[:2]}-0000" for s in occ.index], ["00-0000"] * len(occ)):
+            for col in ("labor_force_exit_rate", "occupational_transfer_rate"):
+                r[col] = r[col].fillna(rates[col].reindex(fallback).set_axis(occ.index))
+        warnings.append(f"no separation rates for {len(missing)} occupations; their major group's (or all "
+                        f"occupations') rates are used: {', '.join(missing[:10])}")
+    unrated = occ.index[r["labor_force_exit_rate"].isna() | r["occupational_transfer_rate"].isna()]
+    if len(unrated):
+        raise InputError(f"no separation rates for {', '.join(unrated[:10])}", file="occupation_projections",
+                         expected="an EP table with these occupations, their major group or the total row")
+    if "occupation_title" in tables["staffing_patterns"].columns:
+        oews = tables["staffing_patterns"].drop_duplicates("soc_code").set_index("soc_code")["occupation_title"]
+        r["occupation_title"] = r.get("occupation_title", pd.Series(index=r.index, dtype=object)).fillna(
+            oews.reindex(r.index))
     years = config.years.horizon
 
     def openings(target: str) -> pd.DataFrame:

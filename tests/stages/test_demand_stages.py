@@ -1,5 +1,7 @@
 """Demand arithmetic on small hand-worked tables."""
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -94,3 +96,27 @@ def test_staffing_pattern_falls_back_from_region_to_state_to_nation():
         choose_patterns(staffing)
     with pytest.raises(InputError, match="'XX'"):
         choose_patterns(staffing, ["XX"])
+
+
+def test_openings_fall_back_to_the_major_group_rates_and_keep_the_oews_title():
+    from align.config import load
+    from align.pipeline import stage_openings
+
+    config = load(Path(__file__).resolve().parents[2] / "data" / "demo" / "region.toml")
+    occ = pd.DataFrame({"soc_code": ["29-1141", "29-9099"], "employment_base": [1000.0, 100.0],
+                        "employment_target": [1100.0, 100.0], "employment_target_lo80": [1050.0, 90.0],
+                        "employment_target_hi80": [1150.0, 110.0]})
+    rates = pd.DataFrame({"soc_code": ["29-1141", "29-0000"], "labor_force_exit_rate": [0.028, 0.03],
+                          "occupational_transfer_rate": [0.021, 0.02],
+                          "occupation_title": ["Registered nurses", "Healthcare practitioners"]})
+    staffing = pd.DataFrame({"geography": "US", "naics_code": "622", "soc_code": ["29-9099"],
+                             "share_of_industry_employment": [0.01],
+                             "occupation_title": ["Healthcare practitioners and technical workers, all other"]})
+    warnings: list[str] = []
+    out = stage_openings(config, {"occupation_projection": occ, "separation_rates": rates,
+                                  "staffing_patterns": staffing}, [], warnings)["occupation_demand"]
+    other = out.set_index("soc_code").loc["29-9099"]
+    # no growth; exits 3% and transfers 2% of 100 → 5 openings a year, from the major group's rates
+    assert other["annual_openings"] == pytest.approx(5.0)
+    assert other["occupation_title"] == "Healthcare practitioners and technical workers, all other"
+    assert any("29-9099" in w for w in warnings)
