@@ -75,8 +75,9 @@ def detect(path: Path) -> Connector:
     if len(matches) == 1:
         return matches[0]
     if not matches:
-        expected = "; ".join(f"{c.name}: {c.layouts or c.description}" for c in connectors().values())
-        raise InputError("layout not recognised by any source", file=path, expected=expected)
+        listing = "\n".join(f"  - {c.name}: {c.layouts or c.description}" for c in connectors().values())
+        raise InputError(f"layout not recognised by any source; name one (align ingest SOURCE FILE) or use a "
+                         f"file in one of these layouts:\n{listing}", file=path)
     names = ", ".join(c.name for c in matches)
     raise InputError(f"layout matches several sources ({names}); name one", file=path)
 
