@@ -133,6 +133,8 @@ class Parameters(_Strict):
     ownerships: list[str] = Field(default_factory=lambda: ["1", "2", "3", "5"],
                                   description="QCEW own_codes summed into industry employment.")
     naics_digits: int = Field(default=3, ge=2, le=6)
+    government_industry_code: str | None = Field(
+        default=None, description="Sum federal, state and local government into this industry (OEWS uses 99).")
     completion_years: list[int] | None = Field(default=None, description="Years averaged; default: all given.")
     allocation: Literal["proportional", "education-weighted", "naive"] = "proportional"
     retention: float = Field(default=0.80, gt=0, le=1, description="Share of completers who stay in the region.")
@@ -144,6 +146,10 @@ class Parameters(_Strict):
     thin_program_completers: float = Field(default=10.0, ge=0)
     supply_uncertainty: bool = Field(
         default=False, description="Add year-to-year swings in completers to the probability of shortage.")
+    experienced_entry: list[str] = Field(
+        default_factory=lambda: ["5 years or more"],
+        description="BLS work-experience levels that new completers cannot enter with; such occupations are "
+                    "filled from experience and receive no completers.")
     allow_below_entry_education: bool = Field(
         default=False, description="Let awards below an occupation's entry education supply it.")
     staffing_geography: str | list[str] | None = Field(

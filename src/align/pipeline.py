@@ -107,8 +107,8 @@ def separation_rates(projections: pd.DataFrame, staffing: pd.DataFrame | None = 
     if missing:
         raise InputError(f"missing column(s) {missing}", file="occupation_projections",
                          expected="an Employment Projections table with separation rates (Table 1.10)")
-    keep = need + [c for c in ("occupation_title", "typical_entry_education", "on_the_job_training")
-                   if c in projections.columns]
+    keep = need + [c for c in ("occupation_title", "typical_entry_education", "work_experience",
+                               "on_the_job_training") if c in projections.columns]
     rates = projections[keep].drop_duplicates("soc_code").copy()
     if "occupation_title" in rates.columns:
         rates["occupation_title"] = rates["occupation_title"].str.strip()
@@ -129,7 +129,7 @@ def stage_industry(config: RunConfig, inputs: dict[str, pd.DataFrame], notes: li
     p = config.parameters
     industry = regional_industry_employment(
         inputs["industry_employment"], region_id=config.region.slug, counties=config.region.counties,
-        ownerships=p.ownerships, naics_digits=p.naics_digits)
+        ownerships=p.ownerships, naics_digits=p.naics_digits, government_code=p.government_industry_code)
     return {"industry_employment": industry, **forecast_industries(config, industry, notes, warnings)}
 
 
@@ -162,7 +162,12 @@ def forecast_industries(config: RunConfig, industry: pd.DataFrame, notes: list[s
     target = path[path["period"] == years.target].set_index("series_id")
     projection = pd.DataFrame({"employment_base": base["forecast"], "employment_target": target["forecast"],
                                "employment_target_lo80": target["lo80"],
-                               "employment_target_hi80": target["hi80"]}).dropna()
+                               "employment_target_hi80": target["hi80"]}).dropna(
+        subset=["employment_base", "employment_target"])
+    no_range = int(projection["employment_target_lo80"].isna().sum())
+    if no_range:
+        warnings.append(f"{no_range} industries have too little history for a forecast interval; the "
+                        f"occupations they employ get no openings range or probability of shortage")
     projection = projection.rename_axis("naics_code").reset_index()
     return {"industry_forecast": _round(fc), "forecast_accuracy": _round(result.accuracy, 4),
             "forecast_backtest": _round(result.backtest, 4),
@@ -221,6 +226,7 @@ def stage_openings(config: RunConfig, tables: dict[str, pd.DataFrame], notes: li
     demand["occupation_title"] = r.get("occupation_title")
     demand["typical_entry_education"] = r.get("typical_entry_education")
     demand["on_the_job_training"] = r.get("on_the_job_training")
+    demand["work_experience"] = r.get("work_experience")
     demand = schemas.validate(_round(demand.reset_index()), "occupation_demand", origin="occupation_demand")
     notes.append(f"{len(demand)} occupations, {demand['annual_openings'].sum():,.0f} openings a year")
     return {"occupation_demand": demand}
@@ -262,7 +268,8 @@ def stage_supply(config: RunConfig, tables: dict[str, pd.DataFrame], notes: list
     """Completers allocated to occupations (no double counting), and the naive audit."""
     p = config.parameters
     alloc = allocate(tables["programs"], tables["cip_soc"], tables["occupation_demand"], mode=p.allocation,
-                     factors=factors(config), allow_below_entry=p.allow_below_entry_education)
+                     factors=factors(config), allow_below_entry=p.allow_below_entry_education,
+                     experienced_entry=p.experienced_entry)
     table = contributions(alloc.table, tables["programs"])
     supply = table.groupby("soc_code").agg(completers_allocated=("completers_allocated", "sum"),
                                            effective_supply=("effective_supply", "sum"),
@@ -279,10 +286,10 @@ def stage_match(config: RunConfig, tables: dict[str, pd.DataFrame], notes: list[
     """Gaps, flags with their arithmetic, and duplicated effort."""
     p, f = config.parameters, factors(config)
     edges, _ = eligible_edges(tables["programs"], tables["cip_soc"], tables["occupation_demand"],
-                              allow_below_entry=p.allow_below_entry_education)
+                              allow_below_entry=p.allow_below_entry_education, experienced_entry=p.experienced_entry)
     alt_mode = "education-weighted" if p.allocation != "education-weighted" else "proportional"
     alt = allocate(tables["programs"], tables["cip_soc"], tables["occupation_demand"], mode=alt_mode, factors=f,
-                   allow_below_entry=p.allow_below_entry_education).table
+                   allow_below_entry=p.allow_below_entry_education, experienced_entry=p.experienced_entry).table
     supply_sd = None
     if p.supply_uncertainty and "completers_sd" in tables["programs"].columns:
         a = tables["allocation"].merge(tables["programs"][["program_id", "completers_sd"]], on="program_id")

@@ -120,3 +120,31 @@ def test_openings_fall_back_to_the_major_group_rates_and_keep_the_oews_title():
     assert other["annual_openings"] == pytest.approx(5.0)
     assert other["occupation_title"] == "Healthcare practitioners and technical workers, all other"
     assert any("29-9099" in w for w in warnings)
+
+
+def test_qcew_aggregates_are_not_industries():
+    area = pd.DataFrame({
+        "area_fips": "39049", "own_code": "5", "qtr": "A", "period": 2020, "is_suppressed": False,
+        "naics_code": ["10", "101", "1011", "31-33", "44-45", "62", "622"],
+        "agglvl_code": ["71", "73", "73", "74", "74", "74", "75"],
+        "employment": [1000.0, 400.0, 300.0, 250.0, 150.0, 200.0, 120.0]})
+    two = regional_industry_employment(area, region_id="r", counties=["39049"], ownerships=["5"], naics_digits=2)
+    assert sorted(two["naics_code"]) == ["31-33", "44-45", "62"]  # not the all-industry total "10"
+    three = regional_industry_employment(area, region_id="r", counties=["39049"], ownerships=["5"], naics_digits=3)
+    assert three["naics_code"].tolist() == ["622"]  # not the goods-producing supersector "101"
+
+
+def test_government_is_arranged_as_oews_counts_it():
+    area = pd.DataFrame({
+        "area_fips": "39049", "qtr": "A", "period": 2020,
+        "own_code": ["5", "5", "3", "3", "3", "2", "2"],
+        "naics_code": ["61", "62", "10", "61", "92", "10", "61"],
+        "agglvl_code": ["74", "74", "71", "74", "74", "71", "74"],
+        "employment": [100.0, 500.0, 1000.0, 700.0, 200.0, 400.0, None],
+        "is_suppressed": [False, False, False, False, False, False, True]})
+    out = regional_industry_employment(area, region_id="r", counties=["39049"], ownerships=["5"], naics_digits=2,
+                                       government_code="99").set_index("naics_code")["employment"]
+    # public schools stay in 61 (100 private + 700 local); the suppressed state part and the rest of
+    # government (1,000 − 700 local, 400 state) go to 99; nothing is double counted
+    assert out.to_dict() == {"61": 800.0, "62": 500.0, "99": 700.0}
+    assert out.sum() == 100 + 500 + 1000 + 400

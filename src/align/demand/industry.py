@@ -14,20 +14,32 @@ from align.errors import InputError
 
 
 def regional_industry_employment(area: pd.DataFrame, *, region_id: str, counties: list[str],
-                                 ownerships: list[str], naics_digits: int,
+                                 ownerships: list[str], naics_digits: int, government_code: str | None = None,
                                  origin: str = "industry_employment") -> pd.DataFrame:
     """Annual employment per NAICS industry of the given length, summed over counties and owners.
 
-    ``area`` is the ``area_industry_employment`` table from the QCEW connector.
+    ``area`` is the ``area_industry_employment`` table from the QCEW connector. Two-digit runs
+    take the sectors as QCEW publishes them, ranges included (``31-33``). With
+    ``government_code`` government is arranged the way OEWS's cross-ownership files count it:
+    public schools and hospitals (NAICS 61 and 62) stay in their industries where QCEW discloses
+    them, and the rest of federal, state and local employment — including any suppressed school or
+    hospital part — goes to that one code (OEWS uses ``99``).
     """
     need = {"area_fips", "own_code", "naics_code", "period", "qtr", "employment", "is_suppressed"}
     missing = need - set(area.columns)
     if missing:
         raise InputError(f"missing column(s) {sorted(missing)}", file=origin,
                          expected="the area_industry_employment table of the qcew connector")
-    rows = area[area["area_fips"].isin(counties) & (area["qtr"] == "A")
-                & area["own_code"].isin(ownerships)
-                & area["naics_code"].str.fullmatch(rf"\d{{{naics_digits}}}")]
+    pattern = r"\d{2}(-\d{2})?" if naics_digits == 2 else rf"\d{{{naics_digits}}}"
+    annual = area[area["area_fips"].isin(counties) & (area["qtr"] == "A")]
+    by_industry = [o for o in ownerships if government_code is None or o == "5"]
+    rows = annual[annual["own_code"].isin(by_industry) & annual["naics_code"].str.fullmatch(pattern)]
+    if "agglvl_code" in rows.columns:
+        # QCEW's aggregation level ends in 4 for sectors, 5 for 3-digit industries, … (74, 75 for
+        # counties): this keeps out its own aggregates (10 total, 101 goods-producing, …)
+        rows = rows[rows["agglvl_code"].astype(str).str[-1] == str(naics_digits + 2)]
+    if government_code is not None:
+        rows = pd.concat([rows, _government(annual, pattern, naics_digits, government_code)], ignore_index=True)
     if rows.empty:
         raise InputError(f"no annual {naics_digits}-digit NAICS rows for counties {counties} "
                          f"and ownerships {ownerships}", file=origin)
@@ -46,3 +58,21 @@ def regional_industry_employment(area: pd.DataFrame, *, region_id: str, counties
     if "industry_title" in rows.columns:
         out["industry_title"] = out["naics_code"].map(rows.groupby("naics_code")["industry_title"].first())
     return schemas.validate(out, "industry_employment", origin=origin)
+
+
+PUBLIC_SECTORS_KEPT = ("61", "62")  # OEWS counts public schools and hospitals in their industries
+
+
+def _government(annual: pd.DataFrame, pattern: str, naics_digits: int, code: str) -> pd.DataFrame:
+    """Government rows: disclosed public schools and hospitals by industry, the rest as ``code``."""
+    gov = annual[annual["own_code"].isin(["1", "2", "3"])]
+    totals = gov[gov["naics_code"] == "10"]
+    kept = gov[gov["naics_code"].str.fullmatch(pattern) & gov["naics_code"].str[:2].isin(PUBLIC_SECTORS_KEPT)
+               & ~gov["is_suppressed"].astype(bool)]
+    if "agglvl_code" in kept.columns:
+        kept = kept[kept["agglvl_code"].astype(str).str[-1] == str(naics_digits + 2)]
+    keys = ["area_fips", "own_code", "period"]
+    placed = kept.groupby(keys)["employment"].sum()
+    rest = totals.set_index(keys)
+    rest = rest.assign(employment=rest["employment"] - placed.reindex(rest.index).fillna(0.0))
+    return pd.concat([kept, rest.reset_index().assign(naics_code=code)], ignore_index=True)

@@ -67,6 +67,17 @@ def staffing_matrix(staffing: pd.DataFrame) -> StaffingMatrix:
     return StaffingMatrix(naics, soc, m)
 
 
+def pattern_code(code: str, known: set[str]) -> str:
+    """The staffing-pattern code for an industry code: itself, or a sector range's first code.
+
+    QCEW writes manufacturing as ``31-33``; OEWS's sector files write ``31``.
+    """
+    if code in known or "-" not in code:
+        return code
+    start = code.split("-")[0]
+    return start if start in known else code
+
+
 def to_occupations(industry_values: pd.DataFrame, matrix: StaffingMatrix) -> pd.DataFrame:
     """Convert industry-level columns to occupation-level columns.
 
@@ -74,7 +85,12 @@ def to_occupations(industry_values: pd.DataFrame, matrix: StaffingMatrix) -> pd.
     bounds…). Industries absent from the pattern contribute nothing (report them with
     :func:`unmatched_industries`). Returns a frame indexed by SOC code with the same columns.
     """
-    aligned = industry_values.reindex(matrix.naics).fillna(0.0)
+    known = set(matrix.naics)
+    renamed = industry_values.rename(index=lambda c: pattern_code(c, known))
+    grouped = renamed.groupby(level=0).sum(min_count=1)
+    # an industry the region lacks contributes nothing; an unknown value (no interval) stays unknown
+    aligned = grouped.reindex(matrix.naics)
+    aligned.loc[~aligned.index.isin(grouped.index)] = 0.0
     product = matrix.shares.T @ aligned.to_numpy(float)
     return pd.DataFrame(np.asarray(product), index=pd.Index(matrix.soc, name="soc_code"),
                         columns=industry_values.columns)
@@ -82,4 +98,4 @@ def to_occupations(industry_values: pd.DataFrame, matrix: StaffingMatrix) -> pd.
 
 def unmatched_industries(industry_codes: list[str], matrix: StaffingMatrix) -> list[str]:
     known = set(matrix.naics)
-    return sorted(c for c in industry_codes if c not in known)
+    return sorted(c for c in industry_codes if pattern_code(c, known) not in known)

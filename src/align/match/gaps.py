@@ -25,6 +25,7 @@ SLIGHT_OVERSUPPLY = "slight oversupply"
 OVERSUPPLY = "oversupply"
 NO_PROGRAM = "no regional program"
 ON_THE_JOB = "on-the-job entry"
+EXPERIENCED = "filled from experience"
 BELOW_MINIMUM = "below minimum openings"
 SHORTAGE_FLAGS = (UNDERSUPPLY, SLIGHT_UNDERSUPPLY, NO_PROGRAM)
 SURPLUS_FLAGS = (SLIGHT_OVERSUPPLY, OVERSUPPLY)
@@ -56,7 +57,7 @@ def probability_shortage(openings: pd.Series, low: pd.Series, high: pd.Series,
     z = (openings - supply) / sd.where(sd > 0)
     p = pd.Series(norm.cdf(z), index=openings.index)
     exact = (openings > supply).astype(float)
-    return p.where(sd > 0, exact)
+    return p.where(sd.isna() | (sd > 0), exact)  # no range known: no probability either
 
 
 def compute_gaps(demand: pd.DataFrame, supply: pd.DataFrame, bounds: pd.DataFrame,
@@ -91,8 +92,9 @@ def compute_gaps(demand: pd.DataFrame, supply: pd.DataFrame, bounds: pd.DataFram
          "surplus under most allocations"],
         default="depends on the allocation")
     g.loc[g["n_programs"] == 0, "robustness"] = "no regional program"
-    if "on_the_job_training" not in g.columns:
-        g["on_the_job_training"] = None
+    for col in ("on_the_job_training", "work_experience"):
+        if col not in g.columns:
+            g[col] = None
     g["entry_rank"] = entry_rank(g["soc_code"], g["typical_entry_education"].fillna(""))
     listing = contributions.groupby("soc_code")["text"].agg("; ".join)
     g["programs"] = g["soc_code"].map(listing).astype(object).fillna("")
@@ -111,11 +113,15 @@ def _short_training(training: object) -> bool:
 
 
 def _flag(r: object, bands: FlagBands, min_openings: float, factors: Factors) -> tuple[str, str]:
+    span = ("no forecast range: too little history" if pd.isna(r.annual_openings_low)
+            else f"80% range {r.annual_openings_low:,.0f}–{r.annual_openings_high:,.0f}")
     openings = (f"openings {r.annual_openings:,.0f}/yr = growth {r.growth_annual:,.1f} + exits "
-                f"{r.exits_annual:,.1f} + transfers {r.transfers_annual:,.1f} (80% range "
-                f"{r.annual_openings_low:,.0f}–{r.annual_openings_high:,.0f})")
+                f"{r.exits_annual:,.1f} + transfers {r.transfers_annual:,.1f} ({span})")
     if r.annual_openings < min_openings:
         return BELOW_MINIMUM, f"{openings}; below the minimum of {min_openings:g} openings, so no flag is raised"
+    if r.n_programs == 0 and str(r.work_experience) == "5 years or more":
+        return EXPERIENCED, (f"{openings}; workers typically need 5 years or more in a related occupation, so "
+                             f"openings are filled by experienced workers moving up, not by new completers")
     learnt_at_work = _short_training(r.on_the_job_training) or (
         r.n_programs == 0 and str(r.on_the_job_training) != "Apprenticeship")
     if r.entry_rank == 0 and learnt_at_work:
@@ -132,4 +138,5 @@ def _flag(r: object, bands: FlagBands, min_openings: float, factors: Factors) ->
     flag, threshold = band(r.supply_demand_ratio, bands)
     return flag, (f"{openings}; {supply}; {threshold} → {flag}; {r.robustness} "
                   f"(supply could range {r.supply_low:,.1f}–{r.supply_high:,.1f}); "
-                  f"probability of shortage {r.probability_shortage:.0%}")
+                  + ("probability of shortage unknown (no forecast range)" if pd.isna(r.probability_shortage)
+                     else f"probability of shortage {r.probability_shortage:.0%}"))

@@ -22,9 +22,9 @@ from align.report import charts
 from align.report.views import VIEWS, board_views
 
 FLAG_ORDER = [G.UNDERSUPPLY, G.SLIGHT_UNDERSUPPLY, G.NO_PROGRAM, G.BALANCED, G.SLIGHT_OVERSUPPLY, G.OVERSUPPLY,
-              G.ON_THE_JOB, G.BELOW_MINIMUM]
+              G.ON_THE_JOB, G.EXPERIENCED, G.BELOW_MINIMUM]
 FLAG_SYMBOL = {G.UNDERSUPPLY: "▼▼", G.SLIGHT_UNDERSUPPLY: "▼", G.NO_PROGRAM: "∅", G.BALANCED: "●",
-               G.SLIGHT_OVERSUPPLY: "▲", G.OVERSUPPLY: "▲▲", G.ON_THE_JOB: "○",
+               G.SLIGHT_OVERSUPPLY: "▲", G.OVERSUPPLY: "▲▲", G.ON_THE_JOB: "○", G.EXPERIENCED: "◇",
                G.BELOW_MINIMUM: "–"}
 CARD_FLAGS = (*G.SHORTAGE_FLAGS, *G.SURPLUS_FLAGS)
 

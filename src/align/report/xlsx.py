@@ -47,7 +47,7 @@ def _write_table(wb: xlsxwriter.Workbook, ws: object, df: pd.DataFrame, fmts: di
                 fmts["pct"] if col.startswith("probability") or col.startswith("coverage") else fmts["num"])
         elif kind.startswith("int"):
             fmt = fmts["int"]
-        width = min(60, max(10, len(col) + 2, int(df[col].astype(str).str.len().quantile(0.9)) + 2 if len(df) else 0))
+        width = min(60, max(10, len(col) + 2, int(df[col].map(lambda v: len(str(v))).quantile(0.9)) + 2 if len(df) else 0))
         ws.set_column(j, j, width, fmt)
         for i, v in enumerate(df[col].tolist(), start=1):
             v = _cell(v)

@@ -46,9 +46,12 @@ class Allocation:
 
 
 def eligible_edges(programs: pd.DataFrame, cip_soc: pd.DataFrame, demand: pd.DataFrame, *,
-                   allow_below_entry: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+                   allow_below_entry: bool = False, experienced_entry: list[str] | tuple[str, ...] = ()
+                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Program × occupation pairs the crosswalk allows and the award level qualifies for.
 
+    Occupations entered only after years of related work (``experienced_entry`` levels of BLS's
+    work experience, e.g. managers) are filled from experience, not by new completers.
     Returns (edges, unallocated programs with the reason none qualified).
     """
     xw = cip_soc
@@ -56,6 +59,8 @@ def eligible_edges(programs: pd.DataFrame, cip_soc: pd.DataFrame, demand: pd.Dat
         xw = cip_soc[~cip_soc["is_no_match"].astype(bool)]
     xw = xw[["cip_code", "soc_code"]].drop_duplicates()
     occ = demand[["soc_code", "annual_openings", "typical_entry_education"]]
+    if experienced_entry and "work_experience" in demand.columns:
+        occ = occ[~demand["work_experience"].isin(list(experienced_entry))]
     cols = ["program_id", "cip_code", "award_level", "completers"]
     by_cip = programs[programs["cip_code"].notna()][cols].merge(xw, on="cip_code")
     # programs registered by occupation (apprenticeships) map to their SOC directly
@@ -75,7 +80,8 @@ def eligible_edges(programs: pd.DataFrame, cip_soc: pd.DataFrame, demand: pd.Dat
         if pid not in mapped:
             return "its CIP code has no occupation in the CIP–SOC crosswalk (NO MATCH)"
         if pid not in in_demand:
-            return "its CIP code maps only to occupations outside the region's demand table"
+            return ("its CIP code maps only to occupations outside the region's demand table or entered "
+                    "only after years of related work")
         if pid not in qualified:
             return "its award level is below the entry education of every occupation it maps to"
         return None
@@ -86,11 +92,13 @@ def eligible_edges(programs: pd.DataFrame, cip_soc: pd.DataFrame, demand: pd.Dat
 
 
 def allocate(programs: pd.DataFrame, cip_soc: pd.DataFrame, demand: pd.DataFrame, *,
-             mode: str = "proportional", factors: Factors, allow_below_entry: bool = False) -> Allocation:
+             mode: str = "proportional", factors: Factors, allow_below_entry: bool = False,
+             experienced_entry: list[str] | tuple[str, ...] = ()) -> Allocation:
     """Allocate completers to occupations and openings to programs (see the module docstring)."""
     if mode not in MODES:
         raise ValueError(f"unknown allocation mode {mode!r}; choose one of {MODES}")
-    edges, unallocated = eligible_edges(programs, cip_soc, demand, allow_below_entry=allow_below_entry)
+    edges, unallocated = eligible_edges(programs, cip_soc, demand, allow_below_entry=allow_below_entry,
+                                        experienced_entry=experienced_entry)
     weight = edges["annual_openings"].astype(float)
     if mode == "education-weighted":
         # a program at exactly the occupation's entry level counts fully; above it, half
