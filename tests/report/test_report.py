@@ -232,3 +232,13 @@ def test_suppressed_metrics_are_marked_not_zero(demo_tables, demo_run, tmp_path)
     write_reports(demo_tables, demo_run.manifest, tmp_path, pdf=False, quiet=True)
     back = pd.read_excel(tmp_path / "report.xlsx", sheet_name="metrics")
     assert back.loc[2, "is_suppressed"] and pd.isna(back.loc[2, "metric_value"])
+
+
+def test_forecasts_without_a_range_read_as_unknown_not_nan(demo_tables, demo_run):
+    gaps = demo_tables["gaps"].copy()
+    gaps[["annual_openings_low", "annual_openings_high", "probability_shortage"]] = np.nan
+    demo_tables["gaps"] = gaps
+    html = render_html(demo_tables, demo_run.manifest)
+    text = re.sub(r"<[^>]+>", " ", re.sub(r"<script.*?</script>", "", html, flags=re.S))  # what a reader sees
+    assert not re.search(r"\bnan\b", text, flags=re.I)
+    assert "no range: too little history" in text and "chance of a shortage unknown" in text

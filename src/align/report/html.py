@@ -80,6 +80,17 @@ def vintage_line(manifest: dict) -> str:
     return "; ".join(parts)
 
 
+def _range_words(r: Any) -> str:
+    """The openings range, or why there is none."""
+    if pd.isna(r.annual_openings_low):
+        return "no forecast range: too little history"
+    return f"{r.annual_openings_low:,.0f}–{r.annual_openings_high:,.0f}"
+
+
+def _chance_words(p: float) -> str:
+    return "chance of a shortage unknown" if pd.isna(p) else f"chance of a shortage {p:.0%}"
+
+
 def _supply_words(r: Any) -> str:
     return (f"regional programs supply about {r.effective_supply:,.0f}" if r.n_programs
             else "no regional program trains for it")
@@ -95,17 +106,17 @@ def summary_sentences(gaps: pd.DataFrame, dup: pd.DataFrame,
     for r in short.sort_values(["gap", "soc_code"], ascending=[False, True]).head(n).itertuples():
         out["shortages"].append(
             f"{r.occupation_title}: about {r.annual_openings:,.0f} openings a year "
-            f"({r.annual_openings_low:,.0f}–{r.annual_openings_high:,.0f}), {_supply_words(r)} — "
-            f"a gap of {r.gap:,.0f} a year; chance of a shortage {r.probability_shortage:.0%}.")
+            f"({_range_words(r)}), {_supply_words(r)} — "
+            f"a gap of {r.gap:,.0f} a year; {_chance_words(r.probability_shortage)}.")
     listed = set(short.sort_values(["gap", "soc_code"], ascending=[False, True]).head(n)["soc_code"])
     robust = short[~short["soc_code"].isin(listed)]  # new names only: the largest are listed above
     if "robustness" in robust.columns:
         robust = robust[robust["robustness"].isin(["short under every allocation", "no regional program"])]
     for r in robust.sort_values(["probability_shortage", "gap"], ascending=[False, False]).head(n).itertuples():
+        chance = "" if pd.isna(r.probability_shortage) else f" with {r.probability_shortage:.0%} probability"
         out["shortages_sure"].append(
-            f"{r.occupation_title}: a shortage with {r.probability_shortage:.0%} probability "
-            f"— short however program completers are shared among occupations "
-            f"(gap {r.gap:,.0f} a year).")
+            f"{r.occupation_title}: a shortage{chance} — short however program completers are shared "
+            f"among occupations (gap {r.gap:,.0f} a year).")
     for r in surplus.sort_values(["gap", "soc_code"]).head(n).itertuples():
         out["surpluses"].append(
             f"{r.occupation_title}: regional programs supply about {r.effective_supply:,.0f} a year "
@@ -115,9 +126,9 @@ def summary_sentences(gaps: pd.DataFrame, dup: pd.DataFrame,
     if "robustness" in sure.columns:
         sure = sure[sure["robustness"] == "surplus under every allocation"]
     for r in sure.sort_values(["probability_shortage", "gap"]).head(n).itertuples():
-        out["surpluses_sure"].append(
-            f"{r.occupation_title}: a surplus however completers are shared; the chance that openings "
-            f"outrun supply after all is {r.probability_shortage:.0%}.")
+        chance = ("" if pd.isna(r.probability_shortage) else
+                  f"; the chance that openings outrun supply after all is {r.probability_shortage:.0%}")
+        out["surpluses_sure"].append(f"{r.occupation_title}: a surplus however completers are shared{chance}.")
     for r in dup[dup["is_duplicated"].astype(bool)].sort_values("excess_supply", ascending=False).itertuples():
         out["duplication"].append(
             f"{r.cip_title or r.cip_code} ({r.award_label or r.award_level}) is offered by {r.n_providers} "
