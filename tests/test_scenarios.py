@@ -140,3 +140,21 @@ def test_whatif_and_diff_cli(base, capsys):
     out = capsys.readouterr().out
     # a scenario changes no input file and no setting; its supply change moves no flag
     assert "inputs changed: 0" in out and "settings changed: 0" in out and "flags changed: 0" in out
+
+
+def test_reproduce_repeats_a_run_and_notices_a_changed_input(tmp_path, capsys):
+    import shutil
+
+    from align.cli import main
+
+    demo = tmp_path / "demo"
+    shutil.copytree(DEMO, demo, ignore=shutil.ignore_patterns("scenarios"))
+    cfg = config_mod.load(demo / "region.toml").model_copy(update={"output_dir": str(tmp_path / "runs")})
+    folder = run(cfg, progress=Progress(0, enabled=False), report=False).folder
+    assert main(["reproduce", str(folder)]) == 0
+    assert "reproduced: the same inputs gave all" in capsys.readouterr().out
+    inventory = demo / "inventory" / "training_inventory.csv"
+    inventory.write_text(inventory.read_text(encoding="utf-8").replace(",24,yes", ",25,yes"), encoding="utf-8")
+    assert main(["reproduce", str(folder)]) == 1
+    out = capsys.readouterr().out
+    assert "input changed since the run: training_inventory" in out and "not reproduced" in out

@@ -67,6 +67,7 @@ def build_manifest(config: RunConfig, records: list[dict], tables: dict[str, pd.
         "fingerprint": fingerprint,
         "region": {"name": config.region.name, "slug": config.region.slug, "counties": config.region.counties},
         "config": config.public_dict(),
+        "config_dir": str(config.base_dir.resolve()),
         "inputs": records,
         "packages": {name: _pkg_version(name) for name in PACKAGES},
         "models": {"chosen": fc["model"].value_counts().sort_index().to_dict(),
@@ -134,3 +135,40 @@ def load_run(folder: str | Path) -> RunResult:
     tables = {p.stem: pd.read_parquet(p) for p in sorted(folder.glob("*.parquet"))}
     tables.update({p.stem: pd.read_parquet(p) for p in sorted((folder / "reference").glob("*.parquet"))})
     return RunResult(config, tables, manifest, folder=folder, warnings=list(manifest.get("warnings", [])))
+
+
+def reproduce(folder: str | Path, *, config_dir: str | Path | None = None) -> list[str]:
+    """Run a finished run's manifest again and list every difference (empty: reproduced).
+
+    The inputs must be the same bytes the manifest records (read from the folder the original
+    configuration lived in, or ``config_dir``); the run is then repeated in a scratch folder and
+    each table compared by hash.
+    """
+    import tempfile
+
+    # the pipeline builds runs and this module only stores them, so it is imported here
+    from align.pipeline import RUN_STEPS, run
+    from align.progress import Progress
+
+    original = load_run(folder)
+    base = Path(config_dir or original.manifest.get("config_dir") or ".")
+    config = RunConfig.model_validate({**original.manifest["config"], "base_dir": base.resolve()})
+    problems = []
+    for record in original.manifest["inputs"]:
+        path = base / record["path"]
+        if not path.is_file():
+            problems.append(f"input missing: {record['table']} {path}")
+        elif sha256_file(path) != record["sha256"]:
+            problems.append(f"input changed since the run: {record['table']} {path}")
+    if problems:
+        return problems
+    with tempfile.TemporaryDirectory(prefix="align-reproduce-") as scratch:
+        again = run(config.model_copy(update={"output_dir": scratch}), progress=Progress(RUN_STEPS), report=False)
+        recorded = original.manifest.get("outputs", {})
+        for name, digest in sorted(recorded.items()):
+            path = again.folder / name
+            if not path.is_file():
+                problems.append(f"table not produced again: {name}")
+            elif sha256_file(path) != digest:
+                problems.append(f"table differs: {name}")
+    return problems

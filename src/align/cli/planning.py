@@ -39,3 +39,24 @@ def add_report(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--pdf-engine", choices=["auto", "chromium", "weasyprint"], default="auto",
                    help="PDF renderer (default: Chromium if installed, else WeasyPrint)")
     p.set_defaults(func=_report)
+
+
+def _reproduce(args: argparse.Namespace) -> int:
+    from align.runs import load_run, reproduce
+
+    problems = reproduce(args.run, config_dir=args.config_dir)
+    if problems:
+        for p in problems:
+            print(f"  {p}")
+        print("not reproduced")
+        return 1
+    n = len(load_run(args.run).manifest.get("outputs", {}))
+    print(f"reproduced: the same inputs gave all {n} tables byte for byte")
+    return 0
+
+
+def add_reproduce(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("reproduce", help="run a finished run's manifest again and check every table is identical")
+    p.add_argument("run", help="run folder (runs/<region>/<run-id>)")
+    p.add_argument("--config-dir", help="folder the inputs' paths are relative to (default: as recorded)")
+    p.set_defaults(func=_reproduce)
