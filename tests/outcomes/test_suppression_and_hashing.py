@@ -98,7 +98,9 @@ def test_cli_metrics_writes_no_ids_or_salt(fixtures, tmp_path, monkeypatch, caps
     monkeypatch.setenv("ALIGN_TEST_SALT", "s3cret-salt-value")
     out = tmp_path / "metrics.csv"
     src = fixtures / "outcomes" / "cohort.csv"
-    assert main(["metrics", str(src), "-o", str(out), "--min-cell", "1", "--salt-env", "ALIGN_TEST_SALT"]) == 0
+    # --min-cell 0: no suppression, so the hand-worked rate is visible (with 1, a zero numerator in one
+    # program hides its whole chain up to the region, whose only pathway covers the same people)
+    assert main(["metrics", str(src), "-o", str(out), "--min-cell", "0", "--salt-env", "ALIGN_TEST_SALT"]) == 0
     text = out.read_text()
     raw = read_records(src)
     assert not any(pid in text for pid in raw["person_id"])
@@ -107,3 +109,19 @@ def test_cli_metrics_writes_no_ids_or_salt(fixtures, tmp_path, monkeypatch, caps
     assert t.loc[(t["group_type"] == "region") & (t["metric"] == "employment_rate_q2"), "metric_value"].item() == 0.75
     monkeypatch.delenv("ALIGN_TEST_SALT")
     assert main(["metrics", str(src), "-o", str(out), "--salt-env", "ALIGN_TEST_SALT"]) == 2
+
+
+def test_a_pathway_served_by_one_provider_is_hidden_with_its_twin() -> None:
+    from align.outcomes.suppress import suppress
+
+    # pathway T's people are exactly provider X's; pathway B (5 people) is too small to publish
+    cells = [("region", "R", 30), ("pathway", "B", 5), ("pathway", "T", 25), ("provider", "X", 25),
+             ("provider", "Y", 12), ("provider", "Z", 13)]
+    table = pd.DataFrame([{"group_type": g, "group_id": i, "metric": "m", "numerator": n, "denominator": n,
+                           "metric_value": 1.0} for g, i, n in cells])
+    plain = suppress(table, min_cell=10).set_index("group_id")
+    assert plain.loc["T", "is_suppressed"] and not plain.loc["X", "is_suppressed"]  # the leak: R − X = B
+    linked = suppress(table, min_cell=10, same_people=[[("pathway", "T"), ("provider", "X")]]).set_index("group_id")
+    assert linked.loc["X", "is_suppressed"] and linked.loc["X", "suppression"].startswith("complementary: same people")
+    # and X, once hidden, is itself protected among the providers (R − Y − Z would reveal it)
+    assert linked.loc[["Y", "Z"], "is_suppressed"].any()

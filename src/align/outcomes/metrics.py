@@ -138,6 +138,7 @@ def compute_metrics(records: pd.DataFrame, *, min_cell: int = 10, salt: str | No
     p = records.reset_index(drop=True)
     outcomes = person_outcomes(p, as_of=as_of, hire_window_days=hire_window_days)
     rows = []
+    members: dict[frozenset, list[tuple[str, str]]] = {}
     for gtype, col in GROUP_COLUMNS.items():
         if col is None:
             keys = pd.Series(region_id, index=p.index)
@@ -146,6 +147,7 @@ def compute_metrics(records: pd.DataFrame, *, min_cell: int = 10, salt: str | No
             if keys.isna().all():
                 continue
         for gid, idx in keys.dropna().groupby(keys.dropna()).groups.items():
+            members.setdefault(frozenset(idx), []).append((gtype, str(gid)))
             sub = outcomes.loc[idx]
             for m in METRICS:
                 den = sub[f"{m.id}:den"]
@@ -163,7 +165,8 @@ def compute_metrics(records: pd.DataFrame, *, min_cell: int = 10, salt: str | No
     parents = p[["program_id", "provider_id"]].drop_duplicates()
     table = suppress(table, min_cell=min_cell, program_provider=dict(zip(parents["program_id"],
                                                                          parents["provider_id"], strict=True)),
-                     kinds={m.id: m.kind for m in METRICS})
+                     kinds={m.id: m.kind for m in METRICS},
+                     same_people=[cells for cells in members.values() if len(cells) > 1])
     table["metric_value"] = table["metric_value"].round(4)
     out = table[["group_type", "group_id", "metric", "numerator", "denominator", "metric_value",
                  "is_suppressed", "suppression", "metric_label"]]

@@ -4,8 +4,10 @@ Primary: a cell whose denominator (or, for a rate, numerator) is under ``min_cel
 Complementary: counts add up — a region's exiters are the sum of its providers', a provider's
 the sum of its programs' — so if exactly one child of a published total is hidden, it could be
 recovered by subtraction. The smallest other child is then hidden too (or, if there is none, the
-total itself), repeated until no hidden cell can be recovered from one equation. Hidden cells keep
-no numbers: numerator, denominator and value are missing, and ``suppression`` says why.
+total itself), repeated until no hidden cell can be recovered from one equation. Cells of
+different groupings that cover exactly the same people (a pathway served by one provider) are one
+cell published twice: hiding one hides the other. Hidden cells keep no numbers: numerator,
+denominator and value are missing, and ``suppression`` says why.
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ def _partitions(table: pd.DataFrame, program_provider: dict[str, str]) -> list[t
 
 
 def suppress(table: pd.DataFrame, *, min_cell: int = 10, program_provider: dict[str, str] | None = None,
-             kinds: dict[str, str] | None = None) -> pd.DataFrame:
+             kinds: dict[str, str] | None = None,
+             same_people: list[list[tuple[str, str]]] | None = None) -> pd.DataFrame:
     """Mark and blank suppressed cells of a long metrics table (group_type, group_id, metric, …)."""
     out = table.copy()
     out["is_suppressed"] = False
@@ -51,6 +54,12 @@ def suppress(table: pd.DataFrame, *, min_cell: int = 10, program_provider: dict[
         changed = True
         while changed:
             changed = False
+            for twins in same_people or []:
+                hidden_twin = next((t for t in twins if t in why), None)
+                for t in twins:
+                    if hidden_twin is not None and t not in why and t in den:
+                        why[t] = f"complementary: same people as {hidden_twin[0]} {hidden_twin[1]}"
+                        changed = True
             for parent, children in parts:
                 if parent in why or parent not in den:
                     continue

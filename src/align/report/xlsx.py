@@ -16,15 +16,20 @@ from align.match import gaps as G
 from align.store import atomic_write
 
 FLAG_FILL = {**{f: "#F6C7A8" for f in G.SHORTAGE_FLAGS}, **{f: "#B3D4EC" for f in G.SURPLUS_FLAGS},
-             G.BALANCED: "#B8E0D2"}
+             G.BALANCED: "#B8E0D2", G.ON_THE_JOB: "#E3E3E3", G.EXPERIENCED: "#E3E3E3"}
 SHEETS = (  # (sheet, table, what it is)
     ("gaps", "gaps", "One row per occupation: openings with 80% range, effective supply, gap, ratio, flag and why."),
     ("supply", "occupation_supply", "Effective supply per occupation and the programs that supply it."),
     ("programs", "programs", "Every regional program with its average annual completers."),
     ("duplication", "duplication", "Programs offered by several providers: combined supply vs openings served."),
+    ("duplication_series", "duplication_series", "The wider view: one 4-digit CIP series at one award level."),
+    ("double_count_audit", "double_count_audit", "How much summing mapped openings per program would overstate demand."),
     ("pathways", "pathways", "Pathways between occupations (when the run computed them)."),
     ("ladders", "ladders", "Career ladders with wages (when the run computed them)."),
     ("pathway_gaps", "pathway_gaps", "Ladder steps with demand but no regional training."),
+    ("entry_points", "entry_points", "Occupations open with short training that lead to high-demand work."),
+    ("stacks", "stacks", "Stackable credentials and broken steps."),
+    ("postings", "postings_agreement", "Job postings beside projected openings (postings are not openings)."),
     ("metrics", "metrics", "Outcome metrics; suppressed cells are empty (never zero) and marked as suppressed."),
     ("forecast_accuracy", "forecast_accuracy", "Backtest accuracy of the forecasts vs the naive baseline."),
 )
