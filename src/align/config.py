@@ -150,6 +150,8 @@ class Parameters(_Strict):
         default_factory=lambda: ["5 years or more"],
         description="BLS work-experience levels that new completers cannot enter with; such occupations are "
                     "filled from experience and receive no completers.")
+    prefer_matching_level: bool = Field(
+        default=True, description="A program mapping to occupations at its own award level supplies only those.")
     allow_below_entry_education: bool = Field(
         default=False, description="Let awards below an occupation's entry education supply it.")
     staffing_geography: str | list[str] | None = Field(

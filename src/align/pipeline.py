@@ -239,6 +239,13 @@ def factors(config: RunConfig) -> Factors:
     return Factors(p.retention, p.participation, p.continuing_study)
 
 
+def eligibility(config: RunConfig) -> dict:
+    """Which program × occupation pairs may count, as the configuration says (see docs/matching.md)."""
+    p = config.parameters
+    return {"allow_below_entry": p.allow_below_entry_education, "experienced_entry": p.experienced_entry,
+            "prefer_matching_level": p.prefer_matching_level}
+
+
 def stage_programs(config: RunConfig, inputs: dict[str, pd.DataFrame], notes: list[str]) -> dict[str, pd.DataFrame]:
     """Regional programs from IPEDS completions and, where configured, the training inventory."""
     p = config.parameters
@@ -268,8 +275,7 @@ def stage_supply(config: RunConfig, tables: dict[str, pd.DataFrame], notes: list
     """Completers allocated to occupations (no double counting), and the naive audit."""
     p = config.parameters
     alloc = allocate(tables["programs"], tables["cip_soc"], tables["occupation_demand"], mode=p.allocation,
-                     factors=factors(config), allow_below_entry=p.allow_below_entry_education,
-                     experienced_entry=p.experienced_entry)
+                     factors=factors(config), **eligibility(config))
     table = contributions(alloc.table, tables["programs"])
     supply = table.groupby("soc_code").agg(completers_allocated=("completers_allocated", "sum"),
                                            effective_supply=("effective_supply", "sum"),
@@ -286,10 +292,10 @@ def stage_match(config: RunConfig, tables: dict[str, pd.DataFrame], notes: list[
     """Gaps, flags with their arithmetic, and duplicated effort."""
     p, f = config.parameters, factors(config)
     edges, _ = eligible_edges(tables["programs"], tables["cip_soc"], tables["occupation_demand"],
-                              allow_below_entry=p.allow_below_entry_education, experienced_entry=p.experienced_entry)
+                              **eligibility(config))
     alt_mode = "education-weighted" if p.allocation != "education-weighted" else "proportional"
     alt = allocate(tables["programs"], tables["cip_soc"], tables["occupation_demand"], mode=alt_mode, factors=f,
-                   allow_below_entry=p.allow_below_entry_education, experienced_entry=p.experienced_entry).table
+                   **eligibility(config)).table
     supply_sd = None
     if p.supply_uncertainty and "completers_sd" in tables["programs"].columns:
         a = tables["allocation"].merge(tables["programs"][["program_id", "completers_sd"]], on="program_id")

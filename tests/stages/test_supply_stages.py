@@ -43,7 +43,8 @@ def test_proportional_allocation_two_programs_three_occupations():
 
 def test_education_weighted_allocation():
     demand = _demand([("11-1011", 30.0, "Associate's degree"), ("11-1021", 60.0, HS), ("11-1031", 10.0, HS)])
-    a = allocate(PROGRAMS, XW, demand, mode="education-weighted", factors=F).table.set_index(
+    a = allocate(PROGRAMS, XW, demand, mode="education-weighted", factors=F,
+                 prefer_matching_level=False).table.set_index(
         ["program_id", "soc_code"])
     # P1 (associate's): exact match to 11-1011 weighs 30 × 1, over-qualified for 11-1021 weighs 60 × 0.5
     assert a.loc[("P1:01.0101:3", "11-1011"), "share"] == pytest.approx(0.5)
@@ -146,3 +147,15 @@ def test_program_completers_average_counts_absent_years_as_zero():
     assert p.loc["A:51.3801:3", "completers_sd"] == pytest.approx(10.0)
     # B reported only 2024: its average is over that one year, with no spread to measure
     assert p.loc["B:51.3801:3", "completers"] == 7.0 and p.loc["B:51.3801:3", "completers_sd"] == 0.0
+
+
+def test_a_program_at_an_occupation_s_own_level_supplies_only_that_level():
+    # a nurse-practitioner master's (award 7) maps to RNs (entry: associate's, by exception) and NPs
+    # (entry: master's): it supplies NPs; a BSN (award 5) has no same-level occupation and supplies RNs
+    xw = pd.DataFrame({"cip_code": ["51.3805", "51.3805", "51.3801"], "soc_code": ["29-1141", "29-1171", "29-1141"]})
+    programs = _programs([("U:51.3805:7", "51.3805", "7", 25.0), ("U:51.3801:5", "51.3801", "5", 60.0)])
+    demand = _demand([("29-1141", 500.0, "Bachelor's degree"), ("29-1171", 50.0, "Master's degree")])
+    a = allocate(programs, xw, demand, mode="proportional", factors=F).table
+    assert a[["program_id", "soc_code"]].values.tolist() == [["U:51.3801:5", "29-1141"], ["U:51.3805:7", "29-1171"]]
+    both = allocate(programs, xw, demand, mode="proportional", factors=F, prefer_matching_level=False).table
+    assert len(both) == 3

@@ -46,12 +46,14 @@ class Allocation:
 
 
 def eligible_edges(programs: pd.DataFrame, cip_soc: pd.DataFrame, demand: pd.DataFrame, *,
-                   allow_below_entry: bool = False, experienced_entry: list[str] | tuple[str, ...] = ()
-                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
+                   allow_below_entry: bool = False, experienced_entry: list[str] | tuple[str, ...] = (),
+                   prefer_matching_level: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Program × occupation pairs the crosswalk allows and the award level qualifies for.
 
     Occupations entered only after years of related work (``experienced_entry`` levels of BLS's
-    work experience, e.g. managers) are filled from experience, not by new completers.
+    work experience, e.g. managers) are filled from experience, not by new completers. With
+    ``prefer_matching_level`` a program that maps to occupations at its own level supplies only
+    those: a nurse-practitioner master's supplies nurse practitioners, not registered nurses.
     Returns (edges, unallocated programs with the reason none qualified).
     """
     xw = cip_soc
@@ -74,6 +76,9 @@ def eligible_edges(programs: pd.DataFrame, cip_soc: pd.DataFrame, demand: pd.Dat
     pairs["entry_rank"] = entry_rank(pairs["soc_code"], pairs["typical_entry_education"].fillna(""))
     if not allow_below_entry:
         pairs = pairs[pairs["award_rank"] >= pairs["entry_rank"]]
+    if prefer_matching_level:
+        exact = pairs["award_rank"] == pairs["entry_rank"]
+        pairs = pairs[exact | ~exact.groupby(pairs["program_id"]).transform("any")]
     qualified = set(pairs["program_id"])
 
     def why(pid: str) -> str | None:
@@ -93,12 +98,14 @@ def eligible_edges(programs: pd.DataFrame, cip_soc: pd.DataFrame, demand: pd.Dat
 
 def allocate(programs: pd.DataFrame, cip_soc: pd.DataFrame, demand: pd.DataFrame, *,
              mode: str = "proportional", factors: Factors, allow_below_entry: bool = False,
-             experienced_entry: list[str] | tuple[str, ...] = ()) -> Allocation:
+             experienced_entry: list[str] | tuple[str, ...] = (), prefer_matching_level: bool = True
+             ) -> Allocation:
     """Allocate completers to occupations and openings to programs (see the module docstring)."""
     if mode not in MODES:
         raise ValueError(f"unknown allocation mode {mode!r}; choose one of {MODES}")
     edges, unallocated = eligible_edges(programs, cip_soc, demand, allow_below_entry=allow_below_entry,
-                                        experienced_entry=experienced_entry)
+                                        experienced_entry=experienced_entry,
+                                        prefer_matching_level=prefer_matching_level)
     weight = edges["annual_openings"].astype(float)
     if mode == "education-weighted":
         # a program at exactly the occupation's entry level counts fully; above it, half
