@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from align import connector
@@ -29,3 +31,15 @@ def test_an_unknown_layout_lists_what_was_expected(tmp_path):
 def test_unknown_source_names_the_installed_ones():
     with pytest.raises(AlignError, match=r"unknown source 'qcw'.*qcew"):
         connector.get("qcw")
+
+
+def test_cli_errors_are_one_line_not_tracebacks(tmp_path, capsys):
+    from align.cli import main
+
+    assert main(["ingest", "ep", str(tmp_path / "nope.xlsx"), "-o", str(tmp_path / "x.csv")]) == 2
+    assert main(["ingest", "ep", str(tmp_path), "-o", str(tmp_path / "x.csv")]) == 2
+    demo = Path(__file__).resolve().parents[2] / "data" / "demo" / "qcew" / "2024-a-99001.csv"
+    assert main(["ingest", "qcew", str(demo), "-o", str(tmp_path / "x.txt")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 3 and all(line.startswith("align: error: ") for line in err)
+    assert "file not found" in err[0] and "not a file" in err[1] and "use .csv or .parquet" in err[2]

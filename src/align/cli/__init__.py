@@ -2,12 +2,14 @@
 
 Each subcommand lives with its neighbours in a small module (planning, data, whatif, analysis)
 as an ``add_*`` function that declares its arguments and a function that runs it. Errors align
-raises on purpose are printed as one line (no traceback) and exit with status 2.
+raises on purpose, and files that cannot be read or written, are printed as one line (no
+traceback; set ALIGN_DEBUG=1 to see one) and exit with status 2.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 
@@ -40,6 +42,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except AlignError as exc:
+        print(f"align: error: {exc}", file=sys.stderr)
+        return 2
+    except (OSError, ValueError) as exc:
+        # a file that cannot be opened or written, a value a library refused: one line, not a
+        # traceback (ALIGN_DEBUG=1 shows the traceback for a bug report)
+        if os.environ.get("ALIGN_DEBUG"):
+            raise
         print(f"align: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from align.errors import AlignError
+from align.errors import AlignError, InputError
 
 
 def _fetch(args: argparse.Namespace) -> int:
@@ -48,6 +48,9 @@ def _ingest(args: argparse.Namespace) -> int:
     if args.file is None or args.output is None:
         raise AlignError("usage: align ingest [SOURCE] FILE -o OUT (or align ingest --list)")
     path = Path(args.file)
+    if not path.is_file():
+        raise InputError("file not found" if not path.exists() else "not a file", file=path,
+                         expected="a published file to parse")
     c = connector.get(args.source) if args.source else connector.detect(path)
     table = c.parse(path)
     write_table(table, Path(args.output))

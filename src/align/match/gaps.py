@@ -106,6 +106,11 @@ def compute_gaps(demand: pd.DataFrame, supply: pd.DataFrame, bounds: pd.DataFram
     return schemas.validate(g.drop(columns="entry_rank"), "gaps", origin="gaps")
 
 
+def _listing(programs: object) -> str:
+    """Programs inside a reason: commas, since '; ' separates the reason's own steps."""
+    return str(programs).replace("; ", ", ")
+
+
 def _short_training(training: object) -> bool:
     """BLS on-the-job training of a month or less (or none): the job is learnt at work."""
     return training is None or (isinstance(training, float) and np.isnan(training)) or str(training) in (
@@ -126,7 +131,7 @@ def _flag(r: object, bands: FlagBands, min_openings: float, factors: Factors) ->
         r.n_programs == 0 and str(r.on_the_job_training) != "Apprenticeship")
     if r.entry_rank == 0 and learnt_at_work:
         programs = "no regional program" if r.n_programs == 0 else (
-            f"regional programs add {r.effective_supply:,.1f} a year ({r.programs})")
+            f"regional programs add {r.effective_supply:,.1f} a year ({_listing(r.programs)})")
         return ON_THE_JOB, (f"{openings}; {programs}; workers typically enter with "
                             f"{str(r.typical_entry_education or 'no formal credential').lower()} and "
                             f"{str(r.on_the_job_training or 'learn on the job').lower()}, so training programs "
@@ -134,7 +139,7 @@ def _flag(r: object, bands: FlagBands, min_openings: float, factors: Factors) ->
     if r.n_programs == 0:
         return NO_PROGRAM, f"{openings}; no regional program trains for it (effective supply 0)"
     supply = (f"effective supply {r.effective_supply:,.1f}/yr from {r.n_programs} program"
-              f"{'s' if r.n_programs != 1 else ''} ({r.programs}) after {factors.describe()}")
+              f"{'s' if r.n_programs != 1 else ''} ({_listing(r.programs)}) after {factors.describe()}")
     flag, threshold = band(r.supply_demand_ratio, bands)
     return flag, (f"{openings}; {supply}; {threshold} → {flag}; {r.robustness} "
                   f"(supply could range {r.supply_low:,.1f}–{r.supply_high:,.1f}); "

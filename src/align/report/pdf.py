@@ -71,6 +71,7 @@ def _chromium(html: str, dest: Path, timeout: float = 120) -> None:
 def render_pdf(html: str, dest: Path, *, engine: str = "auto") -> tuple[Path | None, str | None]:
     """Write ``dest`` with the first engine that works; returns (path or None, note or None)."""
     order = ENGINES if engine == "auto" else (engine,)
+    html = html.replace("<details>", "<details open>")  # paper cannot be clicked: print the arithmetic
     reasons = []
     for name in order:
         try:
