@@ -136,6 +136,8 @@ def test_whatif_and_diff_cli(base, capsys):
     assert (folder / "comparison.csv").is_file() and (folder / "gaps.csv").is_file()
     page = (folder / "comparison.html").read_text(encoding="utf-8")
     assert "What if: add-nursing-seats" in page and "Registered nurses" in page and "<svg" in page
+    full = (folder / "report.html").read_text(encoding="utf-8")
+    assert "What-if scenario “add-nursing-seats” — not the base plan." in full
     assert main(["diff", str(base.folder), str(folder)]) == 0
     out = capsys.readouterr().out
     # a scenario changes no input file and no setting; its supply change moves no flag

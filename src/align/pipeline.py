@@ -75,10 +75,8 @@ def read_inputs(config: RunConfig) -> tuple[dict[str, pd.DataFrame], list[dict]]
 
 
 def _relative(path: Path, base: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(base.resolve()))
-    except ValueError:
-        return str(path)
+    """The input's path relative to the configuration's folder, as the manifest records it."""
+    return Path(os.path.relpath(path.resolve(), base.resolve())).as_posix()
 
 
 def _vintage(df: pd.DataFrame) -> str | None:

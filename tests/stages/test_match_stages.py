@@ -86,11 +86,15 @@ def test_on_the_job_entry_versus_a_missing_apprenticeship():
         ("43-6014", "Secretaries", 100.0, 90.0, 110.0, 0.0, 50.0, 50.0, "High school diploma or equivalent"),
         ("47-2031", "Carpenters", 80.0, 70.0, 90.0, 0.0, 40.0, 40.0, "High school diploma or equivalent"),
         ("51-4041", "Machinists", 60.0, 50.0, 70.0, 0.0, 30.0, 30.0, "High school diploma or equivalent"),
+        ("35-2014", "Cooks", 90.0, 80.0, 100.0, 0.0, 45.0, 45.0, "No formal educational credential"),
+        ("51-4121", "Welders", 90.0, 80.0, 100.0, 0.0, 45.0, 45.0, "High school diploma or equivalent"),
     ]).assign(on_the_job_training=["Short-term on-the-job training", "Apprenticeship",
-                                   "Long-term on-the-job training"])
-    supply = pd.DataFrame({"soc_code": ["43-6014"], "completers_allocated": [9.0], "effective_supply": [9.0],
-                           "n_programs": [1], "programs": ["A"]})
-    bounds = pd.DataFrame({"supply_low": [9.0], "supply_high": [9.0]}, index=["43-6014"])
+                                   "Long-term on-the-job training", "Moderate-term on-the-job training",
+                                   "Moderate-term on-the-job training"])
+    supply = pd.DataFrame({"soc_code": ["43-6014", "35-2014", "51-4121"], "completers_allocated": [9.0, 5.0, 5.0],
+                           "effective_supply": [9.0, 5.0, 5.0], "n_programs": [1, 1, 1], "programs": ["A", "B", "C"]})
+    bounds = pd.DataFrame({"supply_low": [9.0, 5.0, 5.0], "supply_high": [9.0, 5.0, 5.0]},
+                          index=["43-6014", "35-2014", "51-4121"])
     g = compute_gaps(demand, supply, bounds, pd.DataFrame({"soc_code": [], "text": []}), bands=BANDS,
                      min_openings=10, factors=F).set_index("soc_code")
     # short training after a diploma: learnt at work, even with a program beside it
@@ -99,6 +103,9 @@ def test_on_the_job_entry_versus_a_missing_apprenticeship():
     assert g.loc["47-2031", "flag"] == "no regional program"
     # long on-the-job training and no program: learnt at work
     assert g.loc["51-4041", "flag"] == "on-the-job entry"
+    # no credential and months of training at work (cooks): learnt at work even beside a culinary program;
+    # a diploma and the same training (welders) is a trade where programs are a usual way in
+    assert g.loc["35-2014", "flag"] == "on-the-job entry" and g.loc["51-4121", "flag"] == "undersupply"
 
 
 def test_probability_adds_supply_uncertainty():

@@ -128,7 +128,9 @@ def _flag(r: object, bands: FlagBands, min_openings: float, factors: Factors) ->
         return EXPERIENCED, (f"{openings}; workers typically need 5 years or more in a related occupation, so "
                              f"openings are filled by experienced workers moving up, not by new completers")
     learnt_at_work = _short_training(r.on_the_job_training) or (
-        r.n_programs == 0 and str(r.on_the_job_training) != "Apprenticeship")
+        r.n_programs == 0 and str(r.on_the_job_training) != "Apprenticeship") or (
+        str(r.typical_entry_education) == "No formal educational credential"
+        and str(r.on_the_job_training) == "Moderate-term on-the-job training")
     if r.entry_rank == 0 and learnt_at_work:
         programs = "no regional program" if r.n_programs == 0 else (
             f"regional programs add {r.effective_supply:,.1f} a year ({_listing(r.programs)})")

@@ -184,9 +184,11 @@ def render_html(tables: dict[str, pd.DataFrame], manifest: dict) -> str:
     config = manifest.get("config", {})
     params = config.get("parameters", {})
     shown = gaps[gaps["flag"] != G.BELOW_MINIMUM]
+    trained = shown[~shown["flag"].isin([G.ON_THE_JOB, G.EXPERIENCED])]  # training is the way in
     chart_svgs: dict[str, str] = {}
+    if len(trained):
+        chart_svgs["gaps"] = charts.openings_vs_supply(trained)
     if len(shown):
-        chart_svgs["gaps"] = charts.openings_vs_supply(shown)
         chart_svgs["bands"] = charts.ratio_bands(gaps, FLAG_ORDER)
     if len(dup) and dup["is_duplicated"].astype(bool).any() and "programs" in tables:
         chart_svgs["providers"] = charts.duplication_by_provider(dup, tables["programs"])
@@ -223,7 +225,8 @@ def render_html(tables: dict[str, pd.DataFrame], manifest: dict) -> str:
         duplication=dup.to_dict("records"),
         unallocated=tables.get("unallocated_programs", pd.DataFrame()).to_dict("records"),
         audit=tables.get("double_count_audit", pd.DataFrame()).to_dict("records"),
-        accuracy=accuracy.to_dict("records"),
+        accuracy=accuracy[accuracy["n_series"] > 0].to_dict("records") if "n_series" in accuracy else [],
+        scenario=manifest.get("scenario"), run_notes=manifest.get("warnings", []),
         mase_selected=acc["mase"].get("selected") if len(acc) else None,
         mase_naive=acc["mase"].get("naive") if len(acc) else None,
         optional=board_views(tables), charts=chart_svgs,
