@@ -53,7 +53,7 @@ OUTCOME_PLANTED: dict[str, tuple[float, float, float, float, float]] = {
     "130009:46.0302:2": (0.82, 0.65, 0.70, 0.65, 1.30),
     "130001:11.1006:21": (0.62, 0.55, 0.20, 0.20, 1.10),
 }
-RECORDS_PER_PROGRAM = {"130009:51.0801:2": 6}
+RECORDS_PER_PROGRAM = {"130009:51.0801:2": 6, "130003:51.0801:2": 60}
 
 
 def _onet(soc: str) -> str:

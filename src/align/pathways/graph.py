@@ -155,7 +155,11 @@ def build_edges(nodes: pd.DataFrame, related: pd.DataFrame | None, params: Pathw
     zone_up = e["related_job_zone"] > e["job_zone"]
     edu_up = e["related_entry_rank"] > e["entry_rank"]
     wage_up = e["wage_gain_pct"] >= params.min_wage_gain
-    e = e[zone_up | edu_up | wage_up].copy()
+    # a move up never goes down in entry education or job zone, and never to lower pay: a physical
+    # therapist (doctorate) is not "advancing" by retraining as a nurse practitioner (master's)
+    not_down = (~(e["related_entry_rank"] < e["entry_rank"]) & ~(e["related_job_zone"] < e["job_zone"])
+                & ~(e["wage_gain"] < 0))
+    e = e[(zone_up | edu_up | wage_up) & not_down].copy()
     e["edge_reason"] = [_reason(r) for r in e.itertuples()]
     return e[cols].sort_values(["soc_code", "related_soc_code"]).reset_index(drop=True)
 
