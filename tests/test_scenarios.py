@@ -160,3 +160,12 @@ def test_reproduce_repeats_a_run_and_notices_a_changed_input(tmp_path, capsys):
     assert main(["reproduce", str(folder)]) == 1
     out = capsys.readouterr().out
     assert "input changed since the run: training_inventory" in out and "not reproduced" in out
+
+
+def test_scenarios_that_cannot_change_anything_say_so(base):
+    with pytest.raises(InputError, match="after the target year 2034"):
+        apply(base, Scenario(name="late", demand=[{"industry": "622", "jobs": 100, "start_year": 2040}]))
+    result = apply(base, Scenario(name="nomatch", new_programs=[
+        {"provider_id": "130001", "provider_name": "Riverbend Community College", "cip_code": "30.0001",
+         "award_level": "3", "completers": 20}]))
+    assert any("supplies no occupation" in w for w in result.warnings)

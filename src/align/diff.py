@@ -27,8 +27,10 @@ class RunDiff:
 
 
 def diff_runs(a: RunResult, b: RunResult) -> RunDiff:
+    occupations = compare(a, _as_scenario(b)).drop(columns="scenario")
+    occupations.columns = [c.replace("_base", "_a").replace("_scenario", "_b") for c in occupations.columns]
     return RunDiff(_inputs(a.manifest, b.manifest), _parameters(a.manifest["config"], b.manifest["config"]),
-                   compare(a, _as_scenario(b)).drop(columns="scenario"))
+                   occupations)
 
 
 def _as_scenario(run: RunResult) -> RunResult:

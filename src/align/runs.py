@@ -94,7 +94,8 @@ def write_run(result: RunResult, *, report: bool = True, root: Path | None = Non
     root = root or (config.base_dir / config.output_dir / config.region.slug).resolve()
     final = root / (name or result.manifest["run_id"])
     if final.exists():
-        raise AlignError(f"run folder {final} already exists")
+        raise AlignError(f"run folder {final} already exists (a scenario of that name was applied before? "
+                         f"rename the scenario or remove the folder)")
     tmp = root / f".incomplete-{final.name}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)

@@ -148,6 +148,12 @@ def apply(base: RunResult, scenario: Scenario) -> RunResult:
         first = "openings"
     if first is not None:
         tables = run_from(first, config, tables, warnings=warnings)
+    supplied = set(tables["allocation"]["program_id"])
+    for p in scenario.new_programs:
+        pid = f"{p.provider_id}:{p.cip_code or p.soc_code}:{p.award_level}"
+        if pid not in supplied:
+            warnings.append(f"new program {pid} supplies no occupation in the demand table (its code maps to none, "
+                            f"or its award is below their entry education)")
     manifest = {**base.manifest, "scenario": scenario.model_dump(mode="json"),
                 "base_run": base.manifest.get("run_id"), "config": config.public_dict()}
     return RunResult(config, tables, manifest, warnings=[*base.warnings, *warnings])
@@ -158,6 +164,10 @@ def _shock(projection: pd.DataFrame, key: str, shocks: list[DemandShock], config
     base_year, target_year = config.years.base, config.years.target
     for s in shocks:
         code = s.industry if key == "naics_code" else s.occupation
+        if s.start_year > target_year:
+            raise InputError(f"the shock to {code} starts in {s.start_year}, after the target year {target_year}, "
+                             f"so it would change nothing", file="scenario demand shock",
+                             expected=f"a start_year up to {target_year}")
         if code not in out.index:
             what = "industry" if key == "naics_code" else "occupation"
             raise InputError(f"{what} {code!r} is not in this run", file=f"scenario demand shock ({what})",

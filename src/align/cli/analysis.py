@@ -37,11 +37,16 @@ def _forecast(args: argparse.Namespace) -> int:
     if args.backtest_report:
         write_table(res.backtest, Path(args.backtest_report))
     sel = res.accuracy.set_index("model")
+
+    def shown(value: float, fmt: str) -> str:
+        return "— (too little history to backtest)" if pd.isna(value) else format(value, fmt)
+
     print(f"forecast: {res.forecasts['series_id'].nunique():,} series × {args.horizon} periods → "
-          f"{args.output}; backtest MASE selected {sel.loc['selected', 'mase']:.3f}, naive "
-          f"{sel.loc['naive', 'mase']:.3f}; 80% interval coverage "
-          f"{sel.loc['selected', 'coverage80']:.0%}", file=sys.stderr)
+          f"{args.output}; backtest MASE selected {shown(sel.loc['selected', 'mase'], '.3f')}, naive "
+          f"{shown(sel.loc['naive', 'mase'], '.3f')}; 80% interval coverage "
+          f"{shown(sel.loc['selected', 'coverage80'], '.0%')}", file=sys.stderr)
     return 0
+
 
 def add_forecast(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("forecast", help="backtest a model menu and forecast a long panel with intervals")
@@ -55,6 +60,7 @@ def add_forecast(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--progress", action="store_true", help="report progress on stderr")
     p.set_defaults(func=_forecast)
 
+
 def _autocode(args: argparse.Namespace) -> int:
     import pandas as pd
 
@@ -65,7 +71,9 @@ def _autocode(args: argparse.Namespace) -> int:
     src = Path(args.input)
     table = read_titles_table(src)
     if args.title_column not in table.columns:
-        raise LayoutError(f"no {args.title_column!r} column", file=src, column=args.title_column,
+        likely = [c for c in table.columns if "title" in str(c).lower()]
+        hint = f"; try --title-column {likely[0]}" if likely else ""
+        raise LayoutError(f"no {args.title_column!r} column{hint}", file=src, column=args.title_column,
                           expected=f"a title column (found {list(table.columns)})")
     model = load_autocoder(Path(args.onet) if args.onet else None,
                            cache_dir=Path(args.cache) if args.cache else None)
@@ -78,6 +86,7 @@ def _autocode(args: argparse.Namespace) -> int:
           f"({model.release or 'O*NET'}) → {args.output}", file=sys.stderr)
     return 0
 
+
 def add_autocode(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("autocode", help="code job titles to 6-digit SOC (trained from O*NET titles)")
     p.add_argument("input", help="CSV or Parquet with a title column (other columns are kept)")
@@ -88,6 +97,7 @@ def add_autocode(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--title-column", default="title", help="column holding the titles (default title)")
     p.add_argument("--cache", help="model cache folder (default $ALIGN_AUTOCODE_CACHE, else ~/.cache/align/autocode)")
     p.set_defaults(func=_autocode)
+
 
 def _metrics(args: argparse.Namespace) -> int:
     from align.outcomes import compute_metrics, prepare_records, read_records, salt_from_env
@@ -102,6 +112,7 @@ def _metrics(args: argparse.Namespace) -> int:
           f"({int(table['is_suppressed'].sum()):,} suppressed) → {args.output}", file=sys.stderr)
     return 0
 
+
 def add_metrics(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("metrics", help="shared outcome metrics from participant records, small cells suppressed")
     p.add_argument("records", help="participant records (.csv or .parquet) in the documented template")
@@ -113,6 +124,7 @@ def add_metrics(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--hire-window", type=int, default=180, help="days after an externship a hire counts (180)")
     p.add_argument("--region", default="region", help="id for the region-wide rows")
     p.set_defaults(func=_metrics)
+
 
 def _pathways(args: argparse.Namespace) -> int:
     from align import connector
@@ -153,9 +165,12 @@ def _pathways(args: argparse.Namespace) -> int:
                          params=params)
     for name, df in out.items():
         write_table(df, target / f"{name}.csv")
-    print("pathways: " + ", ".join(f"{len(df):,} {name}" for name, df in out.items()) + f" → {target}",
+    counts = {name: len(df) for name, df in out.items()}
+    counts["ladders"] = out["ladders"]["ladder_id"].nunique() if "ladder_id" in out["ladders"] else 0
+    print("pathways: " + ", ".join(f"{n:,} {name}" for name, n in counts.items()) + f" → {target}",
           file=sys.stderr)
     return 0
+
 
 def add_pathways(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("pathways", help="career ladders, entry points, stacks and pathway gaps")

@@ -30,12 +30,14 @@ def _fetch(args: argparse.Namespace) -> int:
         print(f"{name}: {len(stored)} file(s) in {folder}")
     return 0
 
+
 def add_fetch(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("fetch", help="download every input a region.toml asks for (cached; skips what is stored)")
     p.add_argument("config", help="path to region.toml")
     p.add_argument("--offline", action="store_true", help="serve only from the cache; fail on anything missing")
     p.add_argument("--store", help="raw store folder, relative to region.toml (default data/store/raw)")
     p.set_defaults(func=_fetch)
+
 
 def _ingest(args: argparse.Namespace) -> int:
     from align import connector
@@ -57,12 +59,14 @@ def _ingest(args: argparse.Namespace) -> int:
     print(f"{c.name}: {len(table):,} rows → {args.output}")
     return 0
 
+
 def add_ingest(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("ingest", help="parse one published file into its canonical table")
     p.add_argument("parts", nargs="*", metavar="[SOURCE] FILE")
     p.add_argument("-o", "--output", help="output table (.csv or .parquet)")
     p.add_argument("--list", action="store_true", help="list the installed sources")
     p.set_defaults(func=_ingest_dispatch)
+
 
 def _ingest_dispatch(args: argparse.Namespace) -> int:
     parts = list(args.parts)

@@ -16,11 +16,13 @@ def _run(args: argparse.Namespace) -> int:
     print(f"report: {result.report_path}")
     return 0
 
+
 def add_run(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("run", help="the annual planning run for one region (region.toml)")
     p.add_argument("config", help="path to region.toml")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     p.set_defaults(func=_run)
+
 
 def _report(args: argparse.Namespace) -> int:
     from align.report import load_run_tables, write_reports
@@ -31,6 +33,7 @@ def _report(args: argparse.Namespace) -> int:
     for path in outcome.paths:
         print(f"report: {path}")
     return 0
+
 
 def add_report(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("report", help="rebuild report.html, .pdf and .xlsx from a finished run's tables")

@@ -14,6 +14,8 @@ def _whatif(args: argparse.Namespace) -> int:
     base = load_run(args.run)
     scenario = load_scenario(args.scenario)
     result = apply(base, scenario)
+    for note in result.warnings[len(base.warnings):]:
+        print(f"note: {note}")
     folder = write_run(result, root=base.folder / "scenarios", name=scenario.name)
     comparison = compare(base, result)
     write_table(comparison, folder / "comparison.csv")
@@ -28,11 +30,13 @@ def _whatif(args: argparse.Namespace) -> int:
     print(f"scenario folder: {folder}")
     return 0
 
+
 def add_whatif(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("whatif", help="apply a scenario (TOML) to a finished run and compare")
     p.add_argument("run", help="run folder (runs/<region>/<run-id>)")
     p.add_argument("scenario", help="scenario.toml")
     p.set_defaults(func=_whatif)
+
 
 def _diff(args: argparse.Namespace) -> int:
     from align.diff import diff_runs
@@ -46,14 +50,22 @@ def _diff(args: argparse.Namespace) -> int:
     print(f"settings changed: {len(d.parameters)}")
     for r in d.parameters.itertuples():
         print(f"  {r.setting}: {r.a!r} → {r.b!r}")
+    occ = d.occupations
+    for label, col in (("openings", "annual_openings"), ("effective supply", "effective_supply")):
+        moved = occ[occ[f"{col}_change"].abs() > 0.5].sort_values(f"{col}_change", key=abs, ascending=False)
+        print(f"{label} changed for {len(moved)} occupations" + (", largest:" if len(moved) else ""))
+        for r in moved.head(5).itertuples():
+            print(f"  {r.soc_code} {r.occupation_title[:50]:50} {getattr(r, col + '_a'):9,.1f} → "
+                  f"{getattr(r, col + '_b'):9,.1f}")
     flags = d.flag_changes
     print(f"flags changed: {len(flags)}")
     for r in flags.itertuples():
-        print(f"  {r.soc_code} {r.occupation_title}: {r.flag_base} → {r.flag_scenario}")
+        print(f"  {r.soc_code} {r.occupation_title}: {r.flag_a} → {r.flag_b}")
     if args.output:
         write_table(d.occupations, args.output)
         print(f"per-occupation changes: {args.output}")
     return 0
+
 
 def add_diff(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("diff", help="what changed between two runs: inputs, settings, openings, supply, flags")
