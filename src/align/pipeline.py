@@ -29,6 +29,7 @@ from align.demand.forecast import forecast_panel
 from align.demand.industry import regional_industry_employment
 from align.demand.occupations import (
     choose_patterns,
+    pattern_code,
     staffing_matrix,
     to_occupations,
     unmatched_industries,
@@ -49,7 +50,13 @@ from align.store import sha256_file
 from align.supply.allocation import Factors, allocate, eligible_edges, supply_bounds
 from align.supply.programs import build_programs, inventory_programs
 
-RUN_STEPS = 12  # announced stages: read, forecast, programs, postings, six downstream, outcomes, write
+RUN_STEPS = 12  # the most stages a run announces (with postings); see run_steps()
+
+
+def run_steps(config: RunConfig) -> int:
+    """Stages this configuration's run announces: read, forecast, programs, [code postings],
+    six downstream stages, outcomes, write."""
+    return 11 + (config.inputs.postings is not None)
 
 
 
@@ -400,6 +407,18 @@ def run_from(stage: str, config: RunConfig, tables: dict[str, pd.DataFrame], *,
     return out
 
 
+def _with_industry_titles(industry: pd.DataFrame, staffing: pd.DataFrame) -> pd.DataFrame:
+    """Name the industries (QCEW slices carry codes only) from the staffing pattern's titles."""
+    if "industry_title" not in staffing.columns:
+        return industry
+    titles = staffing.dropna(subset=["industry_title"]).drop_duplicates("naics_code").set_index("naics_code")[
+        "industry_title"]
+    known = set(titles.index)
+    named = industry["naics_code"].map(lambda c: titles.get(pattern_code(c, known)))
+    current = industry["industry_title"] if "industry_title" in industry.columns else named
+    return industry.assign(industry_title=current.fillna(named))
+
+
 def _round(df: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
     """Round floats so tables are stable and readable (sub-person precision means nothing here)."""
     out = df.copy()
@@ -414,6 +433,7 @@ def run(config: RunConfig, *, progress: Progress | None = None, write: bool = Tr
         report: bool = True) -> RunResult:
     """Run every stage for one region and (by default) write the run folder."""
     progress = progress or Progress(total=RUN_STEPS)
+    progress.total = run_steps(config)
     warnings: list[str] = []
     with progress.stage("Reading inputs through their connectors") as notes:
         inputs, records = read_inputs(config)
@@ -421,6 +441,7 @@ def run(config: RunConfig, *, progress: Progress | None = None, write: bool = Tr
     with progress.stage("Forecasting industry employment") as notes:
         tables = stage_industry(config, inputs, notes, warnings)
     tables.update(reference_tables(config, inputs))
+    tables["industry_employment"] = _with_industry_titles(tables["industry_employment"], tables["staffing_patterns"])
     with progress.stage("Collecting regional programs") as notes:
         tables.update(stage_programs(config, inputs, notes))
     if "postings" in inputs:

@@ -49,13 +49,13 @@ def openings_vs_supply(gaps: pd.DataFrame, n: int = 15) -> str:
 def ratio_bands(gaps: pd.DataFrame, order: list[str]) -> str:
     """How many occupations fall in each supply/demand band."""
     counts = gaps["flag"].value_counts().reindex(order).fillna(0)
-    fig, ax = plt.subplots(figsize=(7.5, 2.4))
+    fig, ax = plt.subplots(figsize=(7.5, 2.9))
     colours = [OKABE_ITO["shortage"] if "under" in f or "no regional" in f else
                OKABE_ITO["surplus"] if "over" in f else
                OKABE_ITO["balanced"] if f == "balanced" else OKABE_ITO["neutral"] for f in counts.index]
     bars = ax.bar(range(len(counts)), counts.to_numpy(), color=colours)
     ax.bar_label(bars, fmt="%d")
-    ax.set_xticks(range(len(counts)), [f.replace(" ", "\n", 1) for f in counts.index])
+    ax.set_xticks(range(len(counts)), list(counts.index), rotation=28, ha="right", rotation_mode="anchor")
     ax.set_ylabel("Occupations")
     ax.spines[["top", "right"]].set_visible(False)
     return _svg(fig)
