@@ -24,11 +24,11 @@ class _Strict(BaseModel):
 
 
 class Region(_Strict):
-    name: str
+    name: str = Field(description="The region's name as the report shows it.")
     id: str | None = Field(default=None, description="Slug for run folders; derived from name if absent.")
-    state_fips: str
-    counties: list[str] = Field(min_length=1)
-    cbsa: str | None = None
+    state_fips: str = Field(description="2-digit state FIPS code.")
+    counties: list[str] = Field(min_length=1, description="5-digit county FIPS codes that make up the region.")
+    cbsa: str | None = Field(default=None, description="Metro (CBSA) code, where the region is one.")
 
     @field_validator("state_fips")
     @classmethod
@@ -65,9 +65,9 @@ class Input(_Strict):
     """Where one table comes from: published file(s) read by a named connector."""
 
     source: str = Field(description="Connector name, e.g. qcew, ep, ipeds_completions.")
-    path: str | None = None
-    paths: list[str] | None = None
-    options: dict[str, Any] = Field(default_factory=dict)
+    path: str | None = Field(default=None, description="One file (or a glob), relative to region.toml.")
+    paths: list[str] | None = Field(default=None, description="Several files or globs, relative to region.toml.")
+    options: dict[str, Any] = Field(default_factory=dict, description="Passed to the connector's parse (e.g. columns=).")
     fetch: list[dict[str, Any]] | None = Field(
         default=None, description="What `align fetch` downloads: one dict of the connector's fetch options each.")
 
@@ -82,17 +82,17 @@ class Input(_Strict):
 
 
 class Inputs(_Strict):
-    industry_employment: Input
-    staffing_patterns: Input
-    occupation_projections: Input
-    completions: Input
-    providers: Input
-    cip_soc: Input
-    training_inventory: Input | None = None
-    occupation_wages: Input | None = None
-    onet_related: Input | None = None
-    onet_job_zones: Input | None = None
-    postings: Input | None = None
+    industry_employment: Input = Field(description="QCEW area slices (source qcew).")
+    staffing_patterns: Input = Field(description="OEWS industry staffing patterns (source oews_staffing).")
+    occupation_projections: Input = Field(description="BLS Employment Projections: separation rates, entry education (ep).")
+    completions: Input = Field(description="IPEDS completions C{year}_A (ipeds_completions).")
+    providers: Input = Field(description="IPEDS institution directory HD{year} (ipeds_hd).")
+    cip_soc: Input = Field(description="CIP 2020 – SOC 2018 crosswalk (cip_soc).")
+    training_inventory: Input | None = Field(default=None, description="ETPL, apprenticeship, non-credit programs.")
+    occupation_wages: Input | None = Field(default=None, description="OEWS cross-industry wages (oews).")
+    onet_related: Input | None = Field(default=None, description="O*NET Related Occupations, for pathways.")
+    onet_job_zones: Input | None = Field(default=None, description="O*NET Job Zones, for pathways.")
+    postings: Input | None = Field(default=None, description="Job postings (usajobs or postings_csv).")
 
 
 class Postings(_Strict):
@@ -108,7 +108,7 @@ class Outcomes(_Strict):
 
     records: str = Field(description="CSV or Parquet in the participant-records template.")
     min_cell: int = Field(default=10, ge=1, description="Suppress cells with fewer people than this.")
-    hire_window_days: int = Field(default=180, ge=1)
+    hire_window_days: int = Field(default=180, ge=1, description="Externship-to-hire counts hires within this window.")
     as_of: str | None = Field(default=None, description="Date outcomes are observed to (YYYY-MM-DD).")
     salt_env: str = Field(default="ALIGN_HASH_SALT", description="Environment variable holding the salt.")
 
@@ -116,10 +116,10 @@ class Outcomes(_Strict):
 class FlagBands(_Strict):
     """Supply/demand ratio bands (upper bounds, inclusive), as practitioners publish them."""
 
-    undersupply: float = 0.59
-    slight_undersupply: float = 0.90
-    balanced: float = 1.20
-    slight_oversupply: float = 1.49
+    undersupply: float = Field(default=0.59, description="Ratio at or below this: undersupply.")
+    slight_undersupply: float = Field(default=0.90, description="At or below this: slight undersupply.")
+    balanced: float = Field(default=1.20, description="At or below this: balanced.")
+    slight_oversupply: float = Field(default=1.49, description="At or below this: slight oversupply; above: oversupply.")
 
     @model_validator(mode="after")
     def _increasing(self) -> FlagBands:
@@ -132,18 +132,19 @@ class FlagBands(_Strict):
 class Parameters(_Strict):
     ownerships: list[str] = Field(default_factory=lambda: ["1", "2", "3", "5"],
                                   description="QCEW own_codes summed into industry employment.")
-    naics_digits: int = Field(default=3, ge=2, le=6)
+    naics_digits: int = Field(default=3, ge=2, le=6, description="NAICS level of the industry forecasts.")
     government_industry_code: str | None = Field(
         default=None, description="Sum federal, state and local government into this industry (OEWS uses 99).")
     completion_years: list[int] | None = Field(default=None, description="Years averaged; default: all given.")
-    allocation: Literal["proportional", "education-weighted", "naive"] = "proportional"
+    allocation: Literal["proportional", "education-weighted", "naive"] = Field(
+        default="proportional", description="How completers are shared among occupations (docs/matching.md).")
     retention: float = Field(default=0.80, gt=0, le=1, description="Share of completers who stay in the region.")
     participation: float = Field(default=0.90, gt=0, le=1, description="Share who enter the labour force.")
     continuing_study: float = Field(default=0.10, ge=0, lt=1, description="Share who go on to further study.")
     min_openings: float = Field(default=10.0, ge=0, description="No flag below this many annual openings.")
-    flag_bands: FlagBands = Field(default_factory=FlagBands)
+    flag_bands: FlagBands = Field(default_factory=FlagBands, description="See [parameters.flag_bands].")
     duplication_margin: float = Field(default=0.20, ge=0, description="Cluster supply above demand by this share.")
-    thin_program_completers: float = Field(default=10.0, ge=0)
+    thin_program_completers: float = Field(default=10.0, ge=0, description="Below this, a program is thin.")
     supply_uncertainty: bool = Field(
         default=False, description="Add year-to-year swings in completers to the probability of shortage.")
     experienced_entry: list[str] = Field(
@@ -167,13 +168,13 @@ class Parameters(_Strict):
 
 
 class RunConfig(_Strict):
-    region: Region
-    years: Years
-    inputs: Inputs
-    parameters: Parameters = Field(default_factory=Parameters)
-    outcomes: Outcomes | None = None
-    postings: Postings | None = None
-    output_dir: str = "runs"
+    region: Region = Field(description="See [region].")
+    years: Years = Field(description="See [years].")
+    inputs: Inputs = Field(description="See [inputs].")
+    parameters: Parameters = Field(default_factory=Parameters, description="See [parameters].")
+    outcomes: Outcomes | None = Field(default=None, description="See [outcomes]; metrics only when given.")
+    postings: Postings | None = Field(default=None, description="See [postings]; needed to code postings.")
+    output_dir: str = Field(default="runs", description="Where run folders go, relative to region.toml.")
 
     # set by load(): the folder relative paths are resolved against
     base_dir: Path = Field(default=Path("."), exclude=True)
@@ -238,3 +239,32 @@ def load(path: str | Path, *, require_files: bool = True) -> RunConfig:
     if config.outcomes is not None and not (config.base_dir / config.outcomes.records).is_file():
         raise ConfigError(f"{path}: outcomes.records: {config.outcomes.records} is not a file")
     return config
+
+
+def reference() -> str:
+    """The region.toml reference in Markdown, written from the models themselves (docs/configuration.md)."""
+    sections = [("[region]", Region), ("[years]", Years), ("[inputs.NAME] (each input)", Input),
+                ("[inputs] (which inputs)", Inputs), ("[parameters]", Parameters),
+                ("[parameters.flag_bands]", FlagBands), ("[postings]", Postings), ("[outcomes]", Outcomes),
+                ("top level", RunConfig)]
+    lines = ["# region.toml reference", "",
+             "Generated by `python -m align.config` from the configuration models; an unknown key, a wrong",
+             "type or a missing file stops a run with one line naming it. `data/demo/region.toml` is a",
+             "working example.", ""]
+    for title, model in sections:
+        lines += [f"## {title}", "", "| key | type | default | meaning |", "|---|---|---|---|"]
+        for name, field in model.model_fields.items():
+            if field.exclude:
+                continue
+            kind = str(field.annotation).replace("typing.", "").replace("<class '", "").replace("'>", "")
+            kind = re.sub(r"[\w.]+\.(\w+)", r"\1", kind).replace(" | ", " or ")
+            default = "required" if field.is_required() else repr(
+                field.default_factory() if field.default_factory else field.default)
+            doc = (field.description or "").replace("|", "\\|")
+            lines.append(f"| `{name}` | {kind} | {default} | {doc} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(reference())

@@ -60,3 +60,9 @@ def test_cli_stops_with_one_line(tmp_path, capsys):
     assert main(["run", str(path)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "retension" in err[0]
+
+
+def test_configuration_reference_is_current():
+    # docs/configuration.md is generated from the models: regenerate with python -m align.config
+    doc = Path(__file__).resolve().parents[2] / "docs" / "configuration.md"
+    assert doc.read_text(encoding="utf-8").strip() == config.reference().strip()
