@@ -47,7 +47,7 @@ from align.postings.pipeline import postings_signal
 from align.progress import Progress
 from align.runs import RunResult, build_manifest, write_run
 from align.store import sha256_file
-from align.supply.allocation import Factors, allocate, eligible_edges, supply_bounds
+from align.supply.allocation import Factors, allocate, below_level, eligible_edges, supply_bounds
 from align.supply.programs import build_programs, inventory_programs
 
 RUN_STEPS = 12  # the most stages a run announces (with postings); see run_steps()
@@ -306,10 +306,15 @@ def stage_match(config: RunConfig, tables: dict[str, pd.DataFrame], notes: list[
         a = tables["allocation"].merge(tables["programs"][["program_id", "completers_sd"]], on="program_id")
         supply_sd = np.sqrt(((a["share"] * f.product * a["completers_sd"].fillna(0.0)) ** 2)
                             .groupby(a["soc_code"]).sum())
+    lower = below_level(tables["programs"], tables["cip_soc"], tables["occupation_demand"]).merge(
+        tables["programs"][["program_id", "provider_name", "award_label"]], on="program_id")
+    lower_text = (lower["provider_name"] + " " + lower["award_label"].str.lower()).groupby(lower["soc_code"]).agg(
+        lambda s: ", ".join(sorted(set(s))))
     gaps = compute_gaps(tables["occupation_demand"], tables["occupation_supply"], supply_bounds(edges, f),
                         contributions(tables["allocation"], tables["programs"]), bands=p.flag_bands,
                         min_openings=p.min_openings, factors=f,
-                        alternative_supply=alt.groupby("soc_code")["effective_supply"].sum(), supply_sd=supply_sd)
+                        alternative_supply=alt.groupby("soc_code")["effective_supply"].sum(), supply_sd=supply_sd,
+                        below_level=lower_text)
     if "occupation_wages" in tables:
         wages = occupation_wages(tables["occupation_wages"]).set_index("soc_code")["wage_annual_median"]
         gaps = gaps.assign(wage_annual_median=gaps["soc_code"].map(wages))

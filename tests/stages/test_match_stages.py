@@ -50,7 +50,9 @@ def test_flags_and_their_reasons():
     bounds = pd.DataFrame({"supply_low": [30.0, 50.0, 0.0], "supply_high": [30.0, 50.0, 1.0]},
                           index=["29-1141", "39-5012", "25-1071"])
     contributions = pd.DataFrame({"soc_code": ["29-1141"], "text": ["College A 51.3801: 30.0"]})
-    g = compute_gaps(demand, supply, bounds, contributions, bands=BANDS, min_openings=10, factors=F).set_index("soc_code")
+    g = compute_gaps(demand, supply, bounds, contributions, bands=BANDS, min_openings=10, factors=F,
+                     below_level=pd.Series({"17-2112": "Birch Technical College associate's degree"})
+                     ).set_index("soc_code")
     assert g.loc["29-1141", "flag"] == "undersupply"
     assert g.loc["29-1141", "gap"] == 70.0 and g.loc["29-1141", "supply_demand_ratio"] == pytest.approx(0.3)
     assert "growth 10.0 + exits 40.0 + transfers 50.0" in g.loc["29-1141", "reason"]
@@ -59,6 +61,8 @@ def test_flags_and_their_reasons():
     assert g.loc["39-5012", "flag"] == "oversupply"
     assert g.loc["35-3023", "flag"] == "on-the-job entry"
     assert g.loc["17-2112", "flag"] == "no regional program"
+    assert g.loc["17-2112", "reason"].endswith(
+        "programs in the field stop below the bachelor's degree it needs: Birch Technical College associate's degree")
     assert g.loc["25-1071", "flag"] == "below minimum openings"
 
 

@@ -63,12 +63,13 @@ def probability_shortage(openings: pd.Series, low: pd.Series, high: pd.Series,
 def compute_gaps(demand: pd.DataFrame, supply: pd.DataFrame, bounds: pd.DataFrame,
                  contributions: pd.DataFrame, *, bands: FlagBands, min_openings: float,
                  factors: Factors, alternative_supply: pd.Series | None = None,
-                 supply_sd: pd.Series | None = None) -> pd.DataFrame:
+                 supply_sd: pd.Series | None = None, below_level: pd.Series | None = None) -> pd.DataFrame:
     """The gaps table: one row per occupation in the demand table.
 
     ``alternative_supply`` is the supply under the other reasonable allocation mode; with the
     bounds it grades robustness: short (or surplus) under every allocation, under most (both
-    modes), or depending on the allocation. ``supply_sd`` adds supply uncertainty.
+    modes), or depending on the allocation. ``supply_sd`` adds supply uncertainty. ``below_level``
+    names, per occupation, regional programs the crosswalk links to it at a lower award level.
     """
     g = demand.merge(supply, on="soc_code", how="left").merge(
         bounds, left_on="soc_code", right_index=True, how="left")
@@ -95,6 +96,7 @@ def compute_gaps(demand: pd.DataFrame, supply: pd.DataFrame, bounds: pd.DataFram
     for col in ("on_the_job_training", "work_experience"):
         if col not in g.columns:
             g[col] = None
+    g["below_level"] = g["soc_code"].map(below_level) if below_level is not None else None
     g["entry_rank"] = entry_rank(g["soc_code"], g["typical_entry_education"].fillna(""))
     listing = contributions.groupby("soc_code")["text"].agg("; ".join)
     g["programs"] = g["soc_code"].map(listing).astype(object).fillna("")
@@ -103,7 +105,7 @@ def compute_gaps(demand: pd.DataFrame, supply: pd.DataFrame, bounds: pd.DataFram
     g["flag"] = list(flags)
     g["reason"] = list(reasons)
     g = g.sort_values(["gap", "soc_code"], ascending=[False, True])
-    return schemas.validate(g.drop(columns="entry_rank"), "gaps", origin="gaps")
+    return schemas.validate(g.drop(columns=["entry_rank", "below_level"]), "gaps", origin="gaps")
 
 
 def _listing(programs: object) -> str:
@@ -139,7 +141,10 @@ def _flag(r: object, bands: FlagBands, min_openings: float, factors: Factors) ->
                             f"{str(r.on_the_job_training or 'learn on the job').lower()}, so training programs "
                             f"are not the usual way in and this is not counted as a training shortage")
     if r.n_programs == 0:
-        return NO_PROGRAM, f"{openings}; no regional program trains for it (effective supply 0)"
+        lower = (f"; programs in the field stop below the {str(r.typical_entry_education).lower()} it needs: "
+                 f"{r.below_level}" if isinstance(r.below_level, str) and r.below_level else "")
+        return NO_PROGRAM, (f"{openings}; no regional program trains for it at the level it needs "
+                            f"(effective supply 0){lower}")
     supply = (f"effective supply {r.effective_supply:,.1f}/yr from {r.n_programs} program"
               f"{'s' if r.n_programs != 1 else ''} ({_listing(r.programs)}) after {factors.describe()}")
     flag, threshold = band(r.supply_demand_ratio, bands)

@@ -96,6 +96,12 @@ def eligible_edges(programs: pd.DataFrame, cip_soc: pd.DataFrame, demand: pd.Dat
     return pairs.reset_index(drop=True), unallocated.reset_index(drop=True)
 
 
+def below_level(programs: pd.DataFrame, cip_soc: pd.DataFrame, demand: pd.DataFrame) -> pd.DataFrame:
+    """Program × occupation pairs the crosswalk allows but the award level does not (soc_code, program_id)."""
+    pairs, _ = eligible_edges(programs, cip_soc, demand, allow_below_entry=True, prefer_matching_level=False)
+    return pairs[pairs["award_rank"] < pairs["entry_rank"]][["soc_code", "program_id"]].reset_index(drop=True)
+
+
 def allocate(programs: pd.DataFrame, cip_soc: pd.DataFrame, demand: pd.DataFrame, *,
              mode: str = "proportional", factors: Factors, allow_below_entry: bool = False,
              experienced_entry: list[str] | tuple[str, ...] = (), prefer_matching_level: bool = True
