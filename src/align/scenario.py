@@ -258,7 +258,9 @@ def comparison_chart(comparison: pd.DataFrame, n: int = 12) -> Any:
     top = changed(comparison).reindex(changed(comparison)["gap_change"].abs().sort_values(ascending=False).index)
     top = top.head(n).iloc[::-1]
     fig, ax = plt.subplots(figsize=(7.5, 0.4 * max(len(top), 1) + 1.2))
-    labels = [f"{t[:40]} ({s})" for t, s in zip(top["occupation_title"], top["scenario"], strict=True)]
+    several = top["scenario"].nunique() > 1  # name the scenario only when there is more than one
+    labels = [f"{t[:48]}{f' ({s})' if several else ''}" for t, s in zip(top["occupation_title"], top["scenario"],
+                                                                         strict=True)]
     colours = ["#D55E00" if v > 0 else "#0072B2" for v in top["gap_change"]]
     ax.barh(labels, top["gap_change"], color=colours)
     ax.axvline(0, color="#333333", lw=0.8)

@@ -165,6 +165,10 @@ def _pathways(args: argparse.Namespace) -> int:
                          params=params)
     for name, df in out.items():
         write_table(df, target / f"{name}.csv")
+        write_table(df, target / f"{name}.parquet")
+    from align.report import write_reports  # the run's report shows the new pathways
+
+    write_reports({**tables, **out}, base.manifest, target)
     counts = {name: len(df) for name, df in out.items()}
     counts["ladders"] = out["ladders"]["ladder_id"].nunique() if "ladder_id" in out["ladders"] else 0
     print("pathways: " + ", ".join(f"{n:,} {name}" for name, n in counts.items()) + f" → {target}",

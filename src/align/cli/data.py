@@ -44,8 +44,11 @@ def _ingest(args: argparse.Namespace) -> int:
     from align.store import write_table
 
     if args.list:
-        for name, c in connector.connectors().items():
-            print(f"{name:22} → {c.table:24} {c.description}")
+        found = connector.connectors()
+        width = max(map(len, found)) + 1
+        table_width = max(len(c.table) for c in found.values()) + 1
+        for name, c in found.items():
+            print(f"{name:{width}} → {c.table:{table_width}} {c.description}")
         return 0
     if args.file is None or args.output is None:
         raise AlignError("usage: align ingest [SOURCE] FILE -o OUT (or align ingest --list)")

@@ -93,7 +93,8 @@ def duplication_by_provider(dup: pd.DataFrame, programs: pd.DataFrame, n: int = 
         ax.bar_label(bars, fmt="%.0f", padding=2, fontsize=8)
         ax.set_yticks(range(len(p)), [_short(str(name), 40) for name in p.index])
         ax.set_title(f"⚑ {_short(str(c.cip_title or c.cip_code), 48)} ({_short(str(c.award_label), 30)}): "
-                     f"{c.combined_supply:,.0f} supplied vs {c.allocated_demand:,.0f} openings", fontsize=8,
+                     f"{p.sum():,.0f} completers, {c.combined_supply:,.0f} after retention and participation, "
+                     f"vs {c.allocated_demand:,.0f} openings", fontsize=8,
                      loc="left")
         ax.spines[["top", "right"]].set_visible(False)
     axes[-1, 0].set_xlabel("Completers per year, by provider")

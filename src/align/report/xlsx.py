@@ -94,7 +94,8 @@ def write_xlsx(tables: dict[str, pd.DataFrame], manifest: dict, dest: Path) -> P
                  "Numbers are people per year unless a column says otherwise. Empty cells are missing or "
                  "suppressed values, never zero.",
                  "Flags are written in words in the flag column; the colour only repeats them "
-                 "(orange = shortage, blue = surplus, green = balanced).", "", "Sheets:"]
+                 "(orange = shortage, blue = surplus, green = balanced, grey = on-the-job entry or filled from "
+                 "experience).", "", "Sheets:"]
         present = [(s, t, d) for s, t, d in SHEETS if t in tables]
         lines += [f"  {s}: {d}" for s, _, d in present]
         lines += ["  sources: every input file with its vintage and SHA-256 (from manifest.json).",
