@@ -153,6 +153,9 @@ class Parameters(_Strict):
                     "filled from experience and receive no completers.")
     prefer_matching_level: bool = Field(
         default=True, description="A program mapping to occupations at its own award level supplies only those.")
+    entry_education_tolerance: int = Field(
+        default=0, ge=0, le=2, description="Count awards this many levels below an occupation's entry education "
+                                           "(1: a certificate supplies an associate's-level occupation).")
     allow_below_entry_education: bool = Field(
         default=False, description="Let awards below an occupation's entry education supply it.")
     staffing_geography: str | list[str] | None = Field(

@@ -248,7 +248,7 @@ def eligibility(config: RunConfig) -> dict:
     """Which program × occupation pairs may count, as the configuration says (see docs/matching.md)."""
     p = config.parameters
     return {"allow_below_entry": p.allow_below_entry_education, "experienced_entry": p.experienced_entry,
-            "prefer_matching_level": p.prefer_matching_level}
+            "prefer_matching_level": p.prefer_matching_level, "tolerance": p.entry_education_tolerance}
 
 
 def stage_programs(config: RunConfig, inputs: dict[str, pd.DataFrame], notes: list[str]) -> dict[str, pd.DataFrame]:

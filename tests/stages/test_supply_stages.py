@@ -159,3 +159,13 @@ def test_a_program_at_an_occupation_s_own_level_supplies_only_that_level():
     assert a[["program_id", "soc_code"]].values.tolist() == [["U:51.3801:5", "29-1141"], ["U:51.3805:7", "29-1171"]]
     both = allocate(programs, xw, demand, mode="proportional", factors=F, prefer_matching_level=False).table
     assert len(both) == 3
+
+
+def test_entry_education_tolerance_admits_one_level_below():
+    xw = pd.DataFrame({"cip_code": ["11.0901"], "soc_code": ["15-1231"]})
+    programs = _programs([("C:11.0901:2", "11.0901", "2", 40.0)])  # a certificate (rank 1)
+    demand = _demand([("15-1231", 30.0, "Associate's degree")])    # needs an associate's (rank 2)
+    strict, unallocated = eligible_edges(programs, xw, demand)
+    assert strict.empty and "below the entry education" in unallocated["reason"].iloc[0]
+    tolerant, _ = eligible_edges(programs, xw, demand, tolerance=1)
+    assert tolerant["soc_code"].tolist() == ["15-1231"]

@@ -47,13 +47,14 @@ class Allocation:
 
 def eligible_edges(programs: pd.DataFrame, cip_soc: pd.DataFrame, demand: pd.DataFrame, *,
                    allow_below_entry: bool = False, experienced_entry: list[str] | tuple[str, ...] = (),
-                   prefer_matching_level: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
+                   prefer_matching_level: bool = True, tolerance: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Program × occupation pairs the crosswalk allows and the award level qualifies for.
 
     Occupations entered only after years of related work (``experienced_entry`` levels of BLS's
     work experience, e.g. managers) are filled from experience, not by new completers. With
     ``prefer_matching_level`` a program that maps to occupations at its own level supplies only
     those: a nurse-practitioner master's supplies nurse practitioners, not registered nurses.
+    ``tolerance`` lets an award that many levels below the entry education count (0: strict).
     Returns (edges, unallocated programs with the reason none qualified).
     """
     xw = cip_soc
@@ -75,7 +76,7 @@ def eligible_edges(programs: pd.DataFrame, cip_soc: pd.DataFrame, demand: pd.Dat
     pairs["award_rank"] = award_rank(pairs["award_level"]).fillna(1).astype(int)
     pairs["entry_rank"] = entry_rank(pairs["soc_code"], pairs["typical_entry_education"].fillna(""))
     if not allow_below_entry:
-        pairs = pairs[pairs["award_rank"] >= pairs["entry_rank"]]
+        pairs = pairs[pairs["award_rank"] + tolerance >= pairs["entry_rank"]]
     if prefer_matching_level:
         exact = pairs["award_rank"] == pairs["entry_rank"]
         pairs = pairs[exact | ~exact.groupby(pairs["program_id"]).transform("any")]
@@ -104,14 +105,14 @@ def below_level(programs: pd.DataFrame, cip_soc: pd.DataFrame, demand: pd.DataFr
 
 def allocate(programs: pd.DataFrame, cip_soc: pd.DataFrame, demand: pd.DataFrame, *,
              mode: str = "proportional", factors: Factors, allow_below_entry: bool = False,
-             experienced_entry: list[str] | tuple[str, ...] = (), prefer_matching_level: bool = True
-             ) -> Allocation:
+             experienced_entry: list[str] | tuple[str, ...] = (), prefer_matching_level: bool = True,
+             tolerance: int = 0) -> Allocation:
     """Allocate completers to occupations and openings to programs (see the module docstring)."""
     if mode not in MODES:
         raise ValueError(f"unknown allocation mode {mode!r}; choose one of {MODES}")
     edges, unallocated = eligible_edges(programs, cip_soc, demand, allow_below_entry=allow_below_entry,
                                         experienced_entry=experienced_entry,
-                                        prefer_matching_level=prefer_matching_level)
+                                        prefer_matching_level=prefer_matching_level, tolerance=tolerance)
     weight = edges["annual_openings"].astype(float)
     if mode == "education-weighted":
         # a program at exactly the occupation's entry level counts fully; above it, half
