@@ -19,6 +19,7 @@ from align import schemas
 from align.errors import InputError
 from align.match import gaps as G
 from align.report import charts
+from align.report.formats import number, percent
 from align.report.views import VIEWS, board_views
 
 FLAG_ORDER = [G.UNDERSUPPLY, G.SLIGHT_UNDERSUPPLY, G.NO_PROGRAM, G.BALANCED, G.SLIGHT_OVERSUPPLY, G.OVERSUPPLY,
@@ -29,21 +30,11 @@ FLAG_SYMBOL = {G.UNDERSUPPLY: "▼▼", G.SLIGHT_UNDERSUPPLY: "▼", G.NO_PROGRA
 CARD_FLAGS = (*G.SHORTAGE_FLAGS, *G.SURPLUS_FLAGS)
 
 
-def _num(v: Any, d: int = 0) -> str:
-    if v is None or (not isinstance(v, str) and pd.isna(v)):
-        return "—"
-    return f"{v:,.{d}f}"
-
-
-def _pct(v: Any) -> str:
-    return "—" if v is None or pd.isna(v) else f"{v:.0%}"
-
-
 def _env() -> Environment:
     env = Environment(loader=PackageLoader("align.report", "templates"),
                       autoescape=select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True)
-    env.filters["num"] = _num
-    env.filters["pct"] = _pct
+    env.filters["num"] = number
+    env.filters["pct"] = percent
     return env
 
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from align.report.formats import money, number, percent
+
 SUPPRESSED = "◌ suppressed"
 RATE_METRICS = ("rate",)
 
@@ -24,25 +26,13 @@ class View:
     note: str = ""
 
 
-def _money(v: object) -> str:
-    return "—" if v is None or pd.isna(v) else f"${float(v):,.0f}"
-
-
-def _pct(v: object) -> str:
-    return "—" if v is None or pd.isna(v) else f"{float(v):.0%}"
-
-
-def _count(v: object) -> str:
-    return "—" if v is None or pd.isna(v) else f"{float(v):,.0f}"
-
-
 def pathway_gaps(df: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     d = df.sort_values(["n_ladders", "annual_openings"], ascending=False)
     return pd.DataFrame({
         "Occupation": d["occupation_title"] + " (" + d["soc_code"] + ")",
-        "Openings / yr": d["annual_openings"].map(_count), "Why it is a gap": d["gap_kind"],
-        "On ladders": d["n_ladders"].map(_count), "Typical entry": d["typical_entry_education"],
-        "Median wage": d["wage_annual_median"].map(_money), "Regional programs": d["n_programs"].map(_count)})
+        "Openings / yr": d["annual_openings"].map(number), "Why it is a gap": d["gap_kind"],
+        "On ladders": d["n_ladders"].map(number), "Typical entry": d["typical_entry_education"],
+        "Median wage": d["wage_annual_median"].map(money), "Regional programs": d["n_programs"].map(number)})
 
 
 def ladders(df: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -52,9 +42,9 @@ def ladders(df: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         first, last = g.iloc[0], g.iloc[-1]
         rows.append({"_rank": first["ladder_rank"], "_gain": last["wage_gain_cumulative_pct"],
                      "Ladder": " → ".join(g["occupation_title"]),
-                     "Wage at entry": _money(first["wage_annual_median"]),
-                     "Wage at the top": _money(last["wage_annual_median"]),
-                     "Wage gain": _pct(last["wage_gain_cumulative_pct"]),
+                     "Wage at entry": money(first["wage_annual_median"]),
+                     "Wage at the top": money(last["wage_annual_median"]),
+                     "Wage gain": percent(last["wage_gain_cumulative_pct"]),
                      "Steps with regional training": f"{int((g['n_programs'] > 0).sum())} of {len(g)}"})
     out = pd.DataFrame(rows)
     if out.empty:
@@ -67,8 +57,8 @@ def entry_points(df: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.DataFr
     d = df.sort_values(["n_reachable", "best_wage_gain_pct"], ascending=False)
     return pd.DataFrame({
         "Entry occupation": d["occupation_title"], "Typical entry": d["typical_entry_education"],
-        "Median wage": d["wage_annual_median"].map(_money), "High-demand jobs within reach": d["n_reachable"].map(_count),
-        "Best wage gain": d["best_wage_gain_pct"].map(_pct), "Regional programs": d["n_programs"].map(_count)})
+        "Median wage": d["wage_annual_median"].map(money), "High-demand jobs within reach": d["n_reachable"].map(number),
+        "Best wage gain": d["best_wage_gain_pct"].map(percent), "Regional programs": d["n_programs"].map(number)})
 
 
 def _names(codes: pd.Series, lookup: dict[str, str]) -> pd.Series:
@@ -108,7 +98,7 @@ def metrics(df: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         if bool(r["is_suppressed"]):
             return SUPPRESSED
         v = r["metric_value"]
-        return _money(v) if r["metric"].startswith(("median_earnings", "wage_change")) else _pct(v)
+        return money(v) if r["metric"].startswith(("median_earnings", "wage_change")) else percent(v)
 
     d["cell"] = d.apply(cell, axis=1)
     d["group"] = d["group_type"].str.capitalize() + ": " + d["group_id"].map(lambda g: names.get(g, g))
@@ -122,8 +112,8 @@ def metrics(df: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 def postings(df: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     d = df.sort_values("annual_openings", ascending=False)
     return pd.DataFrame({
-        "Occupation": d["occupation_title"], "Projected openings / yr": d["annual_openings"].map(_count),
-        "Job postings (de-duplicated)": d["n_postings"].map(_count), "Postings vs projections": d["agreement_label"]})
+        "Occupation": d["occupation_title"], "Projected openings / yr": d["annual_openings"].map(number),
+        "Job postings (de-duplicated)": d["n_postings"].map(number), "Postings vs projections": d["agreement_label"]})
 
 
 VIEWS: dict[str, View] = {
