@@ -28,7 +28,7 @@ def _text(value: object) -> str:
 
 def title_key(value: object) -> str:
     """Lower case, punctuation dropped, plurals folded; seniority kept (a senior post is another job)."""
-    from align.postings.autocoder import _singular
+    from align.postings.titles import singular as _singular
 
     return " ".join(_singular(w) for w in _text(value).split())
 
@@ -80,6 +80,8 @@ def dedupe_postings(postings: pd.DataFrame, *, window_days: int = 60,
         order = pd.DataFrame({"block": block, "date": dates, "i": np.arange(n)}).sort_values(
             ["block", "date", "i"], na_position="last", kind="stable")
         ids = df["posting_id"].astype(str).to_numpy()
+        title_arr = titles.to_numpy(dtype=object)
+        day = (dates - pd.Timestamp("1970-01-01")).dt.days.to_numpy(dtype=float)  # NaN if undated
         for _, group in order.groupby("block", sort=False):
             rows = group["i"].to_numpy()
             if len(rows) < 2:
@@ -89,9 +91,9 @@ def dedupe_postings(postings: pd.DataFrame, *, window_days: int = 60,
             for j, r in enumerate(rows):
                 match = None
                 for h in heads:
-                    same_title = titles.iat[r] == titles.iat[rows[h]] or sim[j, h] >= similarity
-                    d0, d1 = dates.iat[rows[h]], dates.iat[r]
-                    in_window = pd.isna(d0) or pd.isna(d1) or (d1 - d0).days <= window_days
+                    same_title = title_arr[r] == title_arr[rows[h]] or sim[j, h] >= similarity
+                    gap = day[r] - day[rows[h]]
+                    in_window = not gap > window_days  # an undated posting (NaN) is in any window
                     if same_title and in_window:
                         match = h
                         break
