@@ -1,4 +1,4 @@
-"""Run every benchmark (``make bench``): forecast speed, then accuracy on real CES history.
+"""Run every benchmark (``make bench``): forecast speed and accuracy, title autocoder speed and accuracy.
 
 Extra arguments go to the speed benchmark (e.g. ``python benchmarks/run.py --scale``).
 """
@@ -10,6 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import autocode_accuracy
 import autocode_speed
 import forecast_accuracy
 import forecast_speed
@@ -22,7 +23,9 @@ def main(argv: list[str] | None = None) -> int:
     print("\n== forecast accuracy (real CES history) ==")
     rc = rc or forecast_accuracy.main([])
     print("\n== title autocoder speed (100,000 titles) ==")
-    return rc or autocode_speed.main([])
+    rc = rc or autocode_speed.main([])
+    print("\n== title autocoder accuracy (Census index and O*NET hold-outs) ==")
+    return rc or autocode_accuracy.main([])
 
 
 if __name__ == "__main__":

@@ -188,6 +188,10 @@ class Prediction:
     similarity: np.ndarray  # n, cosine of the nearest learned title
     source: np.ndarray  # n: model, correction, or none (a blank title or no word learned)
 
+    def take(self, rows: np.ndarray) -> Prediction:
+        return Prediction(self.codes[rows], self.scores[rows], self.confidence[rows],
+                          self.similarity[rows], self.source[rows])
+
 
 @dataclass
 class Autocoder:
@@ -264,8 +268,16 @@ class Autocoder:
         similarity to the nearest learned title, and whether a correction decided it.
 
         ``industry`` (NAICS codes) and ``context`` (description or industry text), one per title,
-        are optional. Each distinct (title, industry, context) is scored once.
+        are optional.
         """
+        distinct, inverse = self.predict_distinct(titles, k, industry=industry, context=context)
+        return distinct.take(inverse)
+
+    def predict_distinct(self, titles: Iterable[object], k: int = 5, *,
+                         industry: Iterable[object] | None = None,
+                         context: Iterable[object] | None = None) -> tuple[Prediction, np.ndarray]:
+        """:meth:`predict` for each distinct (title, industry, context), and each title's row in it
+        (postings repeat titles heavily: each is scored once)."""
         norm = _normalise_all(pd.Series(list(titles), dtype=object)).tolist()
         n = len(norm)
         sectors = [ind.census_ranges(x) for x in industry] if industry is not None else [()] * n
@@ -304,7 +316,7 @@ class Autocoder:
                 rest = [c for c in codes[i] if c != fix][:kk - 1]
                 codes[i] = [fix, *rest]
                 top_scores[i, 0], conf[i], source[i] = 1.0, 1.0, "correction"
-        return Prediction(codes[inverse], top_scores[inverse], conf[inverse], sim[inverse], source[inverse])
+        return Prediction(codes, top_scores, conf, sim, source), inverse
 
     def confidence(self, top_scores: np.ndarray, similarity: np.ndarray) -> np.ndarray:
         """Calibrated probability the first code is right (the top score itself when uncalibrated)."""
@@ -632,31 +644,25 @@ def code_titles(titles: Iterable[object], model: Autocoder, *, threshold: float 
     if not 0.0 <= threshold <= 1.0:
         raise InputError(f"confidence threshold {threshold}", expected="a number from 0 to 1")
     titles = list(titles)
-    pred = model.predict(titles, k=k, industry=industry, context=context)
+    pred, inverse = model.predict_distinct(titles, k=k, industry=industry, context=context)
     flagged, reasons = model.review(pred)
     known = (pred.confidence >= threshold) & (pred.source != "none")
     below = ~known & (pred.source != "none")
     reasons = np.where(below & (reasons == ""), f"confidence below {threshold:g}", reasons)
-    top = pred.codes[:, 0] if len(titles) else np.array([], dtype=object)
+    top = pred.codes[:, 0] if len(pred.codes) else np.array([], dtype=object)
     names = model.class_titles
-    alt_cache: dict[tuple, str] = {}
-
-    def alternatives(row_codes: np.ndarray, row_scores: np.ndarray) -> str:
-        key = (tuple(row_codes), tuple(np.round(row_scores, 3)))
-        if key not in alt_cache:
-            alt_cache[key] = "; ".join(f"{c} {names.get(c, '')} ({s:.2f})"
-                                       for c, s in zip(row_codes, row_scores, strict=True) if s > 0)
-        return alt_cache[key]
-
-    return pd.DataFrame({
+    alternatives = ["; ".join(f"{c} {names.get(c, '')} ({s:.2f})" for c, s in zip(row_codes, row_scores, strict=True)
+                              if s > 0) for row_codes, row_scores in zip(pred.codes, pred.scores, strict=True)]
+    distinct = pd.DataFrame({
         "autocode_soc_code": pd.Series(np.where(known, top, None), dtype=object),
         "autocode_soc_title": pd.Series(np.where(known, [names.get(c, "") for c in top], UNKNOWN), dtype=object),
         "autocode_confidence": np.round(pred.confidence.astype(float), 4),
         "autocode_review": flagged | below,
         "autocode_review_reason": pd.Series(reasons, dtype=object),
-        "autocode_alternatives": [alternatives(c, s) for c, s in zip(pred.codes, pred.scores, strict=True)],
+        "autocode_alternatives": pd.Series(alternatives, dtype=object),
         "autocode_source": pd.Series(pred.source, dtype=object),
     })
+    return distinct.iloc[inverse].reset_index(drop=True)
 
 
 def attach(table: pd.DataFrame, coded: pd.DataFrame, *, origin: str = "input") -> pd.DataFrame:
