@@ -144,8 +144,10 @@ def test_real_confidence_is_calibrated(real_model: ac.Autocoder) -> None:
 def test_real_census_model_codes_index_style_titles(real_census_model: ac.Autocoder) -> None:
     """Inverted index forms meet natural titles; a manager of a massage business is a manager."""
     out = code_titles(["Mechanic bicycle", "Bicycle mechanic", "Supervisor dispatcher trains",
-                       "Train dispatcher supervisor", "Manager massage business"], real_census_model, threshold=0)
+                       "Train dispatcher supervisor", "Manager massage business",
+                       "Heating, ventilation, and air conditioning supervisor"], real_census_model, threshold=0)
     codes = list(out["autocode_soc_code"])
+    assert codes[5] == "49-1011"  # a supervisor of mechanics, not an HVAC mechanic (49-9021)
     assert codes[0] == codes[1] == "49-3091"  # the index: "Bicycle service technician" 49-3091
     assert codes[2] == codes[3] and codes[2].startswith("53-")  # transportation, like the index's
     # "Supervisor dispatcher trucks cabs and buses" (53-1000)

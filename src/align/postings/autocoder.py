@@ -60,7 +60,7 @@ from align.postings.titles import (
 __all__ = ["Autocoder", "attach", "code_titles", "load_autocoder", "normalise_title", "singular", "train",
            "training_titles"]
 
-MODEL_VERSION = "2"
+MODEL_VERSION = "3"
 DEFAULT_THRESHOLD = 0.5
 DEFAULT_CACHE_DIR = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "align" / "autocode"
 UNKNOWN = "unknown"
@@ -71,6 +71,11 @@ NOVEL_SIMILARITY = 0.5
 #: share of the unflagged held-out titles that must be right; sets ``review_below``
 REVIEW_TARGET = 0.95
 CENTROID_WEIGHT = 0.4  # share of the SOC centroid in the score; the rest is the neighbour vote
+#: words that make a title another occupation than its other words say ("HVAC supervisor" is a
+#: supervisor, "electrician helper" a helper); neighbours without the query's role count less
+ROLE_WORDS = ("supervisor", "foreman", "forewoman", "manager", "director", "superintendent", "helper",
+              "aide", "teacher", "instructor", "professor", "apprentice", "assistant")
+ROLE_PENALTY = 0.7
 CONTEXT_WEIGHT = 0.5  # how far a description can lift a candidate (score × (1 + w·similarity))
 
 # --------------------------------------------------------------------------------------------
@@ -201,6 +206,8 @@ class Autocoder:
     class_titles: dict[str, str]
     word_vectorizer: Any
     neighbours_t: sp.csr_matrix  # word features × distinct training titles
+    role_columns: np.ndarray  # the features that are role words (ROLE_WORDS)
+    role_titles: sp.csr_matrix  # role words × distinct training titles (1 where the title has it)
     row_title: np.ndarray  # training row → distinct title
     row_class: np.ndarray  # training row → class
     row_weight: np.ndarray
@@ -246,7 +253,8 @@ class Autocoder:
         for i in range(0, len(normalised), chunk):
             part = list(normalised[i:i + chunk])
             x = self.word_vectorizer.transform(part)
-            vote, sim = _knn_votes(x, self.neighbours_t, labels, self.k, self.power)
+            vote, sim = _knn_votes(x, self.neighbours_t, labels, self.k, self.power,
+                                   self.role_titles, self.role_columns)
             centroid = np.asarray((x @ self.centroids.T).todense(), dtype=np.float32)
             out.append((1 - CENTROID_WEIGHT) * vote + CENTROID_WEIGHT * centroid)
             near.append(sim)
@@ -371,9 +379,13 @@ def _calibration_features(top_scores: np.ndarray, similarity: np.ndarray) -> np.
 
 
 def _knn_votes(xq: sp.csr_matrix, index_t: sp.csr_matrix, labels: sp.csr_matrix, k: int,
-               power: float, keep_within: float = 0.3) -> tuple[np.ndarray, np.ndarray]:
+               power: float, role_titles: sp.csr_matrix | None = None, role_columns: np.ndarray | None = None,
+               keep_within: float = 0.3) -> tuple[np.ndarray, np.ndarray]:
     """Share of each class among the ``k`` most similar training titles (weights sim**power), and
-    the best similarity. Neighbours below ``keep_within`` × the best are dropped before ranking:
+    the best similarity. A training title lacking a role word the query has ("supervisor",
+    "helper": ``role_columns`` of the features, ``role_titles`` roles × titles) counts at
+    ``ROLE_PENALTY`` of its similarity, so "HVAC supervisor" leans to supervisors of mechanics,
+    not to HVAC mechanics. Neighbours below ``keep_within`` × the best are dropped before ranking:
     with power 4 their weight is under 1% of the best's, and ranking them was most of the time."""
     prod = (xq @ index_t).tocsr()
     n = prod.shape[0]
@@ -382,6 +394,16 @@ def _knn_votes(xq: sp.csr_matrix, index_t: sp.csr_matrix, labels: sp.csr_matrix,
     best = np.zeros(n, dtype=np.float32)
     nz = counts > 0
     best[nz] = np.maximum.reduceat(prod.data, prod.indptr[:-1][nz])
+    if role_titles is not None and role_columns is not None and len(role_columns):
+        query_roles = (xq[:, role_columns] > 0).astype(np.float32)
+        has_role = np.asarray(query_roles.sum(axis=1)).ravel() > 0
+        if has_role.any():
+            sharing = prod.multiply((query_roles @ role_titles) > 0)  # same similarity, shared role
+            scale = np.where(has_role[rows], ROLE_PENALTY, 1.0).astype(np.float32)
+            prod = (sp.csr_matrix((prod.data * scale, prod.indices, prod.indptr), shape=prod.shape)
+                    + sharing * (1 - ROLE_PENALTY)).tocsr()
+            prod.sort_indices()
+            rows = np.repeat(np.arange(n), np.diff(prod.indptr))
     m = prod.data >= keep_within * best[rows]
     data, rows, cols = prod.data[m], rows[m], prod.indices[m]
     order = np.lexsort((-data, rows))
@@ -405,6 +427,7 @@ def _fit(rows: pd.DataFrame, names: dict[str, str], descriptions: dict[str, str]
     distinct, row_title = np.unique(text, return_inverse=True)
     word = TfidfVectorizer(analyzer=title_features, sublinear_tf=True, dtype=np.float32)
     x = word.fit_transform(distinct)
+    roles = np.array(sorted(word.vocabulary_[w] for w in ROLE_WORDS if w in word.vocabulary_), dtype=np.int64)
     member = sp.csr_matrix((weight, (y, row_title)), shape=(len(classes), len(distinct)))
     centroids = normalize(member @ x).tocsr()
     parsed = {t: parse_restriction(t) for t in rows["restriction"].unique() if t}
@@ -417,7 +440,8 @@ def _fit(rows: pd.DataFrame, names: dict[str, str], descriptions: dict[str, str]
                                              dtype=np.float32).fit(docs)
         context_docs = context_vectorizer.transform(docs).tocsr()
     return Autocoder(classes=classes, class_titles={c: names.get(c, "") for c in classes},
-                     word_vectorizer=word, neighbours_t=x.T.tocsr(),
+                     word_vectorizer=word, neighbours_t=x.T.tocsr(), role_columns=roles,
+                     role_titles=(x[:, roles].T > 0).astype(np.float32).tocsr(),
                      row_title=row_title.astype(np.int32), row_class=y.astype(np.int32),
                      row_weight=weight, restrictions=restrictions, centroids=centroids, context_vectorizer=context_vectorizer,
                      context_docs=context_docs)
