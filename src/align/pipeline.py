@@ -161,9 +161,18 @@ def stage_industry(config: RunConfig, inputs: dict[str, pd.DataFrame], notes: li
                    warnings: list[str]) -> dict[str, pd.DataFrame]:
     """Regional industry employment, forecast to the target year, with 80% bounds."""
     p = config.parameters
+    area = inputs["industry_employment"]
+    patterns = [a for a in (f"{config.region.state_fips}000", "US000") if a in set(area["area_fips"])]
     industry = regional_industry_employment(
-        inputs["industry_employment"], region_id=config.region.slug, counties=config.region.counties,
-        ownerships=p.ownerships, naics_digits=p.naics_digits, government_code=p.government_industry_code)
+        area, region_id=config.region.slug, counties=config.region.counties, ownerships=p.ownerships,
+        naics_digits=p.naics_digits, government_code=p.government_industry_code, pattern_areas=patterns)
+    estimated = industry[industry["is_estimated"]]
+    if len(estimated):
+        warnings.append(
+            f"{estimated['naics_code'].nunique()} industries include suppressed QCEW cells estimated as their "
+            f"published parent minus its disclosed parts, shared out by "
+            f"{'the ' + ' and '.join(patterns) + ' pattern' if patterns else 'establishment counts'} "
+            f"(is_estimated in industry_employment): {', '.join(sorted(estimated['naics_code'].unique()))}")
     return {"industry_employment": industry, **forecast_industries(config, industry, notes, warnings)}
 
 
