@@ -25,6 +25,7 @@ import pandas as pd
 
 from align import connector, schemas
 from align.config import RunConfig
+from align.demand.base_year import average_base, base_year_caveat
 from align.demand.control import (
     CONTROLLED,
     NO_CONTROL,
@@ -207,6 +208,14 @@ def forecast_industries(config: RunConfig, industry: pd.DataFrame, notes: list[s
                                "employment_target_lo80": target["lo80"],
                                "employment_target_hi80": target["hi80"]}).dropna(
         subset=["employment_base", "employment_target"])
+    if years.base_average:
+        projection = average_base(projection, path[path["period"] <= last], years.base_average)
+        warnings.append(f"the base level is the average of {', '.join(map(str, years.base_average))} "
+                        f"(years.base_average), not {years.base} alone; the forecast's growth from {years.base} is kept")
+    totals = observed.pivot_table(index="period", columns="naics_code", values="employment").dropna(axis=1).sum(axis=1)
+    caveat = base_year_caveat(years.base, totals)
+    if caveat:
+        warnings.append(caveat)
     no_range = int(projection["employment_target_lo80"].isna().sum())
     if no_range:
         warnings.append(f"{no_range} industries have too little history for a forecast interval; the "

@@ -145,6 +145,17 @@ def control_to_area(matrix: StaffingMatrix, industry_employment: pd.Series, cont
                       dissimilarity(fitted[common], matched), fit, area, period)
 
 
+def control_summary(table: pd.DataFrame) -> dict:
+    """What the manifest records of a control: dissimilarity before and after, the largest moves."""
+    done = table[table["control_status"] == CONTROLLED].set_index("soc_code")
+    change = (table["employment_controlled"] - table["employment_pattern"]).fillna(0.0)
+    moved = table.assign(change=change).reindex(change.abs().sort_values(ascending=False).index).head(10)
+    return {"dissimilarity_before": round(dissimilarity(done["employment_pattern"], done["employment_control"]), 4),
+            "dissimilarity_after": round(dissimilarity(done["employment_controlled"], done["employment_control"]), 4),
+            "occupations": table["control_status"].value_counts().to_dict(),
+            "moved_most": [{"soc_code": r.soc_code, "change": round(float(r.change), 1)} for r in moved.itertuples()]}
+
+
 def control_series(occupations: pd.DataFrame, area: str | list[str], *, origin: str = "occupation_control"
                    ) -> tuple[pd.Series, str, int | None]:
     """The detailed-occupation employment of the first of ``area`` found in an OEWS table."""
