@@ -144,6 +144,8 @@ _ALL = [
     _f("is_latest", "bool", "", "The API marked this as the series' latest published value."),
     # --- fields added by connectors: OEWS, EP, state projections ---
     _f("area_title", "str", "", "Name of the area a row describes, as published (state, MSA, U.S.)."),
+    _f("area_type", "str", "", "Kind of area as its publisher names it (County, Labor Market Area, Metropolitan Statistical Area, ...)."),
+    _f("industry_published", "str", "", "Industry code exactly as a state export writes it (NY: 00 total, 01 private, 31 for 31-33, 95x government)."),
     _f("state_abbr", "str", "", "Postal abbreviation of the (primary) state, e.g. OH; US for national rows."),
     _f("o_group", "str", "", "SOC level of the row: total, major, minor, broad or detailed."),
     _f("soc_vintage", "str", "", "SOC edition the codes follow: 2000, 2000/2010 hybrid, 2010 or 2018."),

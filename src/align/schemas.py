@@ -128,7 +128,7 @@ TABLES: dict[str, TableSchema] = {
            ("area_fips", "own_code", "naics_code", "agglvl_code", "size_code", "period", "qtr",
             "employment", "establishments", "total_wages", "is_suppressed"),
            ("avg_annual_pay", "avg_weekly_wage", "disclosure_code", "missing_reason", "source",
-            "vintage"),
+            "vintage", "industry_title", "area_type", "area_title", "industry_published"),
            nullable=("employment", "establishments", "total_wages", "avg_annual_pay",
                      "avg_weekly_wage")),
         _t("bls_series", ("series_id", "period", "period_code"),
