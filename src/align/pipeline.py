@@ -167,6 +167,7 @@ def stage_industry(config: RunConfig, inputs: dict[str, pd.DataFrame], notes: li
     industry = regional_industry_employment(
         area, region_id=config.region.slug, counties=config.region.counties, ownerships=p.ownerships,
         naics_digits=p.naics_digits, government_code=p.government_industry_code, pattern_areas=patterns)
+    warnings.extend(_input_year_caveats(config, inputs, area))
     estimated = industry[industry["is_estimated"]]
     if len(estimated):
         warnings.append(
@@ -175,6 +176,22 @@ def stage_industry(config: RunConfig, inputs: dict[str, pd.DataFrame], notes: li
             f"{'the ' + ' and '.join(patterns) + ' pattern' if patterns else 'establishment counts'} "
             f"(is_estimated in industry_employment): {', '.join(sorted(estimated['naics_code'].unique()))}")
     return {"industry_employment": industry, **forecast_industries(config, industry, notes, warnings)}
+
+
+def _input_year_caveats(config: RunConfig, inputs: dict[str, pd.DataFrame], area: pd.DataFrame) -> list[str]:
+    """What the report must say when inputs describe other years than the base, or lack detail."""
+    out, base = [], config.years.base
+    years = config.parameters.completion_years or sorted(set(inputs["completions"]["year"].dropna().astype(int)))
+    if years and (min(years) > base + 1 or max(years) < base - 1):
+        out.append(f"supply is the completions of {', '.join(map(str, years))}, not of the base year {base} "
+                   f"(the years the completions input holds): programs opened or closed since then are "
+                   f"{'not yet' if max(years) < base else 'already'} counted")
+    gov = area[area["own_code"].isin(["1", "2", "3"]) & (area["naics_code"] != "10")]
+    if config.parameters.government_industry_code and gov.empty and area["own_code"].isin(["1", "2", "3", "8"]).any():
+        out.append("the industry input counts government by level only (federal, state, local), so public schools "
+                   f"and hospitals are staffed as government (industry {config.parameters.government_industry_code}) "
+                   "until the occupational control places their teachers and nurses")
+    return out
 
 
 def forecast_industries(config: RunConfig, industry: pd.DataFrame, notes: list[str],
@@ -240,7 +257,7 @@ def stage_occupations(config: RunConfig, tables: dict[str, pd.DataFrame], notes:
                         f"occupations): {', '.join(unmatched)}")
     out: dict[str, pd.DataFrame] = {}
     if "control_estimates" in tables:
-        matrix, out["occupation_control"] = _controlled(matrix, values, tables, notes, warnings)
+        matrix, out["occupation_control"] = _controlled(matrix, values, tables, config.years.base, notes, warnings)
     occ = to_occupations(values, matrix)
     occ = occ[occ["employment_base"] > 0]
     if config.parameters.self_employment:
@@ -249,13 +266,17 @@ def stage_occupations(config: RunConfig, tables: dict[str, pd.DataFrame], notes:
     return out
 
 
-def _controlled(matrix: StaffingMatrix, values: pd.DataFrame, tables: dict[str, pd.DataFrame], notes: list[str],
-                warnings: list[str]) -> tuple[StaffingMatrix, pd.DataFrame]:
+def _controlled(matrix: StaffingMatrix, values: pd.DataFrame, tables: dict[str, pd.DataFrame], base_year: int,
+                notes: list[str], warnings: list[str]) -> tuple[StaffingMatrix, pd.DataFrame]:
     """The staffing pattern fitted to the control area's occupation mix; the run says how far it moved."""
     estimates = tables["control_estimates"]
     series, area, period = control_series(estimates, sorted(set(estimates["geography"].astype(str))))
     base = aligned_industries(values[["employment_base"]], matrix)["employment_base"]
-    result = control_to_area(matrix, base, series, area=area, period=period)
+    vintages = set(estimates["soc_vintage"].dropna()) if "soc_vintage" in estimates else set()
+    result = control_to_area(matrix, base, series, area=area, period=period, bridge=bool(vintages - {"2018"}))
+    if period is not None and period != base_year:
+        warnings.append(f"the occupational control is OEWS May {period}, the base year {base_year}: the area's "
+                        f"{period} mix is taken for the region's {base_year} mix, scaled to its {base_year} total")
     table = result.table
     titles = estimates.drop_duplicates("soc_code").set_index("soc_code")["occupation_title"]
     if "occupation_title" in tables["staffing_patterns"].columns:
@@ -269,7 +290,6 @@ def _controlled(matrix: StaffingMatrix, values: pd.DataFrame, tables: dict[str, 
                        for r in result.moved_most(5).itertuples())
     counts = table["control_status"].value_counts()
     left = table[table["control_status"] == NOT_IN_PATTERN]
-    vintages = set(estimates["soc_vintage"].dropna()) if "soc_vintage" in estimates else set()
     warnings.append(
         f"occupational mix controlled to OEWS {name} (May {period}), scaled to the region's base-year total: "
         f"the staffing pattern's mix differed from it by a dissimilarity index of {result.dissimilarity_before:.3f} "
@@ -280,7 +300,8 @@ def _controlled(matrix: StaffingMatrix, values: pd.DataFrame, tables: dict[str, 
         + (f"; {len(left)} published occupations ({left['employment_control'].sum():,.0f} jobs) that no industry "
            f"of the pattern employs are left out" if len(left) else "")
         + (f"; the control is coded in SOC {', '.join(sorted(vintages))}, the pattern in SOC 2018: codes that "
-           f"changed between editions do not match" if vintages - {"2018"} else ""))
+           f"changed between editions are matched within their SOC broad (else minor) group" if vintages - {"2018"}
+           else ""))
     if not result.fit.converged:
         warnings.append(f"the occupational control did not converge: columns off by up to "
                         f"{result.fit.max_column_error:.1%} after {result.fit.iterations} iterations")

@@ -85,3 +85,19 @@ def test_control_fits_rows_to_industry_totals_and_columns_to_control_shares():
     assert out.dissimilarity_after == pytest.approx(0.0, abs=1e-6)
     # an industry's controlled shares add to one: every job is placed
     assert out.matrix.shares.toarray().sum(axis=1) == pytest.approx([1.0, 1.0])
+
+
+def test_soc_edition_bridge_carries_a_renamed_code_to_its_group():
+    # shares of the control's and the pattern's totals. SOC 2010 35-3021 became 35-3023 (same broad
+    # group 35-302x); 15-1132 split into 15-1252/15-1253 (minor group 15-1000); 43-5081 moved to
+    # 53-7065 (another major group: the BLS crosswalk's move); 53-7111 (0.1%) is far smaller than
+    # the open 53-7062 (2%) and is not allowed to set its level
+    from align.demand.control import bridge_editions
+
+    control = pd.Series({"35-3021": 0.030, "15-1132": 0.005, "43-5081": 0.020, "53-7111": 0.001})
+    pattern = pd.Series({"35-3023": 0.025, "15-1252": 0.003, "15-1253": 0.001, "53-7065": 0.015,
+                         "53-7062": 0.020})
+    values, used = bridge_editions(control, pattern)
+    assert values.to_dict() == pytest.approx({"53-7065": 0.020, "35-3023": 0.030, "15-1252": 0.00375,
+                                              "15-1253": 0.00125})
+    assert sorted(used) == ["15-1132", "35-3021", "43-5081"]

@@ -98,14 +98,58 @@ class Controlled:
         return t.assign(change=change).reindex(change.abs().sort_values(ascending=False).index).head(n)
 
 
+# Codes that moved to another SOC group between the 2010 and 2018 editions (BLS, "2010 to 2018 SOC
+# crosswalk", https://www.bls.gov/soc/2018/crosswalks_used_by_agencies.htm): the group bridge below
+# cannot find these. OEWS publishes 31-1121 and 31-1122 together as 31-1120.
+SOC_2010_MOVES = {"43-5081": ("53-7065",), "39-9021": ("31-1120", "31-1122"), "31-1011": ("31-1120", "31-1121")}
+MAX_GROUP_RATIO = 3.0  # a group is bridged only where its control and pattern shares are this close
+
+
+def bridge_editions(control: pd.Series, pattern: pd.Series) -> tuple[pd.Series, list[str]]:
+    """Control jobs of codes the pattern lacks, carried to the pattern's unmatched codes of the same SOC group.
+
+    Between SOC editions codes split and merge, mostly inside their broad group (2010's 35-3021
+    became 2018's 35-3023) or minor group (15-1132 became 15-1252 and 15-1253); a few moved further
+    (:data:`SOC_2010_MOVES`). ``control`` holds the control's codes with no pattern counterpart,
+    ``pattern`` the pattern's codes with no control value, both as shares of their totals. Each
+    group's control share is divided among its pattern codes by their pattern employment, but only
+    where the two shares are within :data:`MAX_GROUP_RATIO` of each other: a small retired code
+    must not set the level of a large new one. Returns the new control values (pattern codes) and
+    the control codes used.
+    """
+    values: dict[str, float] = {}
+    used: list[str] = []
+    left, open_codes = control.copy(), pattern.copy()
+    for old, successors in SOC_2010_MOVES.items():
+        target = next((c for c in successors if c in open_codes.index), None)
+        if old in left.index and target is not None:
+            values[target] = values.get(target, 0.0) + float(left[old])
+            used.append(old)
+            left = left.drop(old)
+    open_codes = open_codes.drop([c for c in values if c in open_codes.index])
+    for width in (6, 4):  # broad group "35-302" (35-3020), then minor group "35-3" (35-3000)
+        for group, jobs in left.groupby(left.index.str[:width]).sum().items():
+            targets = open_codes[open_codes.index.str[:width] == group]
+            if targets.empty or not 1 / MAX_GROUP_RATIO <= jobs / targets.sum() <= MAX_GROUP_RATIO:
+                continue
+            values.update((targets / targets.sum() * jobs).to_dict())
+            codes = left.index[left.index.str[:width] == group]
+            used += list(codes)
+            left = left.drop(codes)
+            open_codes = open_codes.drop(targets.index)
+    return pd.Series(values, dtype=float), used
+
+
 def control_to_area(matrix: StaffingMatrix, industry_employment: pd.Series, control: pd.Series,
-                    *, area: str = "", period: int | None = None) -> Controlled:
+                    *, area: str = "", period: int | None = None, bridge: bool = False) -> Controlled:
     """Fit the region's base-year industry × occupation matrix to ``control``'s occupation mix.
 
     ``industry_employment`` is indexed like ``matrix.naics`` (base-year jobs per industry);
     ``control`` is the area's published employment per detailed SOC code (missing where not
     published). Its shares, not its level, are used: the control may be another year or a larger
-    area than the region, so it is scaled to the region's total.
+    area than the region, so it is scaled to the region's total. With ``bridge`` (a control coded
+    in another SOC edition) codes without a counterpart are matched by SOC group
+    (:func:`bridge_editions`).
     """
     e = industry_employment.reindex(matrix.naics).fillna(0.0).to_numpy(float)
     shares = matrix.shares.toarray()
@@ -118,6 +162,11 @@ def control_to_area(matrix: StaffingMatrix, industry_employment: pd.Series, cont
                          file="occupation_control", expected="detailed occupations with employment")
     in_pattern = published.index.isin(matrix.soc) & (pattern.reindex(published.index).fillna(0) > 0).to_numpy()
     matched = published[in_pattern]
+    if bridge:
+        unmatched = pattern[(pattern > 0) & ~pattern.index.isin(published.index)]
+        bridged, used = bridge_editions(published[~in_pattern] / published.sum(), unmatched / pattern.sum())
+        in_pattern = in_pattern | published.index.isin(used)
+        matched = pd.concat([matched, bridged * published.sum()])
     total = float(e.sum())
     kept = pattern[~pattern.index.isin(matched.index)]  # no published value: the pattern's jobs stand
     targets = pd.Series(kept, index=matrix.soc).fillna(0.0)
@@ -131,15 +180,16 @@ def control_to_area(matrix: StaffingMatrix, industry_employment: pd.Series, cont
         new = np.where(e[:, None] > 0, fit.table / e[:, None], shares)  # an industry with no base jobs keeps its pattern
     region_matrix = StaffingMatrix(matrix.naics, matrix.soc, sparse.csr_matrix(new))
 
-    status = pd.Series(NO_CONTROL, index=matrix.soc)
-    status[matched.index] = CONTROLLED
     left_out = published[~in_pattern]
-    table = pd.DataFrame({"employment_pattern": pattern, "employment_control": targets.where(status == CONTROLLED),
-                          "employment_controlled": fitted, "control_status": status})
-    table = pd.concat([table, pd.DataFrame({
-        "employment_pattern": 0.0, "employment_control": left_out / published.sum() * total,
-        "employment_controlled": np.nan, "control_status": NOT_IN_PATTERN}, index=left_out.index)])
-    table.index.name = "soc_code"
+    codes = pd.Index(matrix.soc).union(left_out.index)
+    status = pd.Series(NO_CONTROL, index=codes)
+    status[matched.index] = CONTROLLED
+    status[left_out.index] = NOT_IN_PATTERN
+    control_jobs = targets.reindex(codes).where(status == CONTROLLED)
+    control_jobs = control_jobs.fillna(left_out.reindex(codes) / published.sum() * total)
+    table = pd.DataFrame({"employment_pattern": pattern.reindex(codes).fillna(0.0), "employment_control": control_jobs,
+                          "employment_controlled": fitted.reindex(codes).where(status != NOT_IN_PATTERN),
+                          "control_status": status}).rename_axis("soc_code")
     common = matched.index
     return Controlled(region_matrix, table.reset_index(), dissimilarity(pattern[common], matched),
                       dissimilarity(fitted[common], matched), fit, area, period)
