@@ -50,9 +50,16 @@ def regional_industry_employment(area: pd.DataFrame, *, region_id: str, counties
                          expected="a QCEW area slice for every county of the region")
     # QCEW publishes no row where a county has no establishments in an industry (zero), and a
     # suppressed row where it has some but may not say how many (unknown).
+    # A blank cell or a county with no file for a year (an accepted gap) makes the regional
+    # total unknown too: a sum over the other counties would read as a fall in employment.
+    rows = rows.assign(_unknown=rows["is_suppressed"].astype(bool) | rows["employment"].isna())
     out = rows.groupby(["naics_code", "period"], sort=True).agg(
-        employment=("employment", "sum"), is_suppressed=("is_suppressed", "any")).reset_index()
-    out.loc[out["is_suppressed"], "employment"] = float("nan")
+        employment=("employment", "sum"), is_suppressed=("is_suppressed", "any"),
+        _unknown=("_unknown", "any")).reset_index()
+    per_year = annual.groupby("period")["area_fips"].nunique()
+    incomplete = out["period"].map(per_year).fillna(0) < len(counties)
+    out.loc[out["_unknown"] | incomplete, "employment"] = float("nan")
+    out = out.drop(columns="_unknown")
     out["region_id"] = region_id
     out["source"] = "qcew"
     if "industry_title" in rows.columns:
