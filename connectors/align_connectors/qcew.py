@@ -41,9 +41,9 @@ from align import codes, schemas
 from align.connector import Connector
 from align.errors import InputError, LayoutError
 from align_connectors._published import (
+    check_row_widths,
     decode,
     existing_file,
-    check_row_widths,
     header_line,
     map_codes,
     marker_meaning,

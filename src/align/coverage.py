@@ -60,7 +60,7 @@ def check_coverage(name: str, files: list[tuple[str, pd.DataFrame]], *, expected
         if absent:
             raise InputError(f"no rows for year(s) {', '.join(map(str, absent))} in any of its "
                              f"{len(files)} file(s)", file=f"inputs.{name}",
-                             expected=f"a file for each configured year, or those years removed from the configuration")
+                             expected="a file for each configured year, or those years removed from the configuration")
     mine = keys[keys[spec.entity].isin(expected)]
     periods = sorted(set(mine[list(spec.periods)].itertuples(index=False, name=None)))
     if name == "completions":  # an institution that never reports awards nothing: not a gap

@@ -23,9 +23,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from align import connector, schemas
+from align import connector, joins, schemas
 from align.config import RunConfig
-from align import joins
 from align.coverage import check_coverage
 from align.demand.forecast import forecast_panel
 from align.demand.industry import regional_industry_employment
