@@ -7,7 +7,7 @@ every table, file and chart.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 Kind = Literal["soc", "cip", "naics", "fips", "state_fips", "str", "int", "float", "bool"]
@@ -19,6 +19,17 @@ class Field:
     kind: Kind
     unit: str
     description: str
+    minimum: float | None = None
+    """Smallest valid value (``schemas.validate`` refuses anything below it), None: unbounded."""
+    maximum: float | None = None
+
+    @property
+    def valid_range(self) -> str:
+        if self.minimum is None and self.maximum is None:
+            return ""
+        lo = "" if self.minimum is None else f"{self.minimum:g}"
+        hi = "" if self.maximum is None else f"{self.maximum:g}"
+        return f"{lo} to {hi}" if hi else f"at least {lo}" if lo else f"at most {hi}"
 
 
 def _f(name: str, kind: Kind, unit: str, description: str) -> Field:
@@ -67,6 +78,14 @@ _ALL = [
     _f("employment_target", "float", "jobs", "Projected occupation employment in the target year."),
     _f("employment_target_lo80", "float", "jobs", "Lower 80% bound of projected target-year employment."),
     _f("employment_target_hi80", "float", "jobs", "Upper 80% bound of projected target-year employment."),
+    # occupational control, self-employment, estimated cells (demand)
+    _f("is_estimated", "bool", "", "True where the value includes suppressed cells estimated from their published parent (parent minus disclosed children, shared out by a pattern)."),
+    _f("employment_pattern", "float", "jobs", "Base-year occupation employment from the staffing pattern alone, before the control."),
+    _f("employment_control", "float", "jobs", "The control area's published occupation share, scaled to the region's base-year total (missing where not published)."),
+    _f("employment_controlled", "float", "jobs", "Base-year occupation employment after fitting the pattern to the control (wage and salary)."),
+    _f("control_status", "str", "", "controlled; no published value: pattern kept; or not in the staffing pattern: left out."),
+    _f("employment_wage_salary", "float", "jobs", "Base-year wage-and-salary employment (what QCEW and OEWS count)."),
+    _f("employment_self_employed", "float", "jobs", "Base-year self-employed workers added from the Employment Projections' self-employed share."),
     _f("growth_annual", "float", "jobs/yr", "(employment_target − employment_base) / years."),
     _f("exits_annual", "float", "jobs/yr", "Labour-force exits: exit rate × average employment over the period."),
     _f("transfers_annual", "float", "jobs/yr", "Occupational transfers: transfer rate × average employment over the period."),
@@ -136,6 +155,8 @@ _ALL = [
     _f("is_latest", "bool", "", "The API marked this as the series' latest published value."),
     # --- fields added by connectors: OEWS, EP, state projections ---
     _f("area_title", "str", "", "Name of the area a row describes, as published (state, MSA, U.S.)."),
+    _f("area_type", "str", "", "Kind of area as its publisher names it (County, Labor Market Area, Metropolitan Statistical Area, ...)."),
+    _f("industry_published", "str", "", "Industry code exactly as a state export writes it (NY: 00 total, 01 private, 31 for 31-33, 95x government)."),
     _f("state_abbr", "str", "", "Postal abbreviation of the (primary) state, e.g. OH; US for national rows."),
     _f("o_group", "str", "", "SOC level of the row: total, major, minor, broad or detailed."),
     _f("soc_vintage", "str", "", "SOC edition the codes follow: 2000, 2000/2010 hybrid, 2010 or 2018."),
@@ -341,6 +362,34 @@ _ALL = [
     _f("agreement_label", "str", "", "Postings vs projections: both high, both low, postings only, projections only."),
     _f("rank_correlation", "float", "", "Spearman rank correlation of postings volume and annual openings across occupations."),
 ]
+
+# Valid ranges: a value outside is not an estimate but a broken file or join. Counts and money
+# are never negative; shares, rates and probabilities lie in [0, 1]; no area employs more people
+# than the United States (about 160 million jobs), so 200 million bounds every employment value.
+_JOBS = (0.0, 2e8)
+_FRACTION = (0.0, 1.0)
+_RANGES: dict[str, tuple[float | None, float | None]] = {
+    **dict.fromkeys(["employment", "employment_base", "employment_target"], _JOBS),
+    **dict.fromkeys(["establishments", "total_wages", "avg_annual_pay", "avg_weekly_wage", "completers",
+                     "completers_men", "completers_women", "capacity_seats", "exits_annual", "transfers_annual",
+                     "completers_allocated", "effective_supply", "completers_sd", "supply_sd", "employment_rse",
+                     "location_quotient", "salary_min", "salary_max", "n_postings", "numerator", "denominator",
+                     "wage_pre", "wage_q1", "wage_q2", "wage_q3", "wage_q4", "combined_supply"], (0.0, None)),
+    **dict.fromkeys(["share_of_industry_employment", "labor_force_exit_rate", "occupational_transfer_rate",
+                     "separations_rate", "self_employed_share", "share", "probability_shortage", "hhi",
+                     "coverage80", "coverage95", "confidence", "mean_confidence",
+                     *[f"attainment_{k}" for k in ("less_than_high_school", "high_school", "some_college",
+                                                   "associate", "bachelor", "master", "doctoral")]], _FRACTION),
+    **{f"wage_{w}{s}": (0.0, None) for w in ("hourly_mean", "annual_mean", "hourly_p10", "hourly_p25",
+                                             "hourly_median", "hourly_p75", "hourly_p90", "annual_p10",
+                                             "annual_p25", "annual_median", "annual_p75", "annual_p90")
+       for s in ("", "_top_code")},
+    "jobs_per_1000": (0.0, 1000.0),
+    "employment_change_rate": (-1.0, None),
+    **dict.fromkeys(["period", "year", "base_year", "target_year"], (1900.0, 2100.0)),
+}
+_ALL = [replace(f, minimum=_RANGES[f.name][0], maximum=_RANGES[f.name][1]) if f.name in _RANGES else f
+        for f in _ALL]
 
 FIELDS: dict[str, Field] = {f.name: f for f in _ALL}
 if len(FIELDS) != len(_ALL):  # one definition per name, or the dictionary would contradict itself

@@ -53,7 +53,7 @@ TABLES: dict[str, TableSchema] = {
     for t in [
         _t("industry_employment", ("region_id", "naics_code", "period"),
            ("region_id", "naics_code", "period", "employment", "is_suppressed"),
-           ("industry_title", "source", "vintage"), nullable=("employment",)),
+           ("industry_title", "source", "vintage", "is_estimated"), nullable=("employment",)),
         _t("staffing_patterns", ("geography", "naics_code", "soc_code"),
            ("geography", "naics_code", "soc_code", "share_of_industry_employment"),
            ("occupation_title", "is_suppressed", "source", "vintage"),
@@ -61,8 +61,8 @@ TABLES: dict[str, TableSchema] = {
         _t("separation_rates", ("soc_code",),
            ("soc_code", "labor_force_exit_rate", "occupational_transfer_rate"),
            ("occupation_title", "typical_entry_education", "work_experience", "on_the_job_training",
-            "source", "vintage"),
-           nullable=("labor_force_exit_rate", "occupational_transfer_rate")),
+            "self_employed_share", "source", "vintage"),
+           nullable=("labor_force_exit_rate", "occupational_transfer_rate", "self_employed_share")),
         _t("providers", ("provider_id",), ("provider_id", "provider_name", "provider_kind"),
            ("county_fips", "state_fips", "cbsa", "source", "vintage"), nullable=("county_fips", "cbsa")),
         _t("completions", ("provider_id", "cip_code", "award_level", "year"),
@@ -85,13 +85,17 @@ TABLES: dict[str, TableSchema] = {
             "employment_target_hi80"), nullable=("employment_target_lo80", "employment_target_hi80")),
         _t("occupation_projection", ("soc_code",),
            ("soc_code", "employment_base", "employment_target", "employment_target_lo80",
-            "employment_target_hi80"), nullable=("employment_target_lo80", "employment_target_hi80")),
+            "employment_target_hi80"), ("employment_wage_salary", "employment_self_employed"),
+           nullable=("employment_target_lo80", "employment_target_hi80")),
+        _t("occupation_control", ("soc_code",),
+           ("soc_code", "employment_pattern", "employment_control", "employment_controlled", "control_status"),
+           ("occupation_title",), nullable=("employment_control", "employment_controlled")),
         _t("occupation_demand", ("soc_code",),
            ("soc_code", "occupation_title", "employment_base", "employment_target", "growth_annual",
             "exits_annual", "transfers_annual", "annual_openings", "annual_openings_low",
             "annual_openings_high"),
            ("employment_target_lo80", "employment_target_hi80", "typical_entry_education",
-            "on_the_job_training", "work_experience"),
+            "on_the_job_training", "work_experience", "employment_wage_salary", "employment_self_employed"),
            nullable=("annual_openings_low", "annual_openings_high", "employment_target_lo80",
                      "employment_target_hi80")),
         _t("allocation", ("program_id", "soc_code"),
@@ -124,7 +128,7 @@ TABLES: dict[str, TableSchema] = {
            ("area_fips", "own_code", "naics_code", "agglvl_code", "size_code", "period", "qtr",
             "employment", "establishments", "total_wages", "is_suppressed"),
            ("avg_annual_pay", "avg_weekly_wage", "disclosure_code", "missing_reason", "source",
-            "vintage"),
+            "vintage", "industry_title", "area_type", "area_title", "industry_published"),
            nullable=("employment", "establishments", "total_wages", "avg_annual_pay",
                      "avg_weekly_wage")),
         _t("bls_series", ("series_id", "period", "period_code"),
@@ -292,6 +296,11 @@ def validate(df: pd.DataFrame, table: str, *, origin: str | None = None) -> pd.D
         if name not in out.columns:
             continue
         out[name] = _coerce(out[name], FIELDS[name], where, nullable=name in schema.nullable)
+    for name in schema.columns:
+        if name in out.columns:
+            _check_range(out[name], FIELDS[name], where)
+    if table in SHARE_GROUPS:
+        _check_share_sums(out, table, where)
     if len(schema.key):
         dup = out.duplicated(list(schema.key), keep=False)
         if dup.any():
@@ -344,6 +353,43 @@ def _coerce(col: pd.Series, field: Field, where: str, *, nullable: bool) -> pd.S
     return col.astype(object).where(~null, None)
 
 
+# Shares that split one whole: within each group they may fall short of 1 (suppressed or summary
+# rows left out) but never exceed it by more than rounding.
+SHARE_GROUPS: dict[str, tuple[tuple[str, ...], str, float]] = {
+    "staffing_patterns": (("geography", "naics_code"), "share_of_industry_employment", 1.02),
+}
+
+
+def _check_range(col: pd.Series, field: Field, where: str) -> None:
+    """Refuse a value outside the field's valid range, naming the first row that breaks it."""
+    if (field.minimum is None and field.maximum is None) or not pd.api.types.is_numeric_dtype(col.dtype):
+        return
+    values = col.to_numpy(dtype=float, na_value=np.nan)
+    bad = np.zeros(len(values), dtype=bool)
+    if field.minimum is not None:
+        bad |= values < field.minimum
+    if field.maximum is not None:
+        bad |= values > field.maximum
+    bad |= np.isinf(values)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise SchemaError(f"implausible value {values[i]:g} ({int(bad.sum())} row(s) out of range)", file=where,
+                          row=i + 1, column=field.name,
+                          expected=f"{field.valid_range}{' ' + field.unit if field.unit else ''}")
+
+
+def _check_share_sums(df: pd.DataFrame, table: str, where: str) -> None:
+    keys, column, limit = SHARE_GROUPS[table]
+    if column not in df.columns or not set(keys) <= set(df.columns):
+        return
+    sums = df.groupby(list(keys), sort=True)[column].sum()
+    over = sums[sums > limit]
+    if len(over):
+        key = dict(zip(keys, over.index[0] if isinstance(over.index[0], tuple) else (over.index[0],), strict=True))
+        raise SchemaError(f"{column} sums to {over.iloc[0]:.3g} for {key} ({len(over)} group(s) above {limit:g})",
+                          file=where, column=column, expected="the shares of one whole summing to at most 1")
+
+
 def _coerce_codes(col: pd.Series, field: Field, where: str) -> pd.Series:
     if pd.api.types.is_float_dtype(col.dtype) or pd.api.types.is_integer_dtype(col.dtype):
         raise SchemaError(f"codes stored as numbers ({col.dtype})", file=where, column=field.name,
@@ -357,6 +403,6 @@ def data_dictionary(tables: list[str] | None = None) -> pd.DataFrame:
     for t in tables or list(TABLES):
         names += [c for c in TABLES[t].columns if c not in names]
     return pd.DataFrame(
-        [(f.name, f.kind, f.unit, f.description) for f in (FIELDS[n] for n in names)],
-        columns=["field", "type", "unit", "description"],
+        [(f.name, f.kind, f.unit, f.valid_range, f.description) for f in (FIELDS[n] for n in names)],
+        columns=["field", "type", "unit", "valid_range", "description"],
     )
