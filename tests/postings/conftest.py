@@ -27,20 +27,21 @@ def census_model(tmp_path_factory: pytest.TempPathFactory) -> Autocoder:
                           cache_dir=tmp_path_factory.mktemp("autocode_census_cache"))
 
 
+def _present(path: Path, what: str) -> Path:
+    if not path.exists():
+        pytest.skip(f"{what} not found at {path}")
+    return path
+
+
 @pytest.fixture(scope="session")
 def real_onet(real_data: Path) -> Path:
-    folder = real_data / "onet" / "db_27_0_text"
-    if not folder.is_dir():
-        pytest.skip(f"real O*NET release not found at {folder}")
-    return folder
+    return _present(real_data / "onet" / "db_27_0_text", "real O*NET release")
 
 
 @pytest.fixture(scope="session")
 def real_census(real_data: Path) -> Path:
-    path = real_data / "derived" / "census_occupation_index_2022_train.csv"
-    if not path.is_file():
-        pytest.skip(f"real Census occupation index not found at {path}")
-    return path
+    return _present(real_data / "derived" / "census_occupation_index_2022_train.csv",
+                    "real Census occupation index")
 
 
 @pytest.fixture(scope="session")
