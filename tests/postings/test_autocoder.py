@@ -58,6 +58,9 @@ def test_unknown_titles_get_no_code_and_a_review_flag(fixture_model: ac.Autocode
     # threshold 0 codes every title the coder has learnt a word of, never one it has not
     everything = code_titles(["Zxqv Blorptastic", "Nurse"], fixture_model, threshold=0.0)
     assert everything["autocode_soc_code"].isna().iloc[0] and everything["autocode_soc_code"].notna().iloc[1]
+    missing = code_titles([None, float("nan")], fixture_model)
+    assert list(missing["autocode_source"]) == ["none", "none"] and missing["autocode_soc_code"].isna().all()
+    assert code_titles([], fixture_model).shape == (0, len(ac.CODED_COLUMNS))
     with pytest.raises(InputError):
         code_titles(["Welder"], fixture_model, threshold=1.5)
 

@@ -60,7 +60,7 @@ from align.postings.titles import (
 __all__ = ["Autocoder", "attach", "code_titles", "load_autocoder", "normalise_title", "singular", "train",
            "training_titles"]
 
-MODEL_VERSION = "3"
+MODEL_VERSION = "4"
 DEFAULT_THRESHOLD = 0.5
 DEFAULT_CACHE_DIR = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "align" / "autocode"
 UNKNOWN = "unknown"
@@ -168,8 +168,9 @@ def soc_titles(titles: pd.DataFrame) -> dict[str, str]:
 
 def _normalise_all(titles: pd.Series) -> pd.Series:
     """:func:`normalise_title` of each value, computed once per distinct value."""
-    distinct = pd.unique(titles.to_numpy(dtype=object))
-    return titles.map(dict(zip(distinct, map(normalise_title, distinct), strict=True)))
+    memo: dict[object, str] = {}
+    out = [memo[t] if t in memo else memo.setdefault(t, normalise_title(t)) for t in titles]
+    return pd.Series(out, index=titles.index, dtype=object)
 
 
 def _expand_brackets(titles: pd.DataFrame) -> pd.DataFrame:
@@ -292,7 +293,8 @@ class Autocoder:
         texts = [x if isinstance(x, str) else "" for x in context] if context is not None else [""] * n
         if len(sectors) != n or len(texts) != n:
             raise InputError("industry/context columns differ in length from the titles")
-        frame = pd.DataFrame({"norm": norm, "sector": sectors, "text": texts})
+        frame = pd.DataFrame({"norm": pd.Series(norm, dtype=object), "sector": pd.Series(sectors, dtype=object),
+                              "text": pd.Series(texts, dtype=object)})
         keys = frame["norm"]
         if industry is not None or context is not None:
             keys = keys + "\x1f" + frame["sector"].map(str) + "\x1f" + frame["text"]
@@ -329,7 +331,7 @@ class Autocoder:
     def confidence(self, top_scores: np.ndarray, similarity: np.ndarray) -> np.ndarray:
         """Calibrated probability the first code is right (the top score itself when uncalibrated)."""
         top_scores = np.atleast_2d(np.asarray(top_scores, dtype=float))
-        if self.calibration is None:
+        if self.calibration is None or not len(top_scores):
             return top_scores[:, 0].copy()
         return self.calibration.predict_proba(_calibration_features(top_scores, similarity))[:, 1]
 

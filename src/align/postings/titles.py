@@ -27,6 +27,7 @@ ABBREVIATIONS = {
     "vp": "vice president", "ceo": "chief executive officer", "cfo": "chief financial officer",
     "cpa": "certified public accountant", "hvac": "heating ventilation air conditioning",
     "hvacr": "heating ventilation air conditioning refrigeration",
+    "nursing": "nurse",  # "Nursing supervisor" is the index's "Supervisor nurses"
 }
 # posting noise and seniority levels: they say nothing about which occupation it is
 # ("lead", "chief", "head", "helper", "apprentice" and "assistant" do, so they stay)
