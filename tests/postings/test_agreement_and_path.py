@@ -158,6 +158,9 @@ def test_corrections_are_applied_first_and_learnt_from(tmp_path: Path) -> None:
     assert list(out["autocode_soc_code"]) == ["49-9052", "49-9052", "31-1131", "31-1131", "47-2111"]
     assert list(out["autocode_source"]) == ["correction", "correction", "correction", "model", "model"]
     assert list(out["autocode_confidence"][:3]) == [1.0, 1.0, 1.0] and not out["autocode_review"][:3].any()
+    # O*NET's own answer stays among the alternatives, with its score
+    assert out.loc[0, "autocode_alternatives"].startswith("49-9052 ")
+    assert out.loc[0, "autocode_alternatives"].split("; ")[1].startswith("47-2111 Electricians (0.")
     fixes.write_text("title,soc_code\nWireman,49-9052\nWIREMAN I,47-2111\n")
     with pytest.raises(InputError, match="rows 2 and 3 give one title"):
         load_autocoder(FIXTURE_ONET, corrections=fixes, cache_dir=tmp_path / "cache")

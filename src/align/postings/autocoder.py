@@ -323,9 +323,11 @@ class Autocoder:
         for i, title in enumerate(u["norm"]):
             fix = self.corrections.get(title)
             if fix is not None:
+                score_of = dict(zip(codes[i], top_scores[i], strict=True))
                 rest = [c for c in codes[i] if c != fix][:kk - 1]
                 codes[i] = [fix, *rest]
-                top_scores[i, 0], conf[i], source[i] = 1.0, 1.0, "correction"
+                top_scores[i] = [1.0, *(score_of[c] for c in rest)]
+                conf[i], source[i] = 1.0, "correction"
         return Prediction(codes, top_scores, conf, sim, source), inverse
 
     def confidence(self, top_scores: np.ndarray, similarity: np.ndarray) -> np.ndarray:
