@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -134,3 +135,14 @@ def test_a_horizon_scored_on_one_window_borrows_the_law() -> None:
     w = tab[:, 1]
     # alone, one window would be widened by t_1/z = 2.4; from the law it continues the curve
     assert w[1] < w[2] < 1.6 * w[1]
+
+
+def test_state_reference_is_arranged_like_the_region(fixtures: Path) -> None:
+    from align.demand.reference import state_reference
+    from align_connectors.state_qcew import NewYorkQCEWConnector
+
+    area = NewYorkQCEWConnector().parse(fixtures / "qcew_ny" / "qcew_annual_2011.txt")
+    ref = state_reference(area, state_area="36000", ownerships=["1", "2", "3", "5"], naics_digits=2,
+                          government_code="99").set_index("series_id")["value"]
+    # hand-made export: the state's sectors and government (federal 50 + state 50 + local 100)
+    assert ref.to_dict() == {"11": 100, "31-33": 300, "62": 400, "99": 200}

@@ -13,11 +13,18 @@ How the forecast is chosen (every choice uses the training data only):
   (:func:`align.demand.backtest.choose`). Per-series selection from a few annual windows is
   mostly noise; in-training pseudo-exercises (CES history up to 2008, see
   ``benchmarks/forecast_accuracy.py --dev``) found it worse than the combination.
-* **Windows.** 10 rolling origins per horizon (``n_origins``): more errors for the interval
-  pool and the choice, at a cost linear in the number of origins.
-* **Intervals.** Symmetric, from absolute backtest errors pooled across series per model and
-  horizon, widened for the effective number of independent windows
-  (:mod:`align.demand.intervals`).
+* **Pooled models.** With a reference series (for a region: its state's series of the same
+  industry, :mod:`align.demand.reference`) the menu adds ``shrink`` (the series' growth shrunk
+  toward the reference's by empirical Bayes) and ``global`` (one gradient-boosted tree model
+  fitted across every series of the pool). They learn across series, so they run one pool at a
+  time (``pool_by``) and replace the combination as a pool's default only where the pool's
+  backtest MASE says they are better (:func:`align.demand.backtest.choose`).
+* **Windows.** 10 rolling origins per horizon (``n_origins``) choose the model; the intervals
+  use up to 30 (``calibration_origins``), as many as the history holds.
+* **Intervals.** Symmetric, from absolute backtest errors pooled across the pool's series per
+  model and horizon, widened for the effective number of independent windows; a horizon with
+  fewer than 8 effective windows takes its width from a power law fitted across all horizons
+  (:mod:`align.demand.intervals`), so every horizon is calibrated, not only their average.
 
 How a series is handled:
 
