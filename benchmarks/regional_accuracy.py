@@ -134,7 +134,8 @@ def report(r: dict[str, object], origin: int, horizon: int) -> bool:
           f"/naive {r['mase'] / r['naive']:.3f}, /drift {r['mase'] / r['drift']:.3f}, "
           f"/sector trend {r['mase'] / r['trend']:.3f}")
     print(f"  direction of change right: chosen {r['direction']:.1%} (goal ≥ 70%), always up "
-          f"{r['always_up']:.1%}, sector trend {r['trend_direction']:.1%}")
+          f"{r['always_up']:.1%}, always down (= naive: no change counts as not up) "
+          f"{1 - r['always_up']:.1%}, sector trend {r['trend_direction']:.1%}")
     print("  80% interval coverage by horizon: "
           + ", ".join(f"h{int(h)} {c:.1%}" for h, c in cov.items()) + f" (all {r['coverage_all']:.1%}; goal 70–90% each)")
     print(f"  models chosen: {r['models']}")

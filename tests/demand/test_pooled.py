@@ -87,6 +87,9 @@ def test_a_pooled_model_replaces_the_combination_only_where_it_wins() -> None:
     assert choose(bt, names, pooled=("global",))[0].tolist() == [1, 1, 1]  # pooled judge: global
     E[:, 1] = 1.05                                                         # global loses the pool
     assert choose(Backtest(names, E, np.zeros_like(E)), names, pooled=("global",))[0].tolist() == [2, 2, 2]
+    E[:, 0] = 0.95  # naive best over the pool: with the baseline among the contenders, naive
+    assert choose(Backtest(names, E, np.zeros_like(E)), names,
+                  pooled=("global", "naive"))[0].tolist() == [0, 0, 0]
 
 
 def _two_state_panel() -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -212,10 +212,11 @@ def choose(bt: Backtest, candidates: list[str], *, default: str | None = "combo"
     ``(1 − margin)`` × the default's *and* every horizon was scored on at least two windows;
     then it takes that candidate (ties to the earlier, simpler one).
 
-    ``pooled`` models (fitted across the series of ``bt``: one pool) compete with the default
-    first, on the pool's mean backtest MASE over the series where all are scored: the best of
-    them becomes the pool's default. A pooled model is thus chosen only where it wins in that
-    pool's backtest, and the per-series rule above then runs against it.
+    ``pooled`` models (fitted across the series of ``bt``: one pool; the engine adds the naive
+    baseline) compete with the default first, on the pool's mean backtest MASE over the series
+    where all are scored: the best of them becomes the pool's default. A pooled model is thus
+    chosen only where it wins in that pool's backtest, and the per-series rule above then runs
+    against it.
 
     Why a combination by default and a high bar: a single annual series has a handful of
     overlapping windows, so its per-model ranking is mostly noise (one recession in the

@@ -17,8 +17,9 @@ How the forecast is chosen (every choice uses the training data only):
   industry, :mod:`align.demand.reference`) the menu adds ``shrink`` (the series' growth shrunk
   toward the reference's by empirical Bayes) and ``global`` (one gradient-boosted tree model
   fitted across every series of the pool). They learn across series, so they run one pool at a
-  time (``pool_by``) and replace the combination as a pool's default only where the pool's
-  backtest MASE says they are better (:func:`align.demand.backtest.choose`).
+  time (``pool_by``); the pool's default is then whichever of the combination, the pooled
+  models and naive has the lowest backtest MASE over the pool (:func:`align.demand.backtest.choose`):
+  on short, noisy regional series naive often wins, and the judge must be able to say so.
 * **Windows.** 10 rolling origins per horizon (``n_origins``) choose the model; the intervals
   use up to 30 (``calibration_origins``), as many as the history holds.
 * **Intervals.** Symmetric, from absolute backtest errors pooled across the pool's series per
@@ -261,7 +262,8 @@ def forecast_panel(panel: pd.DataFrame, horizon: int, *, models: Sequence[str] |
         bt_all = B.backtest(Yc, horizon, names, n_origins=K, min_train=min_train, seasons=sea,
                             ref=rc, category=cc)
         bt = bt_all.recent(n_origins)  # the choice and the reported errors: the recent windows
-        ch, mc = B.choose(bt, names, pooled=pooled)
+        # the pool's judge: the combination, the pooled models and the naive baseline
+        ch, mc = B.choose(bt, names, pooled=(*pooled, "naive") if pooled else ())
         chosen[sl], mase_chosen[sl] = ch, mc
         rows = np.arange(len(Yc))
         okc = ch >= 0
