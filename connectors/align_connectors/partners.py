@@ -191,10 +191,13 @@ class EmployerHiringPlansConnector(Connector):
         if not title and soc is None:
             raise check.fail("neither job_title nor soc_code given", row, "job_title",
                              "the job title as the employer writes it, or a SOC code")
-        if soc is not None and not re.fullmatch(r"\d{2}-\d{4}", soc):
-            raise check.fail(f"SOC code {soc!r} is not a 6-digit occupation", row, "soc_code",
+        if soc is not None and not re.fullmatch(r"\d{2}-\d{3}[1-9]", soc):  # a final 0 is a group's code
+            raise check.fail(f"SOC code {soc!r} is a group, not a detailed occupation", row, "soc_code",
                              "a detailed SOC code such as 29-1141")
         county = check.code(r.get("county_fips", ""), codes.fips, row, "county_fips")
+        if county is not None and len(r["county_fips"]) < 4:  # 4 digits: a state code's zero lost in Excel
+            raise check.fail(f"county FIPS {r['county_fips']!r} has no state part", row, "county_fips",
+                             "5 digits, e.g. 39049")
         hires = [check.count(r.get("hires_year1", ""), row, "hires_year1", blank=False),
                  check.count(r.get("hires_year2", ""), row, "hires_year2"),
                  check.count(r.get("hires_year3", ""), row, "hires_year3")]

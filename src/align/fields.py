@@ -387,6 +387,10 @@ _ALL = [
     _f("lacks_essential", "bool", "", "No program of the pathway offers one of the services completion depends on."),
     _f("completion_rate", "float", "fraction", "Credential attainment rate of the pathway's participants (metrics; missing where suppressed)."),
     _f("completion_rate_region", "float", "fraction", "Credential attainment rate of the whole region, for comparison."),
+    _f("field", "str", "", "Column name, as written in every table that has it (the data dictionary's key)."),
+    _f("type", "str", "", "Column type: soc, cip, naics, fips, state_fips (codes kept as text), str, int, float, bool."),
+    _f("unit", "str", "", "Column unit (jobs/yr, $/year, fraction, ...), blank where it has none."),
+    _f("description", "str", "", "What the column means."),
     _f("retention_rate", "float", "fraction", "Retention with the same employer, Q2 and Q4 (metrics; missing where suppressed)."),
 ]
 
