@@ -16,6 +16,7 @@ run folder.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import secrets
 from pathlib import Path
@@ -39,6 +40,8 @@ from align.errors import InputError
 from align.match.duplication import find_duplication
 from align.match.gaps import compute_gaps
 from align.outcomes import compute_metrics, metric_definitions, prepare_records, read_records
+from align.partners import PartnerSettings, partner_views
+from align.partners.employers import code_plans
 from align.pathways import build_pathways
 from align.pathways.graph import occupation_wages
 from align.postings.agreement import postings_agreement
@@ -410,16 +413,29 @@ def stage_partners(config: RunConfig, inputs: dict[str, pd.DataFrame], tables: d
         return _partner_tables(config, inputs, tables, notes, warnings)
 
 
+def _partner_settings(config: RunConfig) -> PartnerSettings:
+    p, o = config.partners or Partners(), config.outcomes
+    return PartnerSettings(min_employers=p.min_employers, dominance=p.dominance, far_more_ratio=p.far_more_ratio,
+                           stacked_streams=p.stacked_streams, essential_services=tuple(p.essential_services),
+                           min_cell=o.min_cell if o else 10, unknown_programs=p.unknown_programs)
+
+
+def refresh_partner_views(config: RunConfig, tables: dict[str, pd.DataFrame],
+                          warnings: list[str]) -> dict[str, pd.DataFrame]:
+    """The partner views again after a scenario changed demand or supply, from the coded survey and
+    the inventory the run keeps as reference tables (support outcomes do not depend on either)."""
+    if "employer_hiring_plans" not in tables and "partner_inventory" not in tables:
+        return {}
+    settings = dataclasses.replace(_partner_settings(config), unknown_programs="note")  # e.g. a closed program
+    return partner_views(tables, region_id=config.region.slug, settings=settings,
+                         plans=tables.get("employer_hiring_plans"), inventory=tables.get("partner_inventory"),
+                         warnings=warnings)
+
+
 def _partner_tables(config: RunConfig, inputs: dict[str, pd.DataFrame], tables: dict[str, pd.DataFrame],
                     notes: list[str], warnings: list[str]) -> dict[str, pd.DataFrame]:
-    from align.partners import PartnerSettings, partner_views
-    from align.partners.employers import code_plans
-
-    p = config.partners or Partners()
-    o = config.outcomes
-    settings = PartnerSettings(min_employers=p.min_employers, dominance=p.dominance, far_more_ratio=p.far_more_ratio,
-                               stacked_streams=p.stacked_streams, essential_services=tuple(p.essential_services),
-                               min_cell=o.min_cell if o else 10, unknown_programs=p.unknown_programs)
+    p, o = config.partners or Partners(), config.outcomes
+    settings = _partner_settings(config)
     plans = inputs.get("employer_hiring_plans")
     if plans is not None:
         onet = p.onet or (config.postings.onet if config.postings else None)

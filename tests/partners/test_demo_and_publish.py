@@ -146,3 +146,16 @@ def test_publish_writes_a_valid_data_package_and_duckdb(demo_run_folder: Path, t
         publish(demo_run_folder, dest)
     with pytest.raises(AlignError, match="outside the run folder"):
         publish(demo_run_folder, demo_run_folder / "package")
+
+
+def test_a_scenario_refreshes_the_partner_views(demo_run_folder: Path) -> None:
+    from align.scenario import Scenario, apply
+
+    base = load_run(demo_run_folder)
+    closed = apply(base, Scenario(name="close", close_programs=[P["stacked_program"]]))
+    assert P["stacked_program"] not in set(closed.tables["funding_coordination"]["program_id"])
+    before = base.tables["occupation_funding"].set_index("soc_code").loc["31-9092", "funding_allocated"]
+    after = closed.tables["occupation_funding"].set_index("soc_code").loc["31-9092", "funding_allocated"]
+    assert after < before   # the closed program's funding no longer reaches medical assistants
+    pd.testing.assert_frame_equal(closed.tables["demand_signals"].drop(columns=["gap", "flag"]),
+                                  base.tables["demand_signals"].drop(columns=["gap", "flag"]), check_dtype=False)

@@ -7,7 +7,13 @@ import pandas as pd
 import pytest
 
 from align.errors import InputError
-from align.partners.employers import code_plans, demand_signals, employer_cells, externship_need, externships
+from align.partners.employers import (
+    code_plans,
+    demand_signals,
+    employer_cells,
+    externship_need,
+    externships,
+)
 
 
 def _plans(rows: list[tuple]) -> pd.DataFrame:

@@ -127,7 +127,7 @@ def test_unknown_program_ids_stop_the_run_unless_accepted() -> None:
     tables = {"programs": PROGRAMS, "allocation": ALLOCATION, "gaps": GAPS,
               "occupation_demand": GAPS[["soc_code", "occupation_title"]]}
     extra = pd.concat([INVENTORY, _inventory([("P9", "X", "X", "other", None, "funding", "pell", 1.0)])])
-    with pytest.raises(InputError, match="program id.*P9"):
+    with pytest.raises(InputError, match=r"program id.*P9"):
         partner_views(tables, region_id="r", settings=PartnerSettings(), inventory=extra)
     warnings: list[str] = []
     out = partner_views(tables, region_id="r", settings=PartnerSettings(unknown_programs="note"), inventory=extra,
