@@ -134,6 +134,25 @@ class _Rows:
             seen[key] = int(row)
 
 
+class _TemplateConnector(Connector):
+    """Reading shared by the two templates: sheet, required columns, example rows skipped."""
+
+    sheet: ClassVar[str]
+    required: ClassVar[list[str]]
+
+    def sniff(self, path: Path) -> bool:
+        return set(self.required) <= _sniff_columns(Path(path), self.sheet)
+
+    def _rows(self, path: Path, keep_examples: bool, options: dict[str, Any]) -> tuple[pd.DataFrame, _Rows]:
+        file = str(path)
+        reject_options(options, file=file, expected="keep_examples")
+        raw, sheet = read_template(Path(path), self.sheet, file=file)
+        require_columns(raw.columns, self.required, file=file, sheet=sheet)
+        if not keep_examples:
+            raw = raw[~raw[self.required[0]].str.upper().str.startswith("EXAMPLE")]
+        return raw, _Rows(file, sheet)
+
+
 # --- employer hiring plans ------------------------------------------------------------------
 
 PLAN_REQUIRED = ["employer_id", "hires_year1"]
@@ -142,7 +161,7 @@ PLAN_OPTIONAL = ["employer_name", "job_title", "soc_code", "county_fips", "hires
                  "apprenticeship_slots", "survey_year", "notes"]  # notes are for people: not read
 
 
-class EmployerHiringPlansConnector(Connector):
+class EmployerHiringPlansConnector(_TemplateConnector):
     """An employer hiring-plan survey in align's template (CSV or XLSX) → ``employer_hiring_plans``."""
 
     name = "employer_hiring_plans"
@@ -152,23 +171,19 @@ class EmployerHiringPlansConnector(Connector):
                               "hires_year2,hires_year3,starting_wage,wage_period,required_credential,"
                               "externship_slots,apprenticeship_slots (sheet hiring_plans)")
 
+    sheet = "hiring_plans"
+    required = PLAN_REQUIRED
+
     def sniff(self, path: Path) -> bool:
-        head = _sniff_columns(Path(path), "hiring_plans")
-        return set(PLAN_REQUIRED) <= head and bool({"job_title", "soc_code"} & head)
+        return super().sniff(path) and bool({"job_title", "soc_code"} & _sniff_columns(Path(path), self.sheet))
 
     def parse(self, path: Path, *, keep_examples: bool = False, **options: Any) -> pd.DataFrame:
         """Validate every answer; one row per employer and job (titles coded later, by the run)."""
         path = Path(path)
-        file = str(path)
-        reject_options(options, file=file, expected="keep_examples")
-        raw, sheet = read_template(path, "hiring_plans", file=file)
-        require_columns(raw.columns, PLAN_REQUIRED, file=file, sheet=sheet)
+        raw, check = self._rows(path, keep_examples, options)
         if not {"job_title", "soc_code"} & set(raw.columns):
-            raise InputError("neither a job_title nor a soc_code column", file=file, sheet=sheet,
+            raise InputError("neither a job_title nor a soc_code column", file=check.file, sheet=check.sheet,
                              expected="job_title, soc_code or both")
-        if not keep_examples:
-            raw = raw[~raw["employer_id"].str.upper().str.startswith("EXAMPLE")]
-        check = _Rows(file, sheet)
         out = pd.DataFrame([self._plan(r, int(row), check) for row, r in raw.iterrows()], index=raw.index,
                            columns=["employer_id", "employer_name", "job_title", "soc_code", "county_fips",
                                     "hires_year1", "hires_year2", "hires_year3", "starting_wage_annual",
@@ -181,7 +196,7 @@ class EmployerHiringPlansConnector(Connector):
                     "apprenticeship_slots"):
             out[col] = pd.to_numeric(out[col]).astype("float64")
         out["survey_year"] = pd.array(out["survey_year"], dtype="Int64")
-        return validate_table(out.reset_index(drop=True), self.table, origin=file)
+        return validate_table(out.reset_index(drop=True), self.table, origin=check.file)
 
     @staticmethod
     def _plan(r: pd.Series, row: int, check: _Rows) -> dict[str, Any]:
@@ -239,7 +254,7 @@ INVENTORY_OPTIONAL = ["pathway", "annual_amount", "notes"]
 _PROGRAM_ID = re.compile(r"[^:\s]+:[^:\s]+:[^:\s]+")
 
 
-class PartnerInventoryConnector(Connector):
+class PartnerInventoryConnector(_TemplateConnector):
     """A partner inventory (funding, support services, work-based learning) → ``partner_inventory``."""
 
     name = "partner_inventory"
@@ -248,19 +263,13 @@ class PartnerInventoryConnector(Connector):
     layouts: ClassVar[str] = ("align template: program_id,partner_id,partner_name,partner_kind,pathway,"
                               "item_kind,item,annual_amount,notes (sheet partner_inventory)")
 
-    def sniff(self, path: Path) -> bool:
-        return set(INVENTORY_REQUIRED) <= _sniff_columns(Path(path), "partner_inventory")
+    sheet = "partner_inventory"
+    required = INVENTORY_REQUIRED
 
     def parse(self, path: Path, *, keep_examples: bool = False, **options: Any) -> pd.DataFrame:
         """One row per program, partner and item (a funding stream, a service or a kind of placement)."""
         path = Path(path)
-        file = str(path)
-        reject_options(options, file=file, expected="keep_examples")
-        raw, sheet = read_template(path, "partner_inventory", file=file)
-        require_columns(raw.columns, INVENTORY_REQUIRED, file=file, sheet=sheet)
-        if not keep_examples:
-            raw = raw[~raw["program_id"].str.upper().str.startswith("EXAMPLE")]
-        check = _Rows(file, sheet)
+        raw, check = self._rows(path, keep_examples, options)
         out = pd.DataFrame([self._item(r, int(row), check) for row, r in raw.iterrows()], index=raw.index,
                            columns=["program_id", "partner_id", "partner_name", "partner_kind", "pathway",
                                     "item_kind", "item", "annual_amount", "notes"])
@@ -268,7 +277,7 @@ class PartnerInventoryConnector(Connector):
                          "item", "program, partner and item")
         out["annual_amount"] = pd.to_numeric(out["annual_amount"]).astype("float64")
         out["source"] = f"{self.name}:{path.name}"
-        return validate_table(out.reset_index(drop=True), self.table, origin=file)
+        return validate_table(out.reset_index(drop=True), self.table, origin=check.file)
 
     @staticmethod
     def _item(r: pd.Series, row: int, check: _Rows) -> dict[str, Any]:

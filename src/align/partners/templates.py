@@ -97,21 +97,20 @@ def write_xlsx(path: Path, name: str) -> Path:
         wb.set_properties({"title": f"align {name.replace('_', ' ')} template", "created": _CREATED})
         bold = wb.add_format({"bold": True, "bg_color": "#E7EBEE", "bottom": 1})
         text = wb.add_format({"num_format": "@"})  # codes stay text: 01.0000 must not become 1
-        data = wb.add_worksheet(sheet)
+        def sheet_of(title: str, header: list[str], rows: list) -> object:
+            ws = wb.add_worksheet(title)
+            for j, h in enumerate(header):
+                ws.write_string(0, j, h, bold)
+            for i, row in enumerate(rows, start=1):
+                for j, v in enumerate(row):
+                    ws.write_string(i, j, v)
+            return ws
+
         names = [c for c, _, _ in columns]
+        data = sheet_of(sheet, names, examples)
         for j, c in enumerate(names):
-            data.write_string(0, j, c, bold)
             data.set_column(j, j, max(12, len(c) + 2), text)
-        for i, row in enumerate(examples, start=1):
-            for j, v in enumerate(row):
-                data.write_string(i, j, v)
-        vocab = wb.add_worksheet("vocabulary")
-        for j, h in enumerate(("column", "term", "meaning")):
-            vocab.write_string(0, j, h, bold)
-        for i, row in enumerate(vocabulary, start=1):
-            for j, v in enumerate(row):
-                vocab.write_string(i, j, v)
-        vocab.set_column(0, 2, 30)
+        sheet_of("vocabulary", ["column", "term", "meaning"], vocabulary).set_column(0, 2, 30)
         for column, terms in lists.items():
             j = names.index(column)
             if len(",".join(terms)) < 250:
@@ -120,12 +119,7 @@ def write_xlsx(path: Path, name: str) -> Path:
                 rows = [i for i, (_, term, _) in enumerate(vocabulary, start=2) if term in terms]
                 source = f"=vocabulary!$B${min(rows)}:$B${max(rows)}"
             data.data_validation(1, j, 5000, j, {"validate": "list", "source": source})
-        readme = wb.add_worksheet("README")
-        for j, h in enumerate(("column", "required", "meaning")):
-            readme.write_string(0, j, h, bold)
-        for i, row in enumerate(columns, start=1):
-            for j, v in enumerate(row):
-                readme.write_string(i, j, v)
+        readme = sheet_of("README", ["column", "required", "meaning"], columns)
         readme.set_column(0, 1, 22)
         readme.set_column(2, 2, 110)
         wb.close()
