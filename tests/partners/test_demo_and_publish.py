@@ -88,6 +88,7 @@ def test_report_section_and_sheets(demo_run_folder: Path, tmp_path: Path) -> Non
     html = render_html(run.tables, run.manifest)
     section = html[html.index('id="partners"'):html.index('id="method"')]
     assert "Welders, cutters, solderers, and brazers: the employers surveyed plan about 370 hires a year" in section
+    assert "cannot be compared yet" in section   # the demo records carry no support_received
     assert "Business and IT: no program offers childcare" in section
     assert "no funding stream is recorded for it" in section and "◌ suppressed" in section
     import openpyxl

@@ -119,8 +119,10 @@ def funding_coordination(funding: pd.DataFrame, occupations: pd.DataFrame, *, st
         if not len(larger):
             continue
         u = larger.iloc[0]
-        serves = (f", which mostly supplies {r.serves_occupation_title} (gap {serves_gap:,.0f} a year)"
-                  if serves_gap is not None and pd.notna(serves_gap) else "")
+        serves = ""
+        if serves_gap is not None and pd.notna(serves_gap):
+            balance = f"short by {serves_gap:,.0f}" if serves_gap > 0 else f"a surplus of {-serves_gap:,.0f}"
+            serves = f", which mostly supplies {r.serves_occupation_title} ({balance} a year)"
         rows.append({"program_id": r.program_id, "n_funding_streams": r.n_funding_streams,
                      "funding_streams": r.funding_streams, "unfunded_soc_code": u["soc_code"],
                      "unfunded_gap": u["gap"],

@@ -29,9 +29,12 @@ def _signals(t: dict[str, pd.DataFrame]) -> tuple[list[str], dict | None]:
     answered = s[s["employer_signal"] != "no answer"]
     out = []
     for r in answered[answered["employer_signal"].isin(["far more", "more"])].itertuples():
+        postings = {"in line": "job postings are in line with the projection",
+                    "more": "job postings also point higher",
+                    "fewer": "job postings point lower"}.get(r.postings_signal, "no postings to compare")
         out.append(f"{r.occupation_title}: the employers surveyed plan about {r.employer_hires_annual:,.0f} hires a "
                    f"year, {r.employer_hires_ratio:.1f} times the {r.annual_openings:,.0f} openings the projection "
-                   f"gives — a sign the projection lags a local expansion ({r.signal_agreement}).")
+                   f"gives; {postings}. Employers may know of an expansion the projection cannot see.")
     hidden = int(answered["is_suppressed"].sum())
     if hidden:
         out.append(f"{hidden} occupation(s) the survey covers are withheld: fewer than the minimum number of "
@@ -44,9 +47,13 @@ def _signals(t: dict[str, pd.DataFrame]) -> tuple[list[str], dict | None]:
                                             zip(answered["is_suppressed"], answered["employer_hires_annual"],
                                                 strict=True)],
            "Employers ÷ projection": answered["employer_hires_ratio"].map(lambda v: "—" if missing(v) else f"{v:.2f}"),
-           "How far they agree": answered["signal_agreement"]})
+           "How far they agree": answered["signal_agreement"],
+           "Starting wage offered": [SUPPRESSED if sup else money(v) for sup, v in
+                                     zip(answered["is_suppressed"], answered["starting_wage_annual"], strict=True)],
+           "Median wage (OEWS)": answered["wage_annual_median"].map(money) if "wage_annual_median" in answered
+           else "—"})
     cols = ["Occupation", "Projected openings / yr", "Postings", "Employer-reported hires / yr",
-            "Employers ÷ projection", "How far they agree"]
+            "Employers ÷ projection", "How far they agree", "Starting wage offered", "Median wage (OEWS)"]
     return out, _table(table[cols], "demand_signals.csv", "demand_signals",
                        "The survey counts only the employers who answered, so its hires are a floor: fewer than "
                        "projected can simply mean few employers answered.")
@@ -101,6 +108,9 @@ def _support(t: dict[str, pd.DataFrame]) -> tuple[list[str], dict | None, dict |
             "Missing (completion depends on them)": p["essential_missing"],
             "Credential attainment": p["completion_rate"].map(percent),
             "Retention, same employer": p["retention_rate"].map(percent)}), "pathway_support.csv", "pathway_support")
+    if path is not None and (so is None or not len(so)):
+        out.append("Participant records do not say who received support, so completion with and without it "
+                   "cannot be compared yet (add the support_received column: docs/participant_records.md).")
     if so is not None and len(so):
         def cell(r: pd.Series) -> str:
             return SUPPRESSED if bool(r["is_suppressed"]) else percent(r["metric_value"])
