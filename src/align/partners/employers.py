@@ -79,31 +79,30 @@ def employer_cells(plans: pd.DataFrame, *, region_id: str, min_employers: int = 
     An employer's lines coded to one occupation are summed first, so "employers" counts firms,
     not job titles. ``n_employers`` counts the employers who answered that metric.
     """
-    coded = plans[plans["soc_code"].notna()]
-    per_employer = coded.groupby(["soc_code", "employer_id"]).agg(
-        **{m: (m if m != "employer_hires_annual" else "hires_annual",
-               "sum" if how == "sum" else "median") for m, (_, how) in CELL_METRICS.items()}, )
-    answered = coded.groupby(["soc_code", "employer_id"]).agg(
-        **{m: (m if m != "employer_hires_annual" else "hires_annual", "count") for m in CELL_METRICS})
-    per_employer = per_employer.where(answered > 0)
-    rows, why = [], {}
+    coded = plans[plans["soc_code"].notna()].rename(columns={"hires_annual": "employer_hires_annual"})
+    how = {m: h for m, (_, h) in CELL_METRICS.items()}
+
+    def per(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+        """Each employer's answer per group; missing where the employer did not answer (not 0)."""
+        grouped = frame.groupby(by)[list(CELL_METRICS)]
+        return grouped.agg(how).where(grouped.count() > 0)
+
+    per_employer = per(coded, ["soc_code", "employer_id"])
     groups = [("occupation", soc, g) for soc, g in per_employer.groupby(level="soc_code")]
-    everyone = per_employer.groupby(level="employer_id").agg(
-        {m: ("sum" if how == "sum" else "median") for m, (_, how) in CELL_METRICS.items()})
-    everyone = everyone.where(per_employer.notna().groupby(level="employer_id").any())
-    groups.append(("region", region_id, everyone))
+    groups.append(("region", region_id, per(per_employer.reset_index(), ["employer_id"])))
+    rows, why = [], {}
     for gtype, gid, g in groups:
-        for metric, (label, how) in CELL_METRICS.items():
+        for metric, (label, kind) in CELL_METRICS.items():
             values = g[metric].dropna()
             n = len(values)
             if n == 0:  # nobody answered: no cell (a zero-employer cell would protect nothing)
                 continue
-            total = float(values.sum()) if how == "sum" else (float(values.median()) if n else np.nan)
+            total = float(values.sum()) if kind == "sum" else float(values.median())
             rows.append({"group_type": gtype, "group_id": str(gid), "metric": metric, "metric_label": label,
-                         "numerator": np.nan, "denominator": float(n), "metric_value": total if n else np.nan})
+                         "numerator": np.nan, "denominator": float(n), "metric_value": total})
             if n < min_employers:
                 why[(gtype, str(gid), metric)] = f"fewer than {min_employers} employers"
-            elif how == "sum" and total > 0 and values.max() >= dominance * total:
+            elif kind == "sum" and total > 0 and values.max() >= dominance * total:
                 why[(gtype, str(gid), metric)] = f"one employer has {dominance:.0%} or more of the cell"
     table = pd.DataFrame(rows, columns=["group_type", "group_id", "metric", "metric_label", "numerator",
                                         "denominator", "metric_value"])
