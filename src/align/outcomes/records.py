@@ -26,7 +26,8 @@ OPTIONAL = ["pathway", "credential", "credential_date", "externship", "externshi
             "wage_q1", "wage_q2", "wage_q3", "wage_q4", "employer_q1", "employer_q2", "employer_q3",
             "employer_q4"]
 TEMPLATE_COLUMNS = REQUIRED + OPTIONAL
-#: optional columns added after the first template; read when present, blank otherwise
+#: optional columns added to the template later (the template holds TEMPLATE_COLUMNS + EXTENSIONS);
+#: read when present, blank otherwise, so files written to the first template stay valid
 EXTENSIONS = ["support_received"]
 DATES = ["enrol_date", "exit_date", "credential_date", "externship_end_date", "hire_date"]
 WAGES = ["wage_pre", "wage_q1", "wage_q2", "wage_q3", "wage_q4"]
