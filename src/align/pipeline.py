@@ -16,6 +16,7 @@ run folder.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import secrets
 from pathlib import Path
@@ -24,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from align import connector, joins, schemas
-from align.config import RunConfig
+from align.config import Partners, RunConfig
 from align.coverage import check_coverage
 from align.demand.base_year import average_base, base_year_caveat
 from align.demand.control import (
@@ -51,6 +52,8 @@ from align.errors import InputError
 from align.match.duplication import find_duplication
 from align.match.gaps import compute_gaps
 from align.outcomes import compute_metrics, metric_definitions, prepare_records, read_records
+from align.partners import PartnerSettings, partner_views
+from align.partners.employers import code_plans
 from align.pathways import build_pathways
 from align.pathways.graph import occupation_wages
 from align.postings.agreement import postings_agreement
@@ -62,13 +65,13 @@ from align.store import sha256_file
 from align.supply.allocation import Factors, allocate, below_level, eligible_edges, supply_bounds
 from align.supply.programs import build_programs, inventory_programs
 
-RUN_STEPS = 12  # the most stages a run announces (with postings); see run_steps()
+RUN_STEPS = 13  # the most stages a run announces (with postings and partners); see run_steps()
 
 
 def run_steps(config: RunConfig) -> int:
     """Stages this configuration's run announces: read, forecast, programs, [code postings],
-    six downstream stages, outcomes, write."""
-    return 11 + (config.inputs.postings is not None)
+    six downstream stages, outcomes, [partners], write."""
+    return 11 + (config.inputs.postings is not None) + has_partner_inputs(config)
 
 
 
@@ -582,6 +585,64 @@ def stage_outcomes(config: RunConfig, notes: list[str], warnings: list[str]) -> 
     return {"metrics": metrics, "metric_definitions": metric_definitions()}
 
 
+def has_partner_inputs(config: RunConfig) -> bool:
+    return config.inputs.employer_hiring_plans is not None or config.inputs.partner_inventory is not None
+
+
+def stage_partners(config: RunConfig, inputs: dict[str, pd.DataFrame], tables: dict[str, pd.DataFrame],
+                   progress: Progress, warnings: list[str]) -> dict[str, pd.DataFrame]:
+    """Employer-reported demand, coordinated funding and support services beside the gaps (when given)."""
+    if not has_partner_inputs(config):
+        return {}
+    with progress.stage("Setting employer plans, funding and support services beside the gaps") as notes:
+        return _partner_tables(config, inputs, tables, notes, warnings)
+
+
+def _partner_settings(config: RunConfig) -> PartnerSettings:
+    p, o = config.partners or Partners(), config.outcomes
+    return PartnerSettings(min_employers=p.min_employers, dominance=p.dominance, far_more_ratio=p.far_more_ratio,
+                           stacked_streams=p.stacked_streams, essential_services=tuple(p.essential_services),
+                           min_cell=o.min_cell if o else 10, unknown_programs=p.unknown_programs)
+
+
+def refresh_partner_views(config: RunConfig, tables: dict[str, pd.DataFrame],
+                          warnings: list[str]) -> dict[str, pd.DataFrame]:
+    """The partner views again after a scenario changed demand or supply, from the coded survey and
+    the inventory the run keeps as reference tables (support outcomes do not depend on either)."""
+    if "employer_hiring_plans" not in tables and "partner_inventory" not in tables:
+        return {}
+    settings = dataclasses.replace(_partner_settings(config), unknown_programs="note")  # e.g. a closed program
+    return partner_views(tables, region_id=config.region.slug, settings=settings,
+                         plans=tables.get("employer_hiring_plans"), inventory=tables.get("partner_inventory"),
+                         warnings=warnings)
+
+
+def _partner_tables(config: RunConfig, inputs: dict[str, pd.DataFrame], tables: dict[str, pd.DataFrame],
+                    notes: list[str], warnings: list[str]) -> dict[str, pd.DataFrame]:
+    p, o = config.partners or Partners(), config.outcomes
+    settings = _partner_settings(config)
+    plans = inputs.get("employer_hiring_plans")
+    if plans is not None:
+        onet = p.onet or (config.postings.onet if config.postings else None)
+        model = load_autocoder(config.base_dir / onet) if onet and plans["soc_code"].isna().any() else None
+        plans = code_plans(plans, model, threshold=p.threshold).drop(columns="employer_name", errors="ignore")
+    records = None
+    if o is not None:
+        raw = read_records(config.base_dir / o.records)
+        if "support_received" in raw.columns:  # keys are not kept: any salt will do
+            records = prepare_records(raw, salt=secrets.token_hex(16), origin=o.records)
+        else:
+            notes.append("participant records carry no support_received column: no with/without-support comparison")
+    out = partner_views(tables, region_id=config.region.slug, settings=settings, plans=plans,
+                        inventory=inputs.get("partner_inventory"), records=records,
+                        outcome_options={"as_of": o.as_of, "hire_window_days": o.hire_window_days} if o else None,
+                        notes=notes, warnings=warnings)
+    kept = {"employer_hiring_plans": plans} if plans is not None else {}  # reference only: never published
+    if "partner_inventory" in inputs:
+        kept["partner_inventory"] = inputs["partner_inventory"]
+    return {**out, **kept}
+
+
 def run_from(stage: str, config: RunConfig, tables: dict[str, pd.DataFrame], *,
              progress: Progress | None = None, warnings: list[str] | None = None) -> dict[str, pd.DataFrame]:
     """Re-run ``stage`` and every stage below it on a copy of ``tables``; returns the new tables."""
@@ -642,6 +703,7 @@ def run(config: RunConfig, *, progress: Progress | None = None, write: bool = Tr
     tables = run_from("occupations", config, tables, progress=progress, warnings=warnings)
     with progress.stage("Computing shared outcome metrics") as notes:
         tables.update(stage_outcomes(config, notes, warnings))
+    tables.update(stage_partners(config, inputs, tables, progress, warnings))
     result = RunResult(config, tables, build_manifest(config, records, tables, warnings), warnings=warnings)
     if write:
         with progress.stage("Writing tables, manifest and report") as notes:

@@ -20,6 +20,7 @@ from align.errors import InputError
 from align.match import gaps as G
 from align.report import charts
 from align.report.formats import number, percent
+from align.report.partners import partner_section
 from align.report.views import VIEWS, board_views
 
 FLAG_ORDER = [G.UNDERSUPPLY, G.SLIGHT_UNDERSUPPLY, G.NO_PROGRAM, G.BALANCED, G.SLIGHT_OVERSUPPLY, G.OVERSUPPLY,
@@ -220,7 +221,7 @@ def render_html(tables: dict[str, pd.DataFrame], manifest: dict) -> str:
         scenario=manifest.get("scenario"), run_notes=manifest.get("warnings", []),
         mase_selected=acc["mase"].get("selected") if len(acc) else None,
         mase_naive=acc["mase"].get("naive") if len(acc) else None,
-        optional=board_views(tables), charts=chart_svgs,
+        optional=board_views(tables), charts=chart_svgs, partners=partner_section(tables),
         dictionary=schemas.data_dictionary(dict_tables).to_dict("records"),
         synthetic="synthetic" in str(manifest.get("region", {}).get("name", "")).lower(),
     )

@@ -32,6 +32,15 @@ SHEETS = (  # (sheet, table, what it is)
     ("postings", "postings_agreement", "Job postings beside projected openings (postings are not openings)."),
     ("metrics", "metrics", "Outcome metrics; suppressed cells are empty (never zero) and marked as suppressed."),
     ("forecast_accuracy", "forecast_accuracy", "Backtest accuracy of the forecasts vs the naive baseline."),
+    # the partner side (align.partners): employer plans, placements, funding, support services
+    ("demand_signals", "demand_signals", "Projected openings, postings and employer-reported hires per occupation."),
+    ("employer_demand", "employer_demand", "Employer-survey cells; withheld cells are empty and marked as suppressed."),
+    ("externships", "externships", "Externship placements programs need beside those employers offer."),
+    ("program_funding", "program_funding", "Each program's funding streams, services and work-based learning."),
+    ("occupation_funding", "occupation_funding", "Funding reaching each occupation, per projected opening, with the arithmetic."),
+    ("funding_coordination", "funding_coordination", "Stacked funding beside a larger shortage with none."),
+    ("pathway_support", "pathway_support", "Support services each pathway's programs offer and miss, with completion."),
+    ("support_outcomes", "support_outcomes", "Completion and retention with and without each support service."),
 )
 
 
