@@ -105,7 +105,7 @@ def test_same_inputs_give_byte_identical_tables(demo_runs):
 
 
 def test_failed_run_leaves_no_folder(tmp_path, monkeypatch):
-    def broken(result, folder):
+    def broken(result, folder, **options):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr("align.report.build_reports", broken)

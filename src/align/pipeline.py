@@ -17,7 +17,6 @@ run folder.
 from __future__ import annotations
 
 import os
-import secrets
 from pathlib import Path
 
 import numpy as np
@@ -38,9 +37,17 @@ from align.demand.openings import annual_openings
 from align.errors import InputError
 from align.match.duplication import find_duplication
 from align.match.gaps import compute_gaps
-from align.outcomes import compute_metrics, metric_definitions, prepare_records, read_records
+from align.notes import operator
+from align.outcomes import (
+    compute_metrics,
+    metric_definitions,
+    prepare_records,
+    read_records,
+    resolve_salt,
+)
 from align.pathways import build_pathways
 from align.pathways.graph import occupation_wages
+from align.places import county_names
 from align.postings.agreement import postings_agreement
 from align.postings.autocoder import load_autocoder
 from align.postings.pipeline import postings_signal
@@ -148,12 +155,12 @@ def forecast_industries(config: RunConfig, industry: pd.DataFrame, notes: list[s
     observed = history.dropna(subset=["employment"])
     missing = sorted(set(history["naics_code"]) - set(observed["naics_code"]))
     if missing:
-        warnings.append(f"industries with every year suppressed, not forecast: {', '.join(missing)}")
+        warnings.append(operator(f"industries with every year suppressed, not forecast: {', '.join(missing)}"))
     panel = observed.rename(columns={"naics_code": "series_id", "employment": "value"})[
         ["series_id", "period", "value"]]
     last = int(panel["period"].max())
     if last < years.base:
-        warnings.append(f"employment observed only to {last}; base year {years.base} is itself a forecast")
+        warnings.append(f"employment data end in {last}, so the base year {years.base} is itself an estimate")
     result = forecast_panel(panel, years.target - last, origin="industry_employment")
     fc = result.forecasts
     chosen = fc.drop_duplicates("series_id")["model"].value_counts()
@@ -171,8 +178,8 @@ def forecast_industries(config: RunConfig, industry: pd.DataFrame, notes: list[s
         subset=["employment_base", "employment_target"])
     no_range = int(projection["employment_target_lo80"].isna().sum())
     if no_range:
-        warnings.append(f"{no_range} industries have too little history for a forecast interval; the "
-                        f"occupations they employ get no openings range or probability of shortage")
+        warnings.append(f"{no_range} industries have too little history for a forecast range, so the "
+                        f"occupations they employ get no range of openings and no chance of shortage")
     projection = projection.rename_axis("naics_code").reset_index()
     return {"industry_forecast": _round(fc), "forecast_accuracy": _round(result.accuracy, 4),
             "forecast_backtest": _round(result.backtest, 4),
@@ -189,8 +196,8 @@ def stage_occupations(config: RunConfig, tables: dict[str, pd.DataFrame], notes:
     values = tables["industry_projection"].set_index("naics_code")[PROJECTION_COLUMNS]
     unmatched = unmatched_industries(list(values.index), matrix)
     if unmatched:
-        warnings.append(f"industries without a staffing pattern (their jobs are not assigned to "
-                        f"occupations): {', '.join(unmatched)}")
+        warnings.append(operator(f"industries without a staffing pattern (their jobs are not assigned to "
+                                 f"occupations): {', '.join(unmatched)}"))
     occ = to_occupations(values, matrix)
     occ = occ[occ["employment_base"] > 0].reset_index()
     return {"occupation_projection": schemas.validate(occ, "occupation_projection")}
@@ -208,8 +215,8 @@ def stage_openings(config: RunConfig, tables: dict[str, pd.DataFrame], notes: li
         for fallback in ([f"{s[:2]}-0000" for s in occ.index], ["00-0000"] * len(occ)):
             for col in ("labor_force_exit_rate", "occupational_transfer_rate"):
                 r[col] = r[col].fillna(rates[col].reindex(fallback).set_axis(occ.index))
-        warnings.append(f"no separation rates for {len(missing)} occupations; their major group's (or all "
-                        f"occupations') rates are used: {', '.join(missing[:10])}")
+        warnings.append(operator(f"no separation rates for {len(missing)} occupations; their major group's (or "
+                                 f"all occupations') rates are used: {', '.join(missing[:10])}"))
     unrated = occ.index[r["labor_force_exit_rate"].isna() | r["occupational_transfer_rate"].isna()]
     if len(unrated):
         raise InputError(f"no separation rates for {', '.join(unrated[:10])}", file="occupation_projections",
@@ -368,7 +375,7 @@ def code_postings_input(config: RunConfig, inputs: dict[str, pd.DataFrame], note
     """Code posting titles to SOC, de-duplicate re-posts and count per occupation (once per run)."""
     if "postings" not in inputs or config.postings is None:
         if "postings" in inputs:
-            warnings.append("postings given but no [postings] section (O*NET folder): postings not coded")
+            warnings.append(operator("postings given but no [postings] section (O*NET folder): postings not coded"))
         return {}
     p = config.postings
     model = load_autocoder(config.base_dir / p.onet)
@@ -385,11 +392,9 @@ def stage_outcomes(config: RunConfig, notes: list[str], warnings: list[str]) -> 
     o = config.outcomes
     if o is None:
         return {}
-    salt = os.environ.get(o.salt_env, "")
-    if not salt:
-        # only suppressed aggregates leave the run, so a one-off salt is safe; keys differ per run
-        salt = secrets.token_hex(16)
-        warnings.append(f"{o.salt_env} is not set: person ids were hashed with a one-off random salt")
+    salt, note = resolve_salt(o.salt_env)
+    if note:
+        warnings.append(operator(note))
     records = prepare_records(read_records(config.base_dir / o.records), salt=salt, origin=o.records)
     metrics = compute_metrics(records, min_cell=o.min_cell, as_of=o.as_of, hire_window_days=o.hire_window_days,
                               region_id=config.region.slug, origin=o.records)
@@ -435,8 +440,8 @@ def _round(df: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
 # --- the whole run ----------------------------------------------------------------------------
 
 def run(config: RunConfig, *, progress: Progress | None = None, write: bool = True,
-        report: bool = True) -> RunResult:
-    """Run every stage for one region and (by default) write the run folder."""
+        report: bool = True, pdf: bool = True) -> RunResult:
+    """Run every stage for one region and (by default) write the run folder, PDFs included."""
     progress = progress or Progress(total=RUN_STEPS)
     progress.total = run_steps(config)
     warnings: list[str] = []
@@ -456,9 +461,10 @@ def run(config: RunConfig, *, progress: Progress | None = None, write: bool = Tr
     with progress.stage("Computing shared outcome metrics") as notes:
         tables.update(stage_outcomes(config, notes, warnings))
     result = RunResult(config, tables, build_manifest(config, records, tables, warnings), warnings=warnings)
+    result.manifest["region"]["county_names"] = county_names(inputs.get("providers"), config.region.counties)
     if write:
         with progress.stage("Writing tables, manifest and report") as notes:
-            result.folder = write_run(result, report=report)
+            result.folder = write_run(result, report=report, pdf=pdf)
             notes.append(str(result.folder))
     for w in warnings:
         progress._print(f"      note: {w}")
