@@ -39,16 +39,12 @@ def _card(c: dict) -> Flowable:
         facts.append(("Usual entry education", str(c["typical_entry_education"])))
     if not missing(c.get("wage_annual_median")):
         facts.append(("Median pay", money(c["wage_annual_median"])))
-    parts: list[Flowable] = [
-        P.rich(f"<b>{escape(str(c['occupation_title']))}</b>", "h2"),
-        P.rich(f'<font color="{colour}"><b>{escape(flag_label(c["flag"]))}</b></font> · SOC {escape(str(c["soc_code"]))}',
-               "meta"),
-        *[P.rich(f"<b>{escape(k)}:</b> {escape(v)}", "cell") for k, v in facts],
-        P.rich(f"<b>Why:</b> {escape(c['why'])}", "cell"),
-    ]
+    lines = [f'<font color="{colour}"><b>{escape(flag_label(c["flag"]))}</b></font> · SOC {escape(str(c["soc_code"]))}',
+             *[f"<b>{escape(k)}:</b> {escape(v)}" for k, v in facts], f"<b>Why:</b> {escape(c['why'])}"]
     programs = c.get("program_list") or []
-    parts.append(P.rich("<b>Programs that supply it:</b> " + (escape("; ".join(programs)) if programs else "none in the region"),
-                        "cell"))
+    lines.append("<b>Programs that supply it:</b> " + (escape("; ".join(programs)) if programs else "none in the region"))
+    parts: list[Flowable] = [P.rich(f"<b>{escape(str(c['occupation_title']))}</b>", "h2"),
+                             P.rich("<br/>".join(lines), "cell")]
     if c.get("arithmetic"):
         parts.append(P.rich("<b>The arithmetic:</b> " + escape("; ".join(c["arithmetic"])), "meta"))
     parts.append(P.space(8))
@@ -69,7 +65,8 @@ def _frame_table(df: pd.DataFrame) -> board.Table:
     return board.Table([str(c) for c in df.columns], [[str(v) for v in row] for row in text.values.tolist()])
 
 
-def story(tables: dict[str, pd.DataFrame], manifest: dict, cards: list[dict]) -> list[Flowable]:
+def story(tables: dict[str, pd.DataFrame], manifest: dict, cards: list[dict],
+          views: list[dict] | None = None) -> list[Flowable]:
     region = manifest.get("region", {})
     out: list[Flowable] = [
         P.para("Appendix to the board packet", "meta"), P.para(str(region.get("name", "")), "title"),
@@ -96,7 +93,7 @@ def story(tables: dict[str, pd.DataFrame], manifest: dict, cards: list[dict]) ->
             [[board.program_name(r.get("cip_title"), r.get("cip_code"), r.get("award_label")), str(r.get("provider_name") or ""),
               number(r["completers"], 1), str(r.get("reason") or "")] for r in u.to_dict("records")], {2}),
             [P.WIDTH * w for w in (0.36, 0.24, 0.1, 0.3)])]
-    for view in board_views(tables):
+    for view in board_views(tables) if views is None else views:
         df = pd.DataFrame(view["rows"], columns=view["columns"])
         out += [P.para(view["title"], "h1")]
         if view["note"]:
@@ -114,7 +111,8 @@ def story(tables: dict[str, pd.DataFrame], manifest: dict, cards: list[dict]) ->
     return out
 
 
-def write_appendix(tables: dict[str, pd.DataFrame], manifest: dict, cards: list[dict], dest: Path) -> Path:
+def write_appendix(tables: dict[str, pd.DataFrame], manifest: dict, cards: list[dict], dest: Path,
+                   views: list[dict] | None = None) -> Path:
     region = str(manifest.get("region", {}).get("name", ""))
-    return P.write_pdf(dest, story(tables, manifest, cards), title=f"Appendix: {region}",
+    return P.write_pdf(dest, story(tables, manifest, cards, views), title=f"Appendix: {region}",
                        footer=f"align appendix · {region} · run {manifest.get('run_id', '')}")

@@ -20,6 +20,7 @@ import pandas as pd
 from align.report.appendix import write_appendix
 from align.report.html import gap_cards, render_html
 from align.report.packet import write_packet
+from align.report.views import board_views
 from align.report.xlsx import write_xlsx
 from align.store import write_text
 
@@ -37,12 +38,14 @@ def write_reports(tables: dict[str, pd.DataFrame], manifest: dict, folder: Path,
     """Write report.html, report.xlsx and (unless ``pdf`` is False) the packet and appendix PDFs."""
     folder = Path(folder)
     out = ReportOutcome()
-    out.paths.append(write_text(folder / "report.html", render_html(tables, manifest)))
+    views = board_views(tables)  # shared by the HTML and the appendix
+    out.paths.append(write_text(folder / "report.html", render_html(tables, manifest, views)))
     out.paths.append(write_xlsx(tables, manifest, folder / "report.xlsx"))
     if pdf:
         out.paths.append(write_packet(tables, manifest, folder / PACKET))
         params = manifest.get("config", {}).get("parameters", {})
-        out.paths.append(write_appendix(tables, manifest, gap_cards(tables["gaps"], params), folder / APPENDIX))
+        cards = gap_cards(tables["gaps"], params)
+        out.paths.append(write_appendix(tables, manifest, cards, folder / APPENDIX, views))
     else:
         out.notes.append(f"{PACKET} and {APPENDIX} skipped: not requested (--no-pdf)")
     if not quiet:

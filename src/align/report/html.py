@@ -118,7 +118,7 @@ def gap_cards(gaps: pd.DataFrame, params: dict) -> list[dict]:
     return cards
 
 
-def render_html(tables: dict[str, pd.DataFrame], manifest: dict) -> str:
+def render_html(tables: dict[str, pd.DataFrame], manifest: dict, views: list[dict] | None = None) -> str:
     """The whole report as one self-contained HTML page (also the source the PDF is laid out from)."""
     gaps = tables["gaps"]
     dup = tables.get("duplication", pd.DataFrame(columns=list(schemas.TABLES["duplication"].columns)))
@@ -175,7 +175,7 @@ def render_html(tables: dict[str, pd.DataFrame], manifest: dict) -> str:
         scenario=manifest.get("scenario"),
         mase_selected=acc["mase"].get("selected") if len(acc) else None,
         mase_naive=acc["mase"].get("naive") if len(acc) else None,
-        optional=board_views(tables), charts=chart_svgs,
+        optional=board_views(tables) if views is None else views, charts=chart_svgs,
         dictionary=schemas.data_dictionary(dict_tables).to_dict("records"),
         synthetic="synthetic" in str(manifest.get("region", {}).get("name", "")).lower(),
     )

@@ -69,7 +69,7 @@ def _chart(name: str, tables: dict[str, pd.DataFrame]) -> Flowable | None:
         fig = charts.pathway_ladder(tables.get("ladders"), best["ladder_id"].iloc[0]) if len(best) else None
     else:
         return None
-    return P.image(charts.png(fig), width=P.WIDTH * 0.92) if fig is not None else None
+    return P.image(charts.png(fig, dpi=150), width=P.WIDTH * 0.92) if fig is not None else None
 
 
 WIDTHS = {"shortages": (0.25, 0.13, 0.11, 0.08, 0.1, 0.17, 0.16), "shortages-6": (0.3, 0.14, 0.12, 0.09, 0.18, 0.17), "surpluses": (0.36, 0.14, 0.14, 0.16, 0.2),

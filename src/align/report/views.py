@@ -37,21 +37,22 @@ def pathway_gaps(df: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.DataFr
 
 
 def ladders(df: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    steps = df.sort_values(["ladder_id", "step"])
-    rows = []
-    for _, g in steps.groupby("ladder_id", sort=False):
-        first, last = g.iloc[0], g.iloc[-1]
-        rows.append({"_rank": first["ladder_rank"], "_gain": last["wage_gain_cumulative_pct"],
-                     "Ladder": " → ".join(g["occupation_title"]),
-                     "Pay at the start": money(first["wage_annual_median"]),
-                     "Pay at the top": money(last["wage_annual_median"]),
-                     "Pay rise": percent(last["wage_gain_cumulative_pct"]),
-                     "Steps with regional training": f"{int((g['n_programs'] > 0).sum())} of {len(g)}"})
-    out = pd.DataFrame(rows)
-    if out.empty:
-        return out
-    out = out[out["_rank"] == 1].sort_values("_gain", ascending=False)  # the best ladder from each start
-    return out.drop(columns=["_rank", "_gain"])
+    """The best-paying ladder from each start (rank 1), one row each, in one grouped pass."""
+    steps = df[df["ladder_rank"] == 1].sort_values(["ladder_id", "step"])
+    if steps.empty:
+        return pd.DataFrame()
+    g = steps.assign(_trained=steps["n_programs"].fillna(0) > 0).groupby("ladder_id", sort=False)
+    first = steps.drop_duplicates("ladder_id", keep="first").set_index("ladder_id")
+    last = steps.drop_duplicates("ladder_id", keep="last").set_index("ladder_id")
+    out = pd.DataFrame({"path": g["occupation_title"].agg(" → ".join), "start": first["wage_annual_median"],
+                        "top": last["wage_annual_median"], "gain": last["wage_gain_cumulative_pct"],
+                        "trained": g["_trained"].sum(), "steps": g.size()})
+    out = out.sort_values("gain", ascending=False, kind="stable")
+    return pd.DataFrame({
+        "Ladder": out["path"], "Pay at the start": out["start"].map(money), "Pay at the top": out["top"].map(money),
+        "Pay rise": out["gain"].map(percent),
+        "Steps with regional training": [f"{int(t)} of {int(n)}" for t, n in zip(out["trained"], out["steps"],
+                                                                                  strict=True)]}).reset_index(drop=True)
 
 
 def entry_points(df: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:

@@ -18,6 +18,7 @@ import xlsxwriter
 
 from align import fields
 from align.match import gaps as G
+from align.report import views
 from align.report.words import flag_label
 from align.store import atomic_write
 
@@ -37,7 +38,8 @@ SHEETS = (  # (sheet, table, what it is, how its rows are ordered)
     ("Double counting", "double_count_audit", "How much summing every linked job's openings per program would "
      "overstate demand."),
     ("Pathways", "pathways", "Moves between jobs (when the run computed them)."),
-    ("Career ladders", "ladders", "Career ladders with pay at each step."),
+    ("Career ladders", "ladders", "The best-paying career ladder from each entry job, one row each (every step of "
+     "every ladder is in ladders.csv)."),
     ("Ladder gaps", "pathway_gaps", "Ladder steps with demand but no regional training."),
     ("Entry points", "entry_points", "Jobs open with short training that lead to jobs in demand."),
     ("Stackable credentials", "stacks", "Credentials that build on each other, and broken steps."),
@@ -56,6 +58,7 @@ ORDER: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] = {
     "duplication_series": lambda d: d.sort_values(["is_duplicated", "excess_supply"], ascending=[False, False]),
     "double_count_audit": lambda d: d.sort_values("inflation", ascending=False),
     "postings_agreement": lambda d: d.sort_values("annual_openings", ascending=False),
+    "ladders": lambda d: views.ladders(d, {}) if {"ladder_rank", "step", "n_programs"} <= set(d.columns) else d,
 }
 # Words for the headers; a column without one reads as its name in words ("n_programs" → "N programs").
 HEADERS = {
