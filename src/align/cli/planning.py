@@ -14,6 +14,9 @@ def _run(args: argparse.Namespace) -> int:
     config = config_mod.load(args.config)
     result = run(config, progress=Progress(total=RUN_STEPS, enabled=not args.quiet), pdf=not args.no_pdf)
     print(f"report: {result.report_path}")
+    packet = result.folder / "report.pdf" if result.folder else None
+    if packet is not None and packet.exists():
+        print(f"board packet: {packet}")
     return 0
 
 
