@@ -76,7 +76,7 @@ def test_method_lists_every_source_hash_and_backtest(demo_run):
     assert "proportional</strong> allocation" in html
     assert "<code>effective_supply</code>" in html  # data dictionary from the field dictionary
     assert "Job postings are not openings" in html
-    assert vintage_line(demo_run.manifest).startswith("industry employment: QCEW")
+    assert vintage_line(demo_run.manifest).startswith("Jobs by industry: QCEW")
 
 
 def test_xlsx_reads_back_same_numbers_as_gaps_csv(demo_run):

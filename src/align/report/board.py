@@ -190,15 +190,18 @@ def ladder_table(best: pd.DataFrame) -> Table:
 
 
 def broken_steps(pg: pd.DataFrame | None, n: int = 5) -> list[str]:
+    """The ladder steps on the most ladders that the region does not train enough people for."""
     if pg is None or not len(pg) or "occupation_title" not in pg.columns:
         return []
     d = pg.sort_values([c for c in ("n_ladders", "annual_openings") if c in pg.columns], ascending=False).head(n)
     out = []
     for r in d.to_dict("records"):
+        untrained = "no regional training" in str(r.get("gap_kind", "")) or not r.get("n_programs")
+        why = "no program in the region trains for it" if untrained else "the region trains too few people for it"
         entry = r.get("typical_entry_education")
         needs = f" It usually needs: {str(entry).lower()}." if not missing(entry) and entry else ""
-        out.append(f"{r['occupation_title']}: about {number(r.get('annual_openings'))} openings a year, on "
-                   f"{number(r.get('n_ladders'))} ladders, with no regional training at this step.{needs}")
+        out.append(f"{r['occupation_title']}: on {number(r.get('n_ladders'))} ladders, with about "
+                   f"{number(r.get('annual_openings'))} openings a year, and {why}.{needs}")
     return out
 
 
@@ -304,8 +307,8 @@ def sections(tables: dict[str, pd.DataFrame], manifest: dict) -> list[Section]:
     if len(best) or steps:
         out.append(Section(
             "pathways", "Career pathways that matter",
-            intro="Ladders from jobs that are easy to enter up to better-paid jobs in demand. A broken step "
-                  "is a job on a ladder that no regional program trains for.",
+            intro="Ladders lead from jobs that are easy to enter up to better-paid jobs in demand. A broken "
+                  "step is a job on many ladders that the region does not train enough people for.",
             bullets=steps, table=ladder_table(best) if len(best) else None,
             chart="ladder" if len(best) else None))
     outcomes = outcome_table(tables.get("metrics"))

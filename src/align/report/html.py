@@ -75,7 +75,7 @@ def vintage_line(manifest: dict) -> str:
             by_table[i["table"]].append(str(i["vintage"]))
     parts = []
     for table, vintages in by_table.items():
-        label = table.replace("_", " ")
+        label = board.TABLE_NAMES.get(table, table.replace("_", " "))
         if not vintages:
             parts.append(label)
         elif len(vintages) <= 2:

@@ -86,34 +86,52 @@ HEADERS = {
     "smape": "Percentage error (sMAPE)", "coverage80": "Inside the 80% range", "coverage95": "Inside the 95% range",
     "model": "Forecast method", "n_series": "Industries", "table": "Table", "source": "Source", "path": "File",
     "release": "Release", "sha256": "SHA-256 fingerprint", "bytes": "Size (bytes)",
+    "related_occupation_title": "Related job", "related_soc_code": "Related SOC code",
+    "relatedness_tier": "How related (O*NET)", "wage_gain": "Pay rise a year", "wage_gain_pct": "Pay rise",
+    "wage_gain_cumulative_pct": "Pay rise from the start", "best_wage_gain_pct": "Best pay rise",
+    "edge_reason": "Why this move", "cip_family": "Field of study (CIP family)", "cip_series": "Program series (CIP)",
+    "naive_demand": "Openings if summed per program", "openings_allocated": "Openings shared out",
+    "inflation": "Overstatement (openings a year)", "metric": "Metric code", "group_type": "Group",
+    "group_id": "Group id", "gap_kind": "Kind of gap",
+    "rank_correlation": "Rank correlation (all jobs)", "openings_rank_pct": "Openings rank (percentile)",
+    "postings_rank_pct": "Postings rank (percentile)", "stack_kind": "Kind of stack", "award_rank_label": "Step",
+    "capacity_seats": "Seats", "provider_kind": "Kind of provider", "job_zone": "O*NET job zone",
 }
-TITLE_FOR = {"soc_code": "occupation_title", "cip_code": "cip_title", "provider_id": "provider_name"}
+TITLE_FOR = {"soc_code": "occupation_title", "cip_code": "cip_title", "provider_id": "provider_name",
+             "related_soc_code": "related_occupation_title", "award_level": "award_label", "metric": "metric_label"}
+LAST = ("program_id", "cluster_id", "group_id")  # ids for joining, after the words
 MONEY = ("wage", "earnings")
-PERCENT = ("probability", "coverage", "_pct", "rate", "share", "inflation")
+PERCENT = ("probability", "coverage", "_pct", "share")
 
 
 def header(col: str) -> str:
-    """The column's header in words ("n_programs" → "N programs"); a header already in words stays."""
-    if " " in col:
-        return col
-    return HEADERS.get(col, col.replace("_", " ").capitalize())
+    """The column's header in words ("n_ladders" → "Number of ladders"); a header already in words stays."""
+    if " " in col or col in HEADERS:
+        return HEADERS.get(col, col)
+    words = col.replace("_", " ")
+    if col.startswith("n_"):
+        return "Number of " + words[2:]
+    if col.startswith("is_"):
+        return words[3:].capitalize() + "?"
+    return words.replace("soc", "SOC").replace("cip", "CIP").capitalize().replace("Soc ", "SOC ").replace("Cip ", "CIP ")
 
 
 def _kind(col: str, dtype: object) -> str | None:
+    """The cell format of a numeric column, from its unit in the field dictionary (names as a fallback)."""
     kind = str(dtype)
-    if kind in ("bool", "boolean"):
+    if kind in ("bool", "boolean") or not kind.startswith(("float", "int", "Int", "Float")):
         return None
-    if kind.startswith(("float", "int", "Int", "Float")):
-        if col == "metric_value":
-            return "metric"
-        if any(m in col for m in MONEY) and not col.endswith("_pct"):
-            return "money"
-        if any(p in col for p in PERCENT) and col not in ("smape",):
-            return "pct"
-        if col in ("supply_demand_ratio", "hhi", "mase"):
-            return "ratio"
-        return "int" if kind.lower().startswith("int") else "num"
-    return None
+    if col == "metric_value":
+        return "metric"  # rates and dollars in one column: chosen row by row
+    f = fields.FIELDS.get(col)
+    unit = f.unit if f else ""
+    if unit.startswith(("$", "USD")) or (not unit and any(m in col for m in MONEY)):
+        return "money"
+    if unit in ("fraction", "probability", "fraction/yr") or (not unit and any(p in col for p in PERCENT)):
+        return "pct"
+    if unit in ("ratio", "index") or col in ("rank_correlation",):
+        return "ratio"
+    return "int" if kind.lower().startswith("int") else "num"
 
 
 def _with_titles(df: pd.DataFrame, names: dict[str, dict[str, str]]) -> pd.DataFrame:
@@ -127,6 +145,7 @@ def _with_titles(df: pd.DataFrame, names: dict[str, dict[str, str]]) -> pd.DataF
         if code in cols and title in cols and cols.index(title) > cols.index(code):
             cols.remove(title)
             cols.insert(cols.index(code), title)
+    cols = [c for c in cols if c not in LAST] + [c for c in cols if c in LAST]
     return out[cols]
 
 
@@ -207,7 +226,7 @@ def write_xlsx(tables: dict[str, pd.DataFrame], manifest: dict, dest: Path) -> P
                                              "strings_to_urls": False, "constant_memory": True})
         fmts = {"header": wb.add_format({"bold": True, "bg_color": "#E7EBEE", "bottom": 1, "text_wrap": True,
                                          "valign": "top"}),
-                "num": wb.add_format({"num_format": "#,##0.0"}), "int": wb.add_format({"num_format": "#,##0"}),
+                "num": wb.add_format({"num_format": "#,##0"}), "int": wb.add_format({"num_format": "#,##0"}),
                 "ratio": wb.add_format({"num_format": "0.00"}), "pct": wb.add_format({"num_format": "0.0%"}),
                 "money": wb.add_format({"num_format": "$#,##0"}), "text": wb.add_format({}),
                 "title": wb.add_format({"bold": True, "font_size": 14})}
