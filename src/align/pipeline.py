@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from align import connector, schemas
+from align import connector, parsecache, schemas
 from align.config import RunConfig
 from align.demand.forecast import forecast_panel
 from align.demand.industry import regional_industry_employment
@@ -80,9 +80,10 @@ def read_inputs(config: RunConfig) -> tuple[dict[str, pd.DataFrame], list[dict]]
         source = connector.get(spec.source)
         frames = []
         for path in config.input_files(name):
-            frames.append(source.parse(path, **spec.options))
+            digest = sha256_file(path)
+            frames.append(parsecache.parse(source, path, digest, spec.options))
             records.append({"table": name, "source": spec.source, "path": _relative(path, config.base_dir),
-                            "sha256": sha256_file(path), "bytes": path.stat().st_size,
+                            "sha256": digest, "bytes": path.stat().st_size,
                             "vintage": _vintage(frames[-1])})
         tables[name] = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     return tables, records
