@@ -84,17 +84,17 @@ def openings_vs_supply(gaps: pd.DataFrame, n: int = 15, *, largest: bool = True)
 
 
 def ratio_bands(gaps: pd.DataFrame, order: list[str], labels: dict[str, str] | None = None) -> plt.Figure:
-    """How many occupations fall in each supply/demand band (bands in words, wrapped)."""
-    counts = gaps["flag"].value_counts().reindex(order).fillna(0)
-    fig, ax = plt.subplots(figsize=(7.5, 2.9))
+    """How many jobs have each finding: one bar each, the finding in words beside it (never overlapping)."""
+    counts = gaps["flag"].value_counts().reindex(order).fillna(0).iloc[::-1]
+    fig, ax = plt.subplots(figsize=(7.5, 0.3 * len(counts) + 0.8))
     colours = [OKABE_ITO["shortage"] if "under" in f or "no regional" in f else
                OKABE_ITO["surplus"] if "over" in f else
                OKABE_ITO["balanced"] if f == "balanced" else OKABE_ITO["neutral"] for f in counts.index]
-    bars = ax.bar(range(len(counts)), counts.to_numpy(), color=colours)
-    ax.bar_label(bars, fmt="%d")
-    names = [wrap((labels or {}).get(f, f), 12) for f in counts.index]
-    ax.set_xticks(range(len(counts)), names, fontsize=8)
-    ax.set_ylabel("Jobs")
+    bars = ax.barh(range(len(counts)), counts.to_numpy(), color=colours)
+    ax.bar_label(bars, fmt="%d", padding=2)
+    ax.set_yticks(range(len(counts)), [(labels or {}).get(f, f) for f in counts.index])
+    ax.set_xlabel("Jobs")
+    ax.margins(x=0.08)
     ax.spines[["top", "right"]].set_visible(False)
     return fig
 
@@ -175,7 +175,7 @@ def industry_forecasts(history: pd.DataFrame, forecast: pd.DataFrame, codes: lis
     for ax, code in zip(axes.ravel(), codes, strict=False):
         h = history[history["naics_code"] == code]
         f = forecast[forecast["series_id"] == code]
-        ax.plot(h["period"], h["employment"], color="#000000", lw=1.2, label="observed")
+        ax.plot(h["period"], h["employment"], color="#000000", lw=1.2, marker="o", ms=2.5, label="observed")
         ax.fill_between(f["period"], f["lo95"], f["hi95"], color=OKABE_ITO["supply"], alpha=0.25, lw=0)
         ax.fill_between(f["period"], f["lo80"], f["hi80"], color=OKABE_ITO["supply"], alpha=0.45, lw=0)
         ax.plot(f["period"], f["forecast"], color=OKABE_ITO["surplus"], lw=1.2, ls="--", label="projected")
