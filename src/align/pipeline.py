@@ -48,7 +48,7 @@ from align.demand.self_employment import add_self_employed, self_employed_shares
 from align.errors import InputError
 from align.match.duplication import find_duplication
 from align.match.gaps import compute_gaps
-from align.notes import operator
+from align.notes import board_caveats, operator, operator_notes
 from align.outcomes import (
     compute_metrics,
     metric_definitions,
@@ -599,8 +599,10 @@ def run(config: RunConfig, *, progress: Progress | None = None, write: bool = Tr
         with progress.stage("Writing tables, manifest and report") as notes:
             result.folder = write_run(result, report=report, pdf=pdf)
             notes.append(str(result.folder))
-    for w in warnings:
+    for w in board_caveats(warnings):
         progress._print(f"      note: {w}")
+    for w in operator_notes(warnings):
+        progress._print(f"      note for the operator: {w}")
     return result
 
 
