@@ -113,7 +113,7 @@ def test_same_inputs_give_byte_identical_tables(demo_runs):
 
 
 def test_failed_run_leaves_no_folder(tmp_path, monkeypatch):
-    def broken(result, folder):
+    def broken(result, folder, **options):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr("align.report.build_reports", broken)
@@ -136,8 +136,11 @@ def test_cli_prints_progress_and_the_report_path(tmp_path, capsys):
         cfg.unlink()
     captured = capsys.readouterr()
     assert "[1/" in captured.err and "Matching openings with supply" in captured.err
-    path = Path(captured.out.strip().removeprefix("report: "))
+    lines = captured.out.strip().splitlines()
+    path = Path(lines[0].removeprefix("report: "))
     assert path.name == "report.html" and path.is_file()
+    packet = Path(lines[1].removeprefix("board packet: "))
+    assert packet == path.with_name("report.pdf") and packet.is_file()
 
 
 def test_generator_reproduces_the_bundled_demo(tmp_path):

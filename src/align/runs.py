@@ -90,7 +90,7 @@ def _pkg_version(name: str) -> str | None:
 
 
 def write_run(result: RunResult, *, report: bool = True, root: Path | None = None,
-              name: str | None = None) -> Path:
+              name: str | None = None, pdf: bool = True) -> Path:
     """Write every table (CSV and Parquet), the manifest and the report into a new folder.
 
     The folder is assembled under a hidden temporary name and renamed into place only when
@@ -121,7 +121,7 @@ def write_run(result: RunResult, *, report: bool = True, root: Path | None = Non
             from align.report import build_reports
 
             result.folder = tmp
-            build_reports(result, tmp)
+            build_reports(result, tmp, pdf=pdf)
         tmp.rename(final)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -94,8 +94,8 @@ def test_report_section_and_sheets(demo_run_folder: Path, tmp_path: Path) -> Non
     import openpyxl
 
     book = openpyxl.load_workbook(write_xlsx(run.tables, run.manifest, tmp_path / "r.xlsx"), read_only=True)
-    assert {"demand_signals", "externships", "occupation_funding", "funding_coordination",
-            "pathway_support"} <= set(book.sheetnames)
+    assert {"Demand signals", "Externships", "Funding by job", "Funding coordination",
+            "Pathway support"} <= set(book.sheetnames)
     without = {k: v for k, v in run.tables.items() if k not in ("demand_signals", "externships", "program_funding",
                                                                 "occupation_funding", "funding_coordination",
                                                                 "pathway_support", "employer_demand")}

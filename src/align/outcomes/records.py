@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import secrets
 from pathlib import Path
 
 import pandas as pd
@@ -36,13 +37,20 @@ _YES = {"y", "yes", "true", "1"}
 _NO = {"n", "no", "false", "0", ""}
 
 
-def salt_from_env(var: str = SALT_ENV) -> str:
-    """The hashing salt from ``var``; refuses to run without one (an unsalted hash is reversible)."""
+def resolve_salt(var: str = SALT_ENV) -> tuple[str, str | None]:
+    """The hashing salt from ``var``, else a one-off random salt and a note saying so.
+
+    Every command that hashes person ids (``align run``, ``align metrics``) takes its salt from
+    here, so they behave alike. A one-off salt is safe because only suppressed aggregates leave
+    align; what it costs is linking: hashed ids then differ from run to run, so records cannot be
+    matched across years or partners. The note is for the operator (run log and manifest).
+    """
     salt = os.environ.get(var, "")
-    if not salt:
-        raise InputError(f"environment variable {var} is not set", expected=
-                         "a secret salt for hashing person ids (keep it the same across years)")
-    return salt
+    if salt:
+        return salt, None
+    return secrets.token_hex(16), (f"{var} is not set: person ids were hashed with a one-off random salt, so "
+                                   f"hashed ids cannot be linked to other runs (set {var}, the same every "
+                                   f"year, to link them)")
 
 
 def hash_id(person_id: str, salt: str) -> str:
