@@ -35,9 +35,9 @@ from align.demand.occupations import (
     unmatched_industries,
 )
 from align.demand.openings import annual_openings
-from align.errors import InputError
+from align.errors import AlignError, InputError
 from align.match.duplication import find_duplication
-from align.match.gaps import compute_gaps
+from align.match.gaps import Materiality, compute_gaps
 from align.outcomes import compute_metrics, metric_definitions, prepare_records, read_records
 from align.pathways import build_pathways
 from align.pathways.graph import occupation_wages
@@ -47,7 +47,10 @@ from align.postings.pipeline import postings_signal
 from align.progress import Progress
 from align.runs import RunResult, build_manifest, write_run
 from align.store import sha256_file
-from align.supply.allocation import Factors, allocate, below_level, eligible_edges, supply_bounds
+from align.supply.accounts import SupplyRules, check_conservation, not_occupation_specific
+from align.supply.allocation import Factors, allocate, below_level, supply_bounds, supply_edges
+from align.supply.regional import single_unit_systems
+from align.supply.routes import training_routes
 from align.supply.programs import build_programs, inventory_programs
 
 RUN_STEPS = 12  # the most stages a run announces (with postings); see run_steps()
@@ -241,7 +244,15 @@ def stage_openings(config: RunConfig, tables: dict[str, pd.DataFrame], notes: li
 
 def factors(config: RunConfig) -> Factors:
     p = config.parameters
-    return Factors(p.retention, p.participation, p.continuing_study)
+    return Factors(p.retention, p.participation)
+
+
+def supply_rules(config: RunConfig) -> SupplyRules:
+    """How each program's completers are counted: continuing study, general fields, post-licensure, region."""
+    p = config.parameters
+    return SupplyRules(continuing_study=p.continuing_study, general_related_share=p.general_related_share,
+                       rn_to_bsn_share=p.rn_to_bsn_share, post_licensure_share=dict(p.post_licensure_share),
+                       regional_share=dict(p.regional_share))
 
 
 def eligibility(config: RunConfig) -> dict:
@@ -259,6 +270,8 @@ def stage_programs(config: RunConfig, inputs: dict[str, pd.DataFrame], notes: li
         if "cip_title" in cip_soc.columns else None
     programs = build_programs(inputs["completions"], inputs["providers"], counties=config.region.counties,
                               years=p.completion_years, cip_titles=titles)
+    lone = single_unit_systems(inputs["providers"], set(programs["provider_id"]))
+    programs["single_unit_system"] = programs["provider_id"].map(lone.set_index("provider_id")["system_name"])
     if "training_inventory" in inputs:
         extra = inventory_programs(inputs["training_inventory"], counties=config.region.counties,
                                    years=p.completion_years, cip_titles=titles)
@@ -277,34 +290,61 @@ def contributions(allocation: pd.DataFrame, programs: pd.DataFrame) -> pd.DataFr
 
 def stage_supply(config: RunConfig, tables: dict[str, pd.DataFrame], notes: list[str],
                  warnings: list[str]) -> dict[str, pd.DataFrame]:
-    """Completers allocated to occupations (no double counting), and the naive audit."""
+    """Completers allocated to occupations (no double counting), every completer accounted for, the audit."""
     p = config.parameters
     alloc = allocate(tables["programs"], tables["cip_soc"], tables["occupation_demand"], mode=p.allocation,
-                     factors=factors(config), **eligibility(config))
+                     factors=factors(config), rules=supply_rules(config), **eligibility(config))
+    gap = check_conservation(alloc.accounts)
+    if gap > 1e-6:
+        raise AlignError(f"supply accounts do not add up: a program's completers differ from its accounts by {gap:g}")
     table = contributions(alloc.table, tables["programs"])
     supply = table.groupby("soc_code").agg(completers_allocated=("completers_allocated", "sum"),
                                            effective_supply=("effective_supply", "sum"),
                                            n_programs=("program_id", "nunique")).reset_index()
     supply["programs"] = supply["soc_code"].map(table.groupby("soc_code")["text"].agg("; ".join))
     supply = schemas.validate(_round(supply), "occupation_supply", origin="occupation_supply")
-    notes.append(f"{len(alloc.unallocated)} programs supply no occupation in demand ({p.allocation} allocation)")
+    warnings.extend(regional_notes(tables["programs"], p.regional_share))
+    accounts = _round(alloc.accounts)
+    notes.append(f"{len(alloc.unallocated)} programs supply no occupation in demand ({p.allocation} allocation); "
+                 f"{accounts['not_occupation_specific'].sum():,.0f} completers a year not occupation-specific, "
+                 f"{accounts['continuing_study'].sum():,.0f} continue studying")
     return {"allocation": _round(alloc.table), "occupation_supply": supply,
-            "double_count_audit": _round(alloc.audit), "unallocated_programs": _round(alloc.unallocated)}
+            "double_count_audit": _round(alloc.audit), "unallocated_programs": _round(alloc.unallocated),
+            "supply_accounts": accounts, "not_occupation_specific": not_occupation_specific(accounts)}
+
+
+def regional_notes(programs: pd.DataFrame, shares: dict[str, float]) -> list[str]:
+    """What the run counted of each provider whose IPEDS report may reach beyond the region."""
+    out = []
+    names = programs.drop_duplicates("provider_id").set_index("provider_id")["provider_name"]
+    for pid, share in sorted(shares.items()):
+        out.append(f"{names.get(pid, pid)} ({pid}): {share:.0%} of its IPEDS completers counted as the region's "
+                   f"([parameters.regional_share])")
+    if "single_unit_system" in programs.columns:
+        lone = programs.dropna(subset=["single_unit_system"]).drop_duplicates("provider_id")
+        for r in lone[~lone["provider_id"].isin(list(shares))].itertuples():
+            out.append(f"{r.provider_name} ({r.provider_id}) belongs to an organisation with no other IPEDS unit "
+                       f"({r.single_unit_system}), so its report may cover campuses outside the region; all its "
+                       f"completers are counted as regional — set [parameters.regional_share] to apportion them")
+    return out
 
 
 def stage_match(config: RunConfig, tables: dict[str, pd.DataFrame], notes: list[str],
                 warnings: list[str]) -> dict[str, pd.DataFrame]:
     """Gaps, flags with their arithmetic, and duplicated effort."""
     p, f = config.parameters, factors(config)
-    edges, _ = eligible_edges(tables["programs"], tables["cip_soc"], tables["occupation_demand"],
-                              **eligibility(config))
+    edges, _, _ = supply_edges(tables["programs"], tables["cip_soc"], tables["occupation_demand"],
+                               rules=supply_rules(config), **eligibility(config))
     alt_mode = "education-weighted" if p.allocation != "education-weighted" else "proportional"
     alt = allocate(tables["programs"], tables["cip_soc"], tables["occupation_demand"], mode=alt_mode, factors=f,
-                   **eligibility(config)).table
+                   rules=supply_rules(config), **eligibility(config)).table
     supply_sd = None
     if p.supply_uncertainty and "completers_sd" in tables["programs"].columns:
-        a = tables["allocation"].merge(tables["programs"][["program_id", "completers_sd"]], on="program_id")
-        supply_sd = np.sqrt(((a["share"] * f.product * a["completers_sd"].fillna(0.0)) ** 2)
+        a = tables["allocation"].merge(tables["programs"][["program_id", "completers", "completers_sd"]],
+                                       on="program_id")
+        # the program's swings scale with the part of it that is allocated
+        scale = (a["completers_allocated"] / a["completers"].where(a["completers"] > 0)).fillna(0.0)
+        supply_sd = np.sqrt(((scale * f.product * a["completers_sd"].fillna(0.0)) ** 2)
                             .groupby(a["soc_code"]).sum())
     lower = below_level(tables["programs"], tables["cip_soc"], tables["occupation_demand"]).merge(
         tables["programs"][["program_id", "provider_name", "award_label"]], on="program_id")
@@ -314,15 +354,29 @@ def stage_match(config: RunConfig, tables: dict[str, pd.DataFrame], notes: list[
                         contributions(tables["allocation"], tables["programs"]), bands=p.flag_bands,
                         min_openings=p.min_openings, factors=f,
                         alternative_supply=alt.groupby("soc_code")["effective_supply"].sum(), supply_sd=supply_sd,
-                        below_level=lower_text)
+                        below_level=lower_text, routes=training_routes(tables["occupation_demand"],
+                                                                       inventory_occupations(tables)),
+                        materiality=Materiality(p.min_program_supply, p.material_gap))
     if "occupation_wages" in tables:
         wages = occupation_wages(tables["occupation_wages"]).set_index("soc_code")["wage_annual_median"]
         gaps = gaps.assign(wage_annual_median=gaps["soc_code"].map(wages))
     dup = {name: find_duplication(tables["programs"], tables["allocation"], factors=f, series=series,
-                                  margin=p.duplication_margin, thin_completers=p.thin_program_completers)
+                                  margin=p.duplication_margin, thin_completers=p.thin_program_completers,
+                                  material_supply=p.duplication_material_supply,
+                                  material_excess=p.duplication_material_excess)
            for name, series in (("duplication", False), ("duplication_series", True))}
     notes.append(", ".join(f"{n} {flag}" for flag, n in gaps["flag"].value_counts().items()))
     return {"gaps": _round(gaps), **{k: _round(v) for k, v in dup.items()}}
+
+
+def inventory_occupations(tables: dict[str, pd.DataFrame]) -> set[str]:
+    """Occupations the run's training inventory (non-IPEDS programs) supplies."""
+    programs = tables["programs"]
+    if "provider_kind" not in programs.columns:
+        return set()
+    listed = set(programs.loc[programs["provider_kind"].fillna("ipeds") != "ipeds", "program_id"])
+    a = tables["allocation"]
+    return set(a.loc[a["program_id"].isin(listed), "soc_code"])
 
 
 def stage_pathways(config: RunConfig, tables: dict[str, pd.DataFrame], notes: list[str],

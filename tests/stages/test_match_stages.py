@@ -10,7 +10,7 @@ from align.match.gaps import band, compute_gaps, probability_shortage
 from align.supply.allocation import Factors
 
 BANDS = FlagBands()
-F = Factors(1.0, 1.0, 0.0)
+F = Factors(1.0, 1.0)
 
 
 @pytest.mark.parametrize(("ratio", "flag"), [(0.59, "undersupply"), (0.6, "slight undersupply"),
@@ -74,7 +74,8 @@ def test_duplication_detector_on_a_planted_cluster():
         "completers": [100.0, 80.0, 60.0, 4.0, 30.0], "cip_title": ["Medical assisting"] * 4 + ["Welding"],
         "award_label": ["cert"] * 5})
     allocation = pd.DataFrame({"program_id": programs["program_id"], "soc_code": ["31-9092"] * 4 + ["51-4121"],
-                               "openings_allocated": [60.0, 48.0, 36.0, 2.4, 90.0]})
+                               "openings_allocated": [60.0, 48.0, 36.0, 2.4, 90.0],
+                               "completers_allocated": programs["completers"]})
     d = find_duplication(programs, allocation, factors=F, margin=0.2, thin_completers=10).set_index("cluster_id")
     assert list(d.index) == ["51.0801:2"]  # welding has one provider: not a cluster
     row = d.loc["51.0801:2"]
@@ -142,7 +143,7 @@ def test_series_view_groups_related_codes_across_providers():
         "completers": [50.0, 40.0, 30.0], "cip_title": ["Medical assisting", "Occupational therapy aide",
                                                          "Medical assisting"], "award_label": ["cert"] * 3})
     allocation = pd.DataFrame({"program_id": programs["program_id"], "soc_code": ["31-9092", "31-2012", "31-9092"],
-                               "openings_allocated": [20.0, 30.0, 12.0]})
+                               "openings_allocated": [20.0, 30.0, 12.0], "completers_allocated": programs["completers"]})
     s = find_duplication(programs, allocation, factors=F, margin=0.2, thin_completers=10, series=True)
     row = s.set_index("cluster_id").loc["51.08:2"]
     assert row["n_providers"] == 3 and row["n_cip_codes"] == 2 and row["combined_supply"] == 120.0

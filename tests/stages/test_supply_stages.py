@@ -5,9 +5,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from align.supply.accounts import SupplyRules
 from align.supply.allocation import Factors, allocate, eligible_edges, supply_bounds
 
-F = Factors(retention=0.8, participation=0.9, continuing_study=0.1)  # product 0.648
+F = Factors(retention=0.8, participation=0.9)  # product 0.72
+NO_STUDY = SupplyRules(continuing_study=0.0)  # the crosswalk arithmetic alone
 
 
 def _programs(rows):
@@ -27,7 +29,7 @@ DEMAND = _demand([("11-1011", 30.0, HS), ("11-1021", 60.0, HS), ("11-1031", 10.0
 
 
 def test_proportional_allocation_two_programs_three_occupations():
-    a = allocate(PROGRAMS, XW, DEMAND, mode="proportional", factors=F).table.set_index(["program_id", "soc_code"])
+    a = allocate(PROGRAMS, XW, DEMAND, mode="proportional", factors=F, rules=NO_STUDY).table.set_index(["program_id", "soc_code"])
     # P1 splits 100 completers 30:60 → 33.33 / 66.67; P2 splits 50 completers 60:10 → 42.86 / 7.14
     assert a.loc[("P1:01.0101:3", "11-1011"), "completers_allocated"] == pytest.approx(100 / 3)
     assert a.loc[("P1:01.0101:3", "11-1021"), "completers_allocated"] == pytest.approx(200 / 3)
@@ -38,12 +40,12 @@ def test_proportional_allocation_two_programs_three_occupations():
     assert a.loc[("P2:02.0101:3", "11-1021"), "openings_allocated"] == pytest.approx(20.0)
     assert a["completers_allocated"].sum() == pytest.approx(150.0)
     assert a["openings_allocated"].sum() == pytest.approx(100.0)
-    assert a["effective_supply"].sum() == pytest.approx(150.0 * 0.648)
+    assert a["effective_supply"].sum() == pytest.approx(150.0 * 0.72)
 
 
 def test_education_weighted_allocation():
     demand = _demand([("11-1011", 30.0, "Associate's degree"), ("11-1021", 60.0, HS), ("11-1031", 10.0, HS)])
-    a = allocate(PROGRAMS, XW, demand, mode="education-weighted", factors=F,
+    a = allocate(PROGRAMS, XW, demand, mode="education-weighted", factors=F, rules=NO_STUDY,
                  prefer_matching_level=False).table.set_index(
         ["program_id", "soc_code"])
     # P1 (associate's): exact match to 11-1011 weighs 30 × 1, over-qualified for 11-1021 weighs 60 × 0.5
@@ -53,7 +55,7 @@ def test_education_weighted_allocation():
 
 
 def test_naive_mode_and_audit_reproduce_the_inflation():
-    result = allocate(PROGRAMS, XW, DEMAND, mode="naive", factors=F)
+    result = allocate(PROGRAMS, XW, DEMAND, mode="naive", factors=F, rules=NO_STUDY)
     assert result.table["completers_allocated"].sum() == pytest.approx(100 + 100 + 50 + 50)
     audit = result.audit.set_index("program_id")
     # naive: P1 claims 30 + 60 = 90 openings, P2 60 + 10 = 70 → 160 for 100 real openings
@@ -87,12 +89,12 @@ def test_bounds_enumerated():
     xw = pd.concat([XW, pd.DataFrame({"cip_code": ["03.0101"], "soc_code": ["11-1031"]})])
     programs = pd.concat([PROGRAMS, _programs([("P3:03.0101:3", "03.0101", "3", 20.0)])], ignore_index=True)
     edges, _ = eligible_edges(programs, xw, DEMAND)
-    b = supply_bounds(edges, Factors(1.0, 1.0, 0.0))
+    b = supply_bounds(edges, Factors(1.0, 1.0))
     assert b.loc["11-1011"].tolist() == [0.0, 100.0]
     assert b.loc["11-1021"].tolist() == [0.0, 150.0]
     assert b.loc["11-1031"].tolist() == [20.0, 70.0]
     # every proportional allocation lies inside the bounds
-    a = allocate(programs, xw, DEMAND, mode="proportional", factors=Factors(1.0, 1.0, 0.0)).table
+    a = allocate(programs, xw, DEMAND, mode="proportional", factors=Factors(1.0, 1.0), rules=NO_STUDY).table
     got = a.groupby("soc_code")["effective_supply"].sum()
     assert ((got >= b["supply_low"] - 1e-9) & (got <= b["supply_high"] + 1e-9)).all()
 
@@ -105,7 +107,7 @@ def test_allocation_conserves_totals(pairs, completers, openings):
                        "soc_code": [f"11-10{o + 10:02d}" for _, o in pairs]})
     programs = _programs([(f"P{c}:{c + 10:02d}.0101:3", f"{c + 10:02d}.0101", "3", completers[c]) for c in range(6)])
     demand = _demand([(f"11-10{o + 10:02d}", openings[o], HS) for o in range(8)])
-    result = allocate(programs, xw, demand, mode="proportional", factors=F)
+    result = allocate(programs, xw, demand, mode="proportional", factors=F, rules=NO_STUDY)
     mapped = programs[programs["cip_code"].isin(xw["cip_code"])]
     fed = demand[demand["soc_code"].isin(xw["soc_code"])]
     assert result.table["completers_allocated"].sum() == pytest.approx(mapped["completers"].sum(), rel=1e-9, abs=1e-6)
@@ -119,7 +121,7 @@ def test_bounds_match_brute_force_enumeration():
     xw = pd.concat([XW, pd.DataFrame({"cip_code": ["03.0101", "03.0101"], "soc_code": ["11-1031", "11-1011"]})])
     programs = pd.concat([PROGRAMS, _programs([("P3:03.0101:3", "03.0101", "3", 20.0)])], ignore_index=True)
     edges, _ = eligible_edges(programs, xw, DEMAND)
-    b = supply_bounds(edges, Factors(1.0, 1.0, 0.0))
+    b = supply_bounds(edges, Factors(1.0, 1.0))
     choices = [list(g["soc_code"]) for _, g in edges.groupby("program_id")]
     completers = [g["completers"].iloc[0] for _, g in edges.groupby("program_id")]
     totals = {s: [] for s in b.index}
@@ -155,10 +157,11 @@ def test_a_program_at_an_occupation_s_own_level_supplies_only_that_level():
     xw = pd.DataFrame({"cip_code": ["51.3805", "51.3805", "51.3801"], "soc_code": ["29-1141", "29-1171", "29-1141"]})
     programs = _programs([("U:51.3805:7", "51.3805", "7", 25.0), ("U:51.3801:5", "51.3801", "5", 60.0)])
     demand = _demand([("29-1141", 500.0, "Bachelor's degree"), ("29-1171", 50.0, "Master's degree")])
-    a = allocate(programs, xw, demand, mode="proportional", factors=F).table
+    a = allocate(programs, xw, demand, mode="proportional", factors=F, rules=NO_STUDY).table
     assert a[["program_id", "soc_code"]].values.tolist() == [["U:51.3801:5", "29-1141"], ["U:51.3805:7", "29-1171"]]
-    both = allocate(programs, xw, demand, mode="proportional", factors=F, prefer_matching_level=False).table
-    assert len(both) == 3
+    # even without preferring the matching level, a nursing master's is not new RN supply (post-licensure)
+    both = allocate(programs, xw, demand, mode="proportional", factors=F, rules=NO_STUDY, prefer_matching_level=False).table
+    assert len(both) == 2
 
 
 def test_entry_education_tolerance_admits_one_level_below():

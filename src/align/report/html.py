@@ -23,10 +23,10 @@ from align.report.formats import number, percent
 from align.report.views import VIEWS, board_views
 
 FLAG_ORDER = [G.UNDERSUPPLY, G.SLIGHT_UNDERSUPPLY, G.NO_PROGRAM, G.BALANCED, G.SLIGHT_OVERSUPPLY, G.OVERSUPPLY,
-              G.ON_THE_JOB, G.EXPERIENCED, G.BELOW_MINIMUM]
+              G.NOT_COVERED, G.ON_THE_JOB, G.EXPERIENCED, G.RESIDUAL, G.BELOW_MINIMUM]
 FLAG_SYMBOL = {G.UNDERSUPPLY: "▼▼", G.SLIGHT_UNDERSUPPLY: "▼", G.NO_PROGRAM: "∅", G.BALANCED: "●",
-               G.SLIGHT_OVERSUPPLY: "▲", G.OVERSUPPLY: "▲▲", G.ON_THE_JOB: "○", G.EXPERIENCED: "◇",
-               G.BELOW_MINIMUM: "–"}
+               G.SLIGHT_OVERSUPPLY: "▲", G.OVERSUPPLY: "▲▲", G.NOT_COVERED: "?", G.ON_THE_JOB: "○",
+               G.EXPERIENCED: "◇", G.RESIDUAL: "…", G.BELOW_MINIMUM: "–"}
 CARD_FLAGS = (*G.SHORTAGE_FLAGS, *G.SURPLUS_FLAGS)
 
 
@@ -120,7 +120,8 @@ def summary_sentences(gaps: pd.DataFrame, dup: pd.DataFrame,
         chance = ("" if pd.isna(r.probability_shortage) else
                   f"; the chance that openings outrun supply after all is {r.probability_shortage:.0%}")
         out["surpluses_sure"].append(f"{r.occupation_title}: a surplus however completers are shared{chance}.")
-    for r in dup[dup["is_duplicated"].astype(bool)].sort_values("excess_supply", ascending=False).itertuples():
+    lead = dup["material"].astype(bool) if "material" in dup.columns else dup["is_duplicated"].astype(bool)
+    for r in dup[lead].sort_values("excess_supply", ascending=False).itertuples():
         out["duplication"].append(
             f"{r.cip_title or r.cip_code} ({r.award_label or r.award_level}) is offered by {r.n_providers} "
             f"providers whose combined supply of {r.combined_supply:,.0f} a year exceeds the "
@@ -164,6 +165,15 @@ def gap_cards(gaps: pd.DataFrame, params: dict) -> list[dict]:
                       "why": _ratio_sentence(r, params.get("flag_bands", {})),
                       "kind": "short" if r["flag"] in G.SHORTAGE_FLAGS else "surplus"})
     return cards
+
+
+def supply_account_totals(accounts: pd.DataFrame | None) -> dict[str, float] | None:
+    """Where the region's completers went, summed over programs (see align.supply.accounts)."""
+    if accounts is None or not len(accounts):
+        return None
+    cols = ["completers", "outside_region", "continuing_study", "post_licensure", "not_occupation_specific",
+            "completers_allocated", "unallocated"]
+    return {c: float(accounts[c].sum()) for c in cols if c in accounts.columns}
 
 
 def render_html(tables: dict[str, pd.DataFrame], manifest: dict) -> str:
@@ -215,6 +225,7 @@ def render_html(tables: dict[str, pd.DataFrame], manifest: dict) -> str:
         symbols=FLAG_SYMBOL, shortage_flags=G.SHORTAGE_FLAGS, surplus_flags=G.SURPLUS_FLAGS,
         duplication=dup.to_dict("records"),
         unallocated=tables.get("unallocated_programs", pd.DataFrame()).to_dict("records"),
+        accounts=supply_account_totals(tables.get("supply_accounts")),
         audit=tables.get("double_count_audit", pd.DataFrame()).to_dict("records"),
         accuracy=accuracy[accuracy["n_series"] > 0].to_dict("records") if "n_series" in accuracy else [],
         scenario=manifest.get("scenario"), run_notes=manifest.get("warnings", []),
