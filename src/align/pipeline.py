@@ -49,9 +49,9 @@ from align.runs import RunResult, build_manifest, write_run
 from align.store import sha256_file
 from align.supply.accounts import SupplyRules, check_conservation, not_occupation_specific
 from align.supply.allocation import Factors, allocate, below_level, supply_bounds, supply_edges
+from align.supply.programs import build_programs, inventory_programs
 from align.supply.regional import single_unit_systems
 from align.supply.routes import training_routes
-from align.supply.programs import build_programs, inventory_programs
 
 RUN_STEPS = 12  # the most stages a run announces (with postings); see run_steps()
 
@@ -304,7 +304,7 @@ def stage_supply(config: RunConfig, tables: dict[str, pd.DataFrame], notes: list
     supply["programs"] = supply["soc_code"].map(table.groupby("soc_code")["text"].agg("; ".join))
     supply = schemas.validate(_round(supply), "occupation_supply", origin="occupation_supply")
     warnings.extend(regional_notes(tables["programs"], p.regional_share))
-    accounts = _round(alloc.accounts)
+    accounts = alloc.accounts  # unrounded, so that every program's accounts add up to its completers exactly
     notes.append(f"{len(alloc.unallocated)} programs supply no occupation in demand ({p.allocation} allocation); "
                  f"{accounts['not_occupation_specific'].sum():,.0f} completers a year not occupation-specific, "
                  f"{accounts['continuing_study'].sum():,.0f} continue studying")

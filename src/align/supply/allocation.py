@@ -16,8 +16,14 @@ import numpy as np
 import pandas as pd
 
 from align import schemas
+from align.supply.accounts import (
+    NOT_SPECIFIC,
+    POST_LICENSURE,
+    UNALLOCATED,
+    SupplyRules,
+    completer_accounts,
+)
 from align.supply.education import award_rank, entry_rank
-from align.supply.accounts import NOT_SPECIFIC, POST_LICENSURE, UNALLOCATED, SupplyRules, completer_accounts
 from align.supply.kinds import GENERAL, entry_allowed, is_residual, program_kind
 from align.supply.kinds import post_licensure as post_licensure_rules
 
