@@ -183,6 +183,10 @@ class Parameters(_Strict):
     entry_education_tolerance: int = Field(
         default=0, ge=0, le=2, description="Count awards this many levels below an occupation's entry education "
                                            "(1: a certificate supplies an associate's-level occupation).")
+    max_overqualification: int | None = Field(
+        default=2, ge=0, le=5,
+        description="An award supplies no occupation more than this many education levels below it (a master's "
+                    "does not supply certificate-level jobs); none for no limit.")
     allow_below_entry_education: bool = Field(
         default=False, description="Let awards below an occupation's entry education supply it.")
     staffing_geography: str | list[str] | None = Field(

@@ -259,7 +259,8 @@ def eligibility(config: RunConfig) -> dict:
     """Which program × occupation pairs may count, as the configuration says (see docs/matching.md)."""
     p = config.parameters
     return {"allow_below_entry": p.allow_below_entry_education, "experienced_entry": p.experienced_entry,
-            "prefer_matching_level": p.prefer_matching_level, "tolerance": p.entry_education_tolerance}
+            "prefer_matching_level": p.prefer_matching_level, "tolerance": p.entry_education_tolerance,
+            "max_overqualification": p.max_overqualification}
 
 
 def stage_programs(config: RunConfig, inputs: dict[str, pd.DataFrame], notes: list[str]) -> dict[str, pd.DataFrame]:
@@ -356,7 +357,8 @@ def stage_match(config: RunConfig, tables: dict[str, pd.DataFrame], notes: list[
                         alternative_supply=alt.groupby("soc_code")["effective_supply"].sum(), supply_sd=supply_sd,
                         below_level=lower_text, routes=training_routes(tables["occupation_demand"],
                                                                        inventory_occupations(tables)),
-                        materiality=Materiality(p.min_program_supply, p.material_gap))
+                        materiality=Materiality(p.min_program_supply, p.material_gap),
+                        lead_provider=lead_providers(tables["allocation"], tables["programs"]))
     if "occupation_wages" in tables:
         wages = occupation_wages(tables["occupation_wages"]).set_index("soc_code")["wage_annual_median"]
         gaps = gaps.assign(wage_annual_median=gaps["soc_code"].map(wages))
@@ -367,6 +369,16 @@ def stage_match(config: RunConfig, tables: dict[str, pd.DataFrame], notes: list[
            for name, series in (("duplication", False), ("duplication_series", True))}
     notes.append(", ".join(f"{n} {flag}" for flag, n in gaps["flag"].value_counts().items()))
     return {"gaps": _round(gaps), **{k: _round(v) for k, v in dup.items()}}
+
+
+def lead_providers(allocation: pd.DataFrame, programs: pd.DataFrame, share: float = 0.5) -> pd.Series:
+    """Per occupation, the provider supplying more than ``share`` of its effective supply, in words."""
+    a = allocation.merge(programs[["program_id", "provider_id", "provider_name"]], on="program_id")
+    by = a.groupby(["soc_code", "provider_id", "provider_name"])["effective_supply"].sum().reset_index()
+    by["share"] = by["effective_supply"] / by.groupby("soc_code")["effective_supply"].transform("sum")
+    top = by[(by["share"] > share) & (by.groupby("soc_code")["provider_id"].transform("nunique") > 1)]
+    return pd.Series((top["provider_name"] + " supplies " + (100 * top["share"]).round().astype(int).astype(str)
+                      + "%").to_numpy(), index=top["soc_code"].to_numpy())
 
 
 def inventory_occupations(tables: dict[str, pd.DataFrame]) -> set[str]:

@@ -80,7 +80,8 @@ def compute_gaps(demand: pd.DataFrame, supply: pd.DataFrame, bounds: pd.DataFram
                  contributions: pd.DataFrame, *, bands: FlagBands, min_openings: float,
                  factors: Factors, alternative_supply: pd.Series | None = None,
                  supply_sd: pd.Series | None = None, below_level: pd.Series | None = None,
-                 routes: pd.DataFrame | None = None, materiality: Materiality | None = None) -> pd.DataFrame:
+                 routes: pd.DataFrame | None = None, materiality: Materiality | None = None,
+                 lead_provider: pd.Series | None = None) -> pd.DataFrame:
     """The gaps table: one row per occupation in the demand table.
 
     ``alternative_supply`` is the supply under the other reasonable allocation mode; with the
@@ -89,6 +90,7 @@ def compute_gaps(demand: pd.DataFrame, supply: pd.DataFrame, bounds: pd.DataFram
     names, per occupation, regional programs the crosswalk links to it at a lower award level.
     ``routes`` (:func:`align.supply.routes.training_routes`) says which usual training routes the
     run covers: a shortage is not asserted where a usual route is outside the run's sources.
+    ``lead_provider`` names, per occupation, a provider that supplies most of it (in words).
     """
     materiality = materiality or Materiality()
     g = demand.merge(supply, on="soc_code", how="left").merge(
@@ -124,6 +126,7 @@ def compute_gaps(demand: pd.DataFrame, supply: pd.DataFrame, bounds: pd.DataFram
     for col in ("usual_routes", "routes_not_covered"):
         g[col] = g["soc_code"].map(r[col]).astype(object).fillna("")
     g["coverage"] = g["soc_code"].map(r["coverage"]).astype(object).fillna("covered")
+    g["lead_provider"] = g["soc_code"].map(lead_provider) if lead_provider is not None else None
     listing = contributions.groupby("soc_code")["text"].agg("; ".join)
     g["programs"] = g["soc_code"].map(listing).astype(object).fillna("")
     flags, reasons = zip(*(_flag(r, bands, min_openings, factors, materiality) for r in g.itertuples()),
@@ -132,7 +135,8 @@ def compute_gaps(demand: pd.DataFrame, supply: pd.DataFrame, bounds: pd.DataFram
     g["reason"] = list(reasons)
     g = g.sort_values(["gap", "soc_code"], ascending=[False, True])
     g["material"], g["rank"] = _material(g, materiality.material_gap)
-    return schemas.validate(g.drop(columns=["entry_rank", "below_level", "is_residual", "has_listed_route"]),
+    return schemas.validate(g.drop(columns=["entry_rank", "below_level", "is_residual", "has_listed_route",
+                                            "lead_provider"]),
                             "gaps", origin="gaps")
 
 
@@ -183,7 +187,10 @@ def _flag(r: object, bands: FlagBands, min_openings: float, factors: Factors,
         not material and str(r.on_the_job_training) != "Apprenticeship") or (
         str(r.typical_entry_education) == "No formal educational credential"
         and str(r.on_the_job_training) == "Moderate-term on-the-job training"))
-    if r.entry_rank == 0 and learnt_at_work:
+    # "some college, no degree" is no credential: with months of training at work, work is the way in
+    some_college = str(r.typical_entry_education) == "Some college, no degree" and not r.has_listed_route and str(
+        r.on_the_job_training) in ("Moderate-term on-the-job training", "Long-term on-the-job training")
+    if (r.entry_rank == 0 and learnt_at_work) or some_college:
         programs = small or ("no regional program" if r.n_programs == 0 else
                              f"regional programs add {r.effective_supply:,.1f} a year ({_listing(r.programs)})")
         return ON_THE_JOB, (f"{openings}; {programs}; workers typically enter with "
@@ -211,6 +218,8 @@ def _flag(r: object, bands: FlagBands, min_openings: float, factors: Factors,
               f"(supply could range {r.supply_low:,.1f}–{r.supply_high:,.1f}); "
               + ("probability of shortage unknown (no forecast range)" if pd.isna(r.probability_shortage)
                  else f"probability of shortage {r.probability_shortage:.0%}"))
+    if isinstance(r.lead_provider, str) and r.lead_provider:
+        reason += f"; {r.lead_provider}, so the finding rests on that one provider"
     if flag in SHORTAGE_FLAGS and uncovered:
         return NOT_COVERED, f"{reason}; IPEDS programs alone would read {flag}, but {uncovered}"
     return flag, reason

@@ -61,7 +61,7 @@ def eligible_edges(programs: pd.DataFrame, cip_soc: pd.DataFrame, demand: pd.Dat
                    allow_below_entry: bool = False, experienced_entry: list[str] | tuple[str, ...] = (),
                    prefer_matching_level: bool = True, tolerance: int = 0,
                    post_licensure: pd.DataFrame | None = None, group_fallback: bool = True,
-                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
+                   max_overqualification: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Program × occupation pairs the crosswalk allows and the award level qualifies for.
 
     Occupations entered only after years of related work (``experienced_entry`` levels of BLS's
@@ -71,7 +71,10 @@ def eligible_edges(programs: pd.DataFrame, cip_soc: pd.DataFrame, demand: pd.Dat
     share 1) is not new supply of the licensed occupation it starts from. With
     ``prefer_matching_level`` a program that maps to occupations at its own level supplies only
     those: a nurse-practitioner master's supplies nurse practitioners, not registered nurses.
-    ``tolerance`` lets an award that many levels below the entry education count (0: strict).
+    ``tolerance`` lets an award that many levels below the entry education count (0: strict);
+    ``max_overqualification`` keeps an award from supplying occupations more than that many
+    levels below it (a master's in education does not supply teaching assistants). Crosswalk codes
+    the demand table has only as their SOC broad group (13-1021 → 13-1020) count as that group.
     With ``group_fallback`` an award below the entry education of every occupation its CIP maps
     to supplies, instead, the occupations of the same SOC broad group it does qualify for (a
     networking certificate mapped to computer network support specialists, an associate's-level
@@ -83,6 +86,10 @@ def eligible_edges(programs: pd.DataFrame, cip_soc: pd.DataFrame, demand: pd.Dat
     if "is_no_match" in cip_soc.columns:
         xw = cip_soc[~cip_soc["is_no_match"].astype(bool)]
     xw = xw[["cip_code", "soc_code"]].drop_duplicates()
+    known = set(demand["soc_code"])
+    broad = xw["soc_code"].str[:6] + "0"
+    xw = xw.assign(soc_code=xw["soc_code"].where(xw["soc_code"].isin(known) | ~broad.isin(known), broad)
+                   ).drop_duplicates()
     title = demand["occupation_title"] if "occupation_title" in demand.columns else pd.Series("", index=demand.index)
     occ = demand.assign(_residual=is_residual(demand["soc_code"], title))[
         ["soc_code", "annual_openings", "typical_entry_education", "_residual"]]
@@ -118,14 +125,20 @@ def eligible_edges(programs: pd.DataFrame, cip_soc: pd.DataFrame, demand: pd.Dat
     leveled = set(pairs["program_id"])
     if not allow_below_entry:
         pairs = pairs[pairs["award_rank"] + tolerance >= pairs["entry_rank"]]
+    fitting = set(pairs["program_id"])
+    if max_overqualification is not None:
+        pairs = pairs[pairs["award_rank"] - pairs["entry_rank"] <= max_overqualification]
+    overqualified = fitting - set(pairs["program_id"])
     if prefer_matching_level:
         exact = pairs["award_rank"] == pairs["entry_rank"]
         pairs = pairs[exact | ~exact.groupby(pairs["program_id"]).transform("any")]
     pairs = pairs.assign(match="crosswalk")
-    below = leveled - set(pairs["program_id"])
+    below = leveled - fitting
     if group_fallback and below:
         extra = _group_edges(programs, below, mapped_groups, occ)
         extra = extra[entry_allowed(extra)[0] & ~licensed_base(extra)]
+        if max_overqualification is not None:
+            extra = extra[extra["award_rank"] - extra["entry_rank"] <= max_overqualification]
         pairs = pd.concat([pairs, extra], ignore_index=True)
     qualified = set(pairs["program_id"])
     kind = pd.Series(program_kind(programs["cip_code"], programs["award_level"]).to_numpy(),
@@ -147,6 +160,9 @@ def eligible_edges(programs: pd.DataFrame, cip_soc: pd.DataFrame, demand: pd.Dat
                                  "only after years of related work")
         if pid in residual_only:
             return NOT_SPECIFIC, "its CIP code maps only to residual 'All Other' occupations"
+        if pid in overqualified:
+            return UNALLOCATED, ("its crosswalk occupations need much less than its award (more than "
+                                 f"{max_overqualification} levels below), and none at or near its level is in demand")
         if pid in rule_only:
             return UNALLOCATED, "its occupations accept only programs of another kind (occupation_entry.csv)"
         return UNALLOCATED, "its award level is below the entry education of every occupation it maps to"

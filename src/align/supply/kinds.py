@@ -55,10 +55,13 @@ def is_residual(soc_code: pd.Series, title: pd.Series) -> pd.Series:
 def entry_allowed(edges: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """Whether each program × occupation edge passes ``occupation_entry.csv``, and the rule's reason."""
     t = _table("occupation_entry.csv")
+    t = t.iloc[t["soc_prefix"].str.len().sort_values(ascending=False, kind="stable").index]
     ok = pd.Series(True, index=edges.index)
     why = pd.Series(None, index=edges.index, dtype=object)
+    ruled = pd.Series(False, index=edges.index)  # the longest matching soc_prefix decides
     for rule in t.itertuples():
-        applies = edges["soc_code"].str.startswith(rule.soc_prefix)
+        applies = edges["soc_code"].str.startswith(rule.soc_prefix) & ~ruled
+        ruled |= applies
         cips = [c for c in rule.cip_prefixes.split(";") if c]
         levels = [a for a in rule.award_levels.split(";") if a]
         passes = pd.Series(True, index=edges.index)
