@@ -182,14 +182,15 @@ def _group_edges(programs: pd.DataFrame, below: set[str], mapped_groups: pd.Data
                  occ: pd.DataFrame) -> pd.DataFrame:
     """Edges from below-level programs to the same-broad-group occupations their award qualifies for.
 
-    Only occupations that need postsecondary training (entry rank 1 or more) and are not
+    Only sub-baccalaureate awards (certificates, associate's: where the crosswalk's gaps are), and
+    only occupations that need postsecondary training (entry rank 1 or more) and are not
     residual: a certificate is not sent to a job learnt at work.
     """
     p = programs[programs["program_id"].isin(below)][["program_id", "cip_code", "award_level", "completers"]]
     cand = occ[~occ["_residual"]].assign(group=occ["soc_code"].str[:6]).drop(columns="_residual")
     e = p.merge(mapped_groups, on="program_id").merge(cand, on="group").drop(columns="group")
     _rank(e)
-    e = e[(e["entry_rank"] >= 1) & (e["award_rank"] >= e["entry_rank"])]
+    e = e[(e["entry_rank"] >= 1) & (e["award_rank"] >= e["entry_rank"]) & (e["award_rank"] <= 2)]
     return e.drop_duplicates(["program_id", "soc_code"]).assign(match="same occupation group")
 
 
