@@ -60,6 +60,7 @@ from align.runs import RunResult, build_manifest, write_run
 from align.store import sha256_file
 from align.supply.accounts import SupplyRules, check_conservation, not_occupation_specific
 from align.supply.allocation import Factors, allocate, below_level, supply_bounds, supply_edges
+from align.supply.education import award_rank
 from align.supply.programs import build_programs, inventory_programs
 from align.supply.regional import single_unit_systems
 from align.supply.routes import training_routes
@@ -490,7 +491,7 @@ def stage_match(config: RunConfig, tables: dict[str, pd.DataFrame], notes: list[
                         below_level=lower_text, routes=training_routes(tables["occupation_demand"],
                                                                        inventory_occupations(tables)),
                         materiality=Materiality(p.min_program_supply, p.material_gap),
-                        lead_provider=lead_providers(tables["allocation"], tables["programs"]))
+                        supply_notes=supply_notes(tables["allocation"], tables["programs"]))
     if "occupation_wages" in tables:
         wages = occupation_wages(tables["occupation_wages"]).set_index("soc_code")["wage_annual_median"]
         gaps = gaps.assign(wage_annual_median=gaps["soc_code"].map(wages))
@@ -503,14 +504,22 @@ def stage_match(config: RunConfig, tables: dict[str, pd.DataFrame], notes: list[
     return {"gaps": _round(gaps), **{k: _round(v) for k, v in dup.items()}}
 
 
-def lead_providers(allocation: pd.DataFrame, programs: pd.DataFrame, share: float = 0.5) -> pd.Series:
-    """Per occupation, the provider supplying more than ``share`` of its effective supply, in words."""
+def supply_notes(allocation: pd.DataFrame, programs: pd.DataFrame, share: float = 0.5) -> pd.Series:
+    """Per occupation, what its supply rests on, where a board should know: one provider supplying
+    more than ``share`` of it, or doctorates (hired in a national market) supplying more than ``share``."""
     a = allocation.merge(programs[["program_id", "provider_id", "provider_name"]], on="program_id")
+    total = a.groupby("soc_code")["effective_supply"].sum()
     by = a.groupby(["soc_code", "provider_id", "provider_name"])["effective_supply"].sum().reset_index()
-    by["share"] = by["effective_supply"] / by.groupby("soc_code")["effective_supply"].transform("sum")
+    by["share"] = by["effective_supply"] / by["soc_code"].map(total)
     top = by[(by["share"] > share) & (by.groupby("soc_code")["provider_id"].transform("nunique") > 1)]
-    return pd.Series((top["provider_name"] + " supplies " + (100 * top["share"]).round().astype(int).astype(str)
-                      + "%").to_numpy(), index=top["soc_code"].to_numpy())
+    notes = pd.Series((top["provider_name"] + " supplies " + (100 * top["share"]).round().astype(int).astype(str)
+                       + "%, so the finding rests on that one provider").to_numpy(), index=top["soc_code"].to_numpy())
+    doctoral = a[award_rank(a["award_level"]) == 5].groupby("soc_code")["effective_supply"].sum() / total
+    doctoral = doctoral[doctoral > share]
+    phd = pd.Series("doctoral graduates make up " + (100 * doctoral).round().astype(int).astype(str)
+                    + "% of this supply, and doctorates are hired in a national market", index=doctoral.index)
+    both = pd.concat([notes, phd])
+    return both.groupby(level=0).agg("; ".join)
 
 
 def inventory_occupations(tables: dict[str, pd.DataFrame]) -> set[str]:

@@ -81,7 +81,7 @@ def compute_gaps(demand: pd.DataFrame, supply: pd.DataFrame, bounds: pd.DataFram
                  factors: Factors, alternative_supply: pd.Series | None = None,
                  supply_sd: pd.Series | None = None, below_level: pd.Series | None = None,
                  routes: pd.DataFrame | None = None, materiality: Materiality | None = None,
-                 lead_provider: pd.Series | None = None) -> pd.DataFrame:
+                 supply_notes: pd.Series | None = None) -> pd.DataFrame:
     """The gaps table: one row per occupation in the demand table.
 
     ``alternative_supply`` is the supply under the other reasonable allocation mode; with the
@@ -90,7 +90,7 @@ def compute_gaps(demand: pd.DataFrame, supply: pd.DataFrame, bounds: pd.DataFram
     names, per occupation, regional programs the crosswalk links to it at a lower award level.
     ``routes`` (:func:`align.supply.routes.training_routes`) says which usual training routes the
     run covers: a shortage is not asserted where a usual route is outside the run's sources.
-    ``lead_provider`` names, per occupation, a provider that supplies most of it (in words).
+    ``supply_notes`` says, per occupation, what the supply rests on (one provider, doctorates), in words.
     """
     materiality = materiality or Materiality()
     g = demand.merge(supply, on="soc_code", how="left").merge(
@@ -126,7 +126,7 @@ def compute_gaps(demand: pd.DataFrame, supply: pd.DataFrame, bounds: pd.DataFram
     for col in ("usual_routes", "routes_not_covered"):
         g[col] = g["soc_code"].map(r[col]).astype(object).fillna("")
     g["coverage"] = g["soc_code"].map(r["coverage"]).astype(object).fillna("covered")
-    g["lead_provider"] = g["soc_code"].map(lead_provider) if lead_provider is not None else None
+    g["supply_note"] = g["soc_code"].map(supply_notes) if supply_notes is not None else None
     listing = contributions.groupby("soc_code")["text"].agg("; ".join)
     g["programs"] = g["soc_code"].map(listing).astype(object).fillna("")
     flags, reasons = zip(*(_flag(r, bands, min_openings, factors, materiality) for r in g.itertuples()),
@@ -136,7 +136,7 @@ def compute_gaps(demand: pd.DataFrame, supply: pd.DataFrame, bounds: pd.DataFram
     g = g.sort_values(["gap", "soc_code"], ascending=[False, True])
     g["material"], g["rank"] = _material(g, materiality.material_gap)
     return schemas.validate(g.drop(columns=["entry_rank", "below_level", "is_residual", "has_listed_route",
-                                            "lead_provider"]),
+                                            "supply_note"]),
                             "gaps", origin="gaps")
 
 
@@ -218,8 +218,8 @@ def _flag(r: object, bands: FlagBands, min_openings: float, factors: Factors,
               f"(supply could range {r.supply_low:,.1f}–{r.supply_high:,.1f}); "
               + ("probability of shortage unknown (no forecast range)" if pd.isna(r.probability_shortage)
                  else f"probability of shortage {r.probability_shortage:.0%}"))
-    if isinstance(r.lead_provider, str) and r.lead_provider:
-        reason += f"; {r.lead_provider}, so the finding rests on that one provider"
+    if isinstance(r.supply_note, str) and r.supply_note:
+        reason += f"; {r.supply_note}"
     if flag in SHORTAGE_FLAGS and uncovered:
         return NOT_COVERED, f"{reason}; IPEDS programs alone would read {flag}, but {uncovered}"
     return flag, reason
