@@ -173,7 +173,7 @@ def stage_industry(config: RunConfig, inputs: dict[str, pd.DataFrame], notes: li
         warnings.append(
             f"{estimated['naics_code'].nunique()} industries include suppressed QCEW cells estimated as their "
             f"published parent minus its disclosed parts, shared out by "
-            f"{'the ' + ' and '.join(patterns) + ' pattern' if patterns else 'establishment counts'} "
+            f"{'the same ownership and industries in QCEW area ' + ' or '.join(patterns) if patterns else 'establishment counts'} "
             f"(is_estimated in industry_employment): {', '.join(sorted(estimated['naics_code'].unique()))}")
     return {"industry_employment": industry, **forecast_industries(config, industry, notes, warnings)}
 
@@ -233,6 +233,9 @@ def forecast_industries(config: RunConfig, industry: pd.DataFrame, notes: list[s
     caveat = base_year_caveat(years.base, totals)
     if caveat:
         warnings.append(caveat)
+    gone = sorted(set(observed["naics_code"]) - set(projection.index))
+    if gone:
+        warnings.append(f"industries not observed in the base year {years.base} are left out: {', '.join(gone)}")
     no_range = int(projection["employment_target_lo80"].isna().sum())
     if no_range:
         warnings.append(f"{no_range} industries have too little history for a forecast interval; the "
