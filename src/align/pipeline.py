@@ -281,11 +281,10 @@ def _controlled(matrix: StaffingMatrix, values: pd.DataFrame, tables: dict[str, 
         warnings.append(f"the occupational control is OEWS May {period}, the base year {base_year}: the area's "
                         f"{period} mix is taken for the region's {base_year} mix, scaled to its {base_year} total")
     table = result.table
-    titles = estimates.drop_duplicates("soc_code").set_index("soc_code")["occupation_title"]
-    if "occupation_title" in tables["staffing_patterns"].columns:
-        pattern_titles = tables["staffing_patterns"].drop_duplicates("soc_code").set_index("soc_code")[
-            "occupation_title"]
-        titles = titles.combine_first(pattern_titles)
+    titles = pd.Series(dtype=object)
+    for source in (estimates, tables["staffing_patterns"]):  # the area's titles, else the pattern's
+        if "occupation_title" in source.columns:
+            titles = titles.combine_first(source.drop_duplicates("soc_code").set_index("soc_code")["occupation_title"])
     table["occupation_title"] = table["soc_code"].map(titles)
     name = estimates["area_title"].dropna().iloc[0] if "area_title" in estimates and estimates[
         "area_title"].notna().any() else area
