@@ -1,4 +1,4 @@
-"""Run every benchmark (``make bench``): forecast speed, then accuracy on real CES history.
+"""Run every benchmark (``make bench``): forecast speed, accuracy on real CES and NY regional history.
 
 Extra arguments go to the speed benchmark (e.g. ``python benchmarks/run.py --scale``).
 """
@@ -13,6 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import autocode_speed
 import forecast_accuracy
 import forecast_speed
+import regional_accuracy
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,6 +22,8 @@ def main(argv: list[str] | None = None) -> int:
     rc = forecast_speed.main(argv)
     print("\n== forecast accuracy (real CES history) ==")
     rc = rc or forecast_accuracy.main([])
+    print("\n== forecast accuracy (real New York county and region × sector history) ==")
+    rc = rc or regional_accuracy.main([])
     print("\n== title autocoder speed (100,000 titles) ==")
     return rc or autocode_speed.main([])
 
