@@ -176,6 +176,10 @@ class Parameters(_Strict):
         default=5.0, ge=0,
         description="Regional supply below this many a year does not count as a regional program in a flag: a "
                     "handful of completers cannot turn on-the-job entry into a shortage.")
+    min_program_share: float = Field(
+        default=0.05, ge=0, le=1,
+        description="For occupations entered with a high-school diploma or less, regional programs count in the flag "
+                    "only if they supply at least this share of the openings (else: on-the-job entry).")
     material_gap: float = Field(
         default=25.0, ge=0, description="A shortage or surplus smaller than this many a year is not material.")
     duplication_material_supply: float = Field(

@@ -545,7 +545,7 @@ def stage_match(config: RunConfig, tables: dict[str, pd.DataFrame], notes: list[
                         alternative_supply=alt.groupby("soc_code")["effective_supply"].sum(), supply_sd=supply_sd,
                         below_level=lower_text, routes=training_routes(tables["occupation_demand"],
                                                                        inventory_occupations(tables)),
-                        materiality=Materiality(p.min_program_supply, p.material_gap),
+                        materiality=Materiality(p.min_program_supply, p.material_gap, p.min_program_share),
                         supply_notes=supply_notes(tables["allocation"], tables["programs"]))
     if "occupation_wages" in tables:
         wages = occupation_wages(tables["occupation_wages"]).set_index("soc_code")["wage_annual_median"]

@@ -199,14 +199,20 @@ def test_a_handful_of_completers_does_not_flip_a_flag():
             ("49-9071", "Maintenance and Repair Workers, General", 750.0, "High school diploma or equivalent",
              "Moderate-term on-the-job training"),
             ("17-3023", "Electrical and Electronic Engineering Technologists and Technicians", 50.0,
-             "Associate's degree", "None")]
-    g = _gaps_for(rows, {"49-9071": (3.7, 2), "17-3023": (4.0, 1)})
-    # 3.7 completers a year beside 750 openings learnt at work: still on-the-job entry, said why
-    assert g.loc["49-9071", "flag"] == "on-the-job entry" and "below the materiality threshold of 5" in g.loc[
+             "Associate's degree", "None"),
+            ("41-4012", "Sales Representatives, Wholesale and Manufacturing", 417.0,
+             "High school diploma or equivalent", "Moderate-term on-the-job training")]
+    g = _gaps_for(rows, {"49-9071": (3.7, 2), "17-3023": (4.0, 1), "41-4012": (5.6, 1)})
+    # 5.6 fashion-merchandising graduates for 417 openings entered with a diploma: under 5% of the hires
+    # (20.9), so programs are not the way in
+    assert g.loc["41-4012", "flag"] == "on-the-job entry" and "threshold of 20.9" in g.loc["41-4012", "reason"]
+    # 3.7 completers a year beside 750 openings learnt at work: still on-the-job entry, said why (5% of 750)
+    assert g.loc["49-9071", "flag"] == "on-the-job entry" and "below the materiality threshold of 37.5" in g.loc[
         "49-9071", "reason"]
     assert g.loc["17-3023", "flag"] == "no regional program"
     # a named threshold: at 3 the same 4-completer program counts
-    g3 = _gaps_for(rows, {"49-9071": (3.7, 2), "17-3023": (4.0, 1)}, materiality=Materiality(min_program_supply=3.0))
+    g3 = _gaps_for(rows, {"49-9071": (3.7, 2), "17-3023": (4.0, 1), "41-4012": (5.6, 1)},
+                   materiality=Materiality(min_program_supply=3.0))
     assert g3.loc["17-3023", "flag"] == "undersupply"
     # materiality of the lists: material shortages get ranks, small ones none
     assert bool(g.loc["17-3023", "material"]) and g.loc["17-3023", "rank"] == 1

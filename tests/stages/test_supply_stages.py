@@ -224,9 +224,11 @@ def test_continuing_study_varies_by_award_and_field_from_the_sourced_table():
     p = _programs([("A:24.0101:3", "24.0101", "3", 1.0), ("A:51.0801:3", "51.0801", "3", 1.0),
                    ("A:42.0101:5", "42.0101", "5", 1.0), ("A:52.0201:5", "52.0201", "5", 1.0),
                    ("A:48.0508:2", "48.0508", "2", 1.0), ("A:51.1201:18", "51.1201", "18", 1.0),
-                   ("A:42.0101:7", "42.0101", "7", 1.0)])
-    assert continuing_study_share(p).round(2).tolist() == [0.64, 0.20, 0.25, 0.17, 0.10, 0.0, 0.05]
-    assert continuing_study_share(p, 0.1).tolist() == [0.1] * 7  # the setting overrides the table
+                   ("A:42.0101:7", "42.0101", "7", 1.0), ("A:52.0201:3", "52.0201", "3", 1.0)])
+    # transfer associate's 64%, occupational associate's 20%, arts-and-sciences BA 25%, business BA 17%,
+    # welding certificate 10%, MD 0, psychology master's 5%, general business associate's 64%
+    assert continuing_study_share(p).round(2).tolist() == [0.64, 0.20, 0.25, 0.17, 0.10, 0.0, 0.05, 0.64]
+    assert continuing_study_share(p, 0.1).tolist() == [0.1] * 8  # the setting overrides the table
     t = rates()
     published = t[t["source_kind"] == "published"]
     assert len(published) >= 2 and published["source"].str.contains("NCES 2019-241|Snapshot Report 23").all()

@@ -74,6 +74,8 @@ class Materiality:
     """Supply below this (a year) is not a regional program for the flag: on-the-job entry stays so."""
     material_gap: float = 25.0
     """A shortage or surplus smaller than this (a year) is kept in the tables but not led with."""
+    min_program_share: float = 0.05
+    """For jobs entered with a diploma or less, programs are a usual way in only if they supply this share of openings."""
 
 
 def compute_gaps(demand: pd.DataFrame, supply: pd.DataFrame, bounds: pd.DataFrame,
@@ -179,17 +181,21 @@ def _flag(r: object, bands: FlagBands, min_openings: float, factors: Factors,
         return RESIDUAL, (f"{openings}; a residual 'All Other' category of its major group: programs are not matched "
                           f"to it (their graduates are counted in named occupations, or as not occupation-specific), "
                           f"so no shortage or surplus is assessed")
-    material = r.effective_supply >= materiality.min_program_supply
+    floor = materiality.min_program_supply
+    if r.entry_rank == 0:  # is a program a usual way in at all? only if it trains a share of the hires
+        floor = max(floor, materiality.min_program_share * r.annual_openings)
+    material = r.effective_supply >= floor
     small = (f"regional programs add only {r.effective_supply:,.1f} a year ({_listing(r.programs)}), below the "
-             f"materiality threshold of {materiality.min_program_supply:g}, so they do not decide the flag"
+             f"materiality threshold of {floor:,.1f}, so they do not decide the flag"
              if r.n_programs and not material else "")
     learnt_at_work = not r.has_listed_route and (_short_training(r.on_the_job_training) or (
         not material and str(r.on_the_job_training) != "Apprenticeship") or (
         str(r.typical_entry_education) == "No formal educational credential"
         and str(r.on_the_job_training) == "Moderate-term on-the-job training"))
-    # "some college, no degree" is no credential: with months of training at work, work is the way in
+    # "some college, no degree" is no credential: with training at work, work is the way in
     some_college = str(r.typical_entry_education) == "Some college, no degree" and not r.has_listed_route and str(
-        r.on_the_job_training) in ("Moderate-term on-the-job training", "Long-term on-the-job training")
+        r.on_the_job_training) in ("Short-term on-the-job training", "Moderate-term on-the-job training",
+                                   "Long-term on-the-job training")
     if (r.entry_rank == 0 and learnt_at_work) or some_college:
         programs = small or ("no regional program" if r.n_programs == 0 else
                              f"regional programs add {r.effective_supply:,.1f} a year ({_listing(r.programs)})")
