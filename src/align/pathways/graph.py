@@ -170,7 +170,7 @@ def shared_training(a: pd.Series, b: pd.Series, cip_soc: pd.DataFrame | None) ->
 def prerequisite_met(a: pd.Series, b: pd.Series) -> pd.Series:
     """False where ``b`` may be entered only from named occupations and ``a`` is not one of them."""
     t = _table("ladder_prerequisites.csv")
-    need = {s: set(r.split(";")) for s, r in zip(t["soc_code"], t["requires"], strict=True)}
+    need = {s: {c for c in r.split(";") if c} for s, r in zip(t["soc_code"], t["requires"], strict=True)}
     return pd.Series([y not in need or x in need[y] for x, y in zip(a, b, strict=True)], index=a.index, dtype=bool)
 
 
