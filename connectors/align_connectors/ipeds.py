@@ -229,12 +229,7 @@ class IPEDSCompletionsConnector(Connector):
             i = int(np.flatnonzero(unknown.to_numpy())[0])
             raise InputError(f"unknown award level {awlevel.iloc[i]!r}", file=file, row=i + 2,
                              column="AWLEVEL", expected=f"one of {list(AWARD_LEVEL_LABELS)}")
-        unitid = df["UNITID"].astype(str).str.strip()
-        bad_id = ~unitid.str.fullmatch(r"\d+")
-        if bad_id.any():
-            i = int(np.flatnonzero(bad_id.to_numpy())[0])
-            raise InputError(f"not a UNITID: {df['UNITID'].iloc[i]!r}", file=file, row=i + 2,
-                             column="UNITID", expected="digits")
+        unitid = map_codes(df["UNITID"].astype(str), codes.unitid, file=file, column="UNITID")
         out = pd.DataFrame({
             "provider_id": unitid,
             "cip_code": cip,
@@ -312,7 +307,7 @@ class IPEDSDirectoryConnector(Connector):
 
         cbsa = df["CBSA"].astype(str).str.strip()
         out = pd.DataFrame({
-            "provider_id": df["UNITID"].astype(str).str.strip(),
+            "provider_id": map_codes(df["UNITID"].astype(str), codes.unitid, file=file, column="UNITID"),
             "provider_name": df["INSTNM"].astype(str).str.strip(),
             "provider_kind": "ipeds",
             "county_fips": code_or_none("COUNTYCD", 5),
@@ -322,6 +317,12 @@ class IPEDSDirectoryConnector(Connector):
             "state_abbr": df["STABBR"].astype(str).str.strip(),
             "sector": df["SECTOR"].astype(str).str.strip(),
         })
+        if "F1SYSTYP" in df.columns:  # multi-campus or multi-institution organisation (HD2020 on)
+            member = df["F1SYSTYP"].astype(str).str.strip() == "1"
+            for src, dst in (("F1SYSCOD", "system_code"), ("F1SYSNAM", "system_name")):
+                if src in df.columns:
+                    v = df[src].astype(str).str.strip()
+                    out[dst] = v.where(member & ~v.isin(_NOT_APPLICABLE), None)
         if "COUNTYNM" in df.columns:
             cn = df["COUNTYNM"].astype(str).str.strip()
             out["county_name"] = cn.where(~cn.isin(_NOT_APPLICABLE), None)
