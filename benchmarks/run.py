@@ -1,5 +1,5 @@
 """Run every benchmark (``make bench``): forecast speed, accuracy on real CES and NY regional history,
-autocoder speed and the whole `align run` on the demo and Columbus.
+autocoder speed and accuracy, and the whole `align run` on the demo and Columbus.
 
 Extra arguments go to the speed benchmark (e.g. ``python benchmarks/run.py --scale``).
 """
@@ -11,6 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import autocode_accuracy
 import autocode_speed
 import forecast_accuracy
 import forecast_speed
@@ -28,6 +29,8 @@ def main(argv: list[str] | None = None) -> int:
     rc = rc or regional_accuracy.main([])
     print("\n== title autocoder speed (100,000 titles) ==")
     rc = rc or autocode_speed.main([])
+    print("\n== title autocoder accuracy (Census index and O*NET hold-outs) ==")
+    rc = rc or autocode_accuracy.main([])
     print("\n== align run, report included (median of 3; targets: demo 5 s, Columbus 8 s) ==")
     return rc or run_speed.main([])
 

@@ -118,6 +118,8 @@ class Postings(_Strict):
     """How job postings are coded to occupations and compared with the projections."""
 
     onet: str = Field(description="Folder of O*NET text files the title autocoder learns from.")
+    census_index: str | None = Field(default=None, description="Census 2022 Alphabetical Index of Occupations (xlsx or CSV) the autocoder also learns from.")
+    corrections: str | None = Field(default=None, description="CSV of title, soc_code corrections the autocoder applies first and learns from.")
     threshold: float = Field(default=0.5, gt=0, lt=1, description="Below this confidence a title is unknown.")
     window_days: int = Field(default=60, ge=0, description="Re-postings within this many days are duplicates.")
 

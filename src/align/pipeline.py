@@ -644,12 +644,14 @@ def code_postings_input(config: RunConfig, inputs: dict[str, pd.DataFrame], note
             warnings.append(operator("postings given but no [postings] section (O*NET folder): postings not coded"))
         return {}
     p = config.postings
-    model = load_autocoder(config.base_dir / p.onet)
+    model = load_autocoder(config.base_dir / p.onet,
+                           census_index=config.base_dir / p.census_index if p.census_index else None,
+                           corrections=config.base_dir / p.corrections if p.corrections else None)
     signal = postings_signal(inputs["postings"], model, threshold=p.threshold, window_days=p.window_days,
                              period="year", counties=config.region.counties)
     s = signal.summary
-    notes.append(f"{int(s['postings']):,} postings, {s['share_coded']:.0%} coded above {p.threshold:g} confidence, "
-                 f"{s['duplicate_rate']:.1%} duplicates")
+    notes.append(f"{int(s['postings']):,} postings, {s['share_coded']:.0%} coded above {p.threshold:g} confidence "
+                 f"({s['share_review']:.0%} flagged for review), {s['duplicate_rate']:.1%} duplicates")
     return {"postings": signal.postings, "postings_occupation": signal.by_occupation}
 
 

@@ -67,10 +67,14 @@ def add_forecast(sub: argparse._SubParsersAction) -> None:
 
 
 def _autocode(args: argparse.Namespace) -> int:
-    import pandas as pd
-
     from align.errors import LayoutError
-    from align.postings.autocoder import code_titles, load_autocoder, read_titles_table
+    from align.postings.autocoder import (
+        agreement,
+        attach,
+        code_titles,
+        load_autocoder,
+        read_titles_table,
+    )
     from align.store import write_table
 
     src = Path(args.input)
@@ -80,26 +84,68 @@ def _autocode(args: argparse.Namespace) -> int:
         hint = f"; try --title-column {likely[0]}" if likely else ""
         raise LayoutError(f"no {args.title_column!r} column{hint}", file=src, column=args.title_column,
                           expected=f"a title column (found {list(table.columns)})")
+    for flag, col in (("--industry-column", args.industry_column), ("--context-column", args.context_column)):
+        if col and col not in table.columns and col not in {"naics_code", "description"}:
+            raise LayoutError(f"no {col!r} column for {flag}", file=src, column=col)
+    industry = table[args.industry_column] if args.industry_column in table.columns else None
+    context = table[args.context_column] if args.context_column in table.columns else None
     model = load_autocoder(Path(args.onet) if args.onet else None,
+                           census_index=Path(args.census_index) if args.census_index else None,
+                           corrections=Path(args.corrections) if args.corrections else None,
                            cache_dir=Path(args.cache) if args.cache else None)
-    coded = code_titles(table[args.title_column], model, threshold=args.threshold)
-    out = pd.concat([table.drop(columns=[c for c in coded.columns if c in table.columns])
-                     .reset_index(drop=True), coded], axis=1)
+    coded = code_titles(table[args.title_column], model, threshold=args.threshold,
+                        industry=industry, context=context)
+    check = ""
+    if "soc_code" in table.columns:
+        coded["autocode_agrees"], share, n = agreement(table["soc_code"], coded["autocode_soc_code"], origin=str(src))
+        check = (f"; agrees with the input's soc_code on {share:.0%} of the {n:,} titles both code"
+                 if n else "; the input's soc_code column is empty")
+    out = attach(table, coded, origin=str(src))
     write_table(out, Path(args.output))
-    share = coded["soc_code"].notna().mean() if len(coded) else 0.0
-    print(f"autocode: {len(out):,} titles, {share:.0%} coded at confidence ≥ {args.threshold} "
-          f"({model.release or 'O*NET'}) → {args.output}", file=sys.stderr)
+    n = len(coded)
+    used = [f"industry from {args.industry_column}"] * (industry is not None) + \
+        [f"context from {args.context_column}"] * (context is not None)
+    print(f"autocode: {n:,} titles, {coded['autocode_soc_code'].notna().mean() if n else 0:.0%} coded at "
+          f"confidence ≥ {args.threshold}, {int(coded['autocode_review'].sum()):,} "
+          f"({coded['autocode_review'].mean() if n else 0:.0%}) flagged for review, "
+          f"{int((coded['autocode_source'] == 'correction').sum()):,} from corrections{check} "
+          f"({', '.join([model.release or 'O*NET', *(['Census index'] if model.sources.get('census_index') else []), *used])})"
+          f" → {args.output}", file=sys.stderr)
     return 0
 
 
+_AUTOCODE_HELP = """\
+Codes each title to a 6-digit SOC 2018 code. The output is the input table, every column kept
+as it was (an existing soc_code is never changed), followed by these new columns:
+  autocode_soc_code       the coder's SOC (empty below --threshold)
+  autocode_soc_title      that SOC's title ('unknown' below --threshold)
+  autocode_confidence     calibrated probability the code is right (0-1)
+  autocode_review         true where a person should check: close call, unlike any learned
+                          title, low confidence, or below --threshold
+  autocode_review_reason  why it is flagged
+  autocode_alternatives   top five codes with their scores, best first
+  autocode_source         model, correction (from --corrections), or none (blank title or
+                          no word the coder learned: no code)
+  autocode_agrees         only when the input has a soc_code column: whether the coder agrees
+An input that already has autocode_* columns is refused rather than overwritten."""
+
+
 def add_autocode(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("autocode", help="code job titles to 6-digit SOC (trained from O*NET titles)")
-    p.add_argument("input", help="CSV or Parquet with a title column (other columns are kept)")
+    p = sub.add_parser("autocode", help="code job titles to 6-digit SOC (learnt from O*NET and the Census index)",
+                       description=_AUTOCODE_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("input", help="CSV or Parquet with a title column (every column is kept unchanged)")
     p.add_argument("-o", "--output", required=True, help="coded table (.csv or .parquet)")
     p.add_argument("--onet", help="O*NET text release folder (db_27_0_text); default $ALIGN_ONET")
+    p.add_argument("--census-index", help="Census 2022 Alphabetical Index of Occupations (xlsx or CSV) to learn "
+                                          "from as well; default $ALIGN_CENSUS_INDEX")
+    p.add_argument("--corrections", help="CSV of title, soc_code corrections, applied first and learnt from")
     p.add_argument("--threshold", type=float, default=0.5,
-                   help="confidence below which a title is 'unknown' (default 0.5)")
+                   help="confidence below which a title gets no code (default 0.5)")
     p.add_argument("--title-column", default="title", help="column holding the titles (default title)")
+    p.add_argument("--industry-column", default="naics_code",
+                   help="NAICS column steering the coder by industry (default naics_code, used if present)")
+    p.add_argument("--context-column", default="description",
+                   help="description or industry text column (default description, used if present)")
     p.add_argument("--cache", help="model cache folder (default $ALIGN_AUTOCODE_CACHE, else ~/.cache/align/autocode)")
     p.set_defaults(func=_autocode)
 

@@ -66,7 +66,9 @@ def postings_by_occupation(postings: pd.DataFrame, *, period: Period = "quarter"
     counts["uncoded"] = len(df) - len(coded)
     dates = coded["posted_date"] if "posted_date" in coded.columns else pd.Series(None, index=coded.index)
     work = pd.DataFrame({"soc_code": coded["soc_code"], "posting_period": posting_period(dates, period),
-                         "confidence": coded["confidence"] if "confidence" in coded.columns else float("nan")})
+                         "confidence": coded["autocode_confidence"].where(coded["soc_code_source"] == "autocoder")
+                         if "autocode_confidence" in coded.columns and "soc_code_source" in coded.columns
+                         else float("nan")})
     table = (work.groupby(["soc_code", "posting_period"], sort=True)
              .agg(n_postings=("soc_code", "size"), mean_confidence=("confidence", "mean"))
              .reset_index())

@@ -28,7 +28,7 @@ def _text(value: object) -> str:
 
 def title_key(value: object) -> str:
     """Lower case, punctuation dropped, plurals folded; seniority kept (a senior post is another job)."""
-    from align.postings.autocoder import _singular
+    from align.postings.titles import singular as _singular
 
     return " ".join(_singular(w) for w in _text(value).split())
 

@@ -1,8 +1,8 @@
 """The postings path: connectors' postings → coded → de-duplicated → per occupation per period.
 
 One function so a planning run (or a notebook) gets the same postings signal and the same
-quality numbers every time: the share coded above the confidence threshold and the duplicate
-rate are reported with the tables, never silently absorbed.
+quality numbers every time: the share coded above the confidence threshold, the share flagged
+for review and the duplicate rate are reported with the tables, never silently absorbed.
 """
 
 from __future__ import annotations
@@ -11,11 +11,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from align import schemas
 from align.postings.aggregate import Period, postings_by_occupation
-from align.postings.autocoder import DEFAULT_THRESHOLD, Autocoder, code_titles
+from align.postings.autocoder import DEFAULT_THRESHOLD, Autocoder, agreement, attach, code_titles
 from align.postings.dedupe import dedupe_postings
 
 
@@ -52,10 +53,24 @@ def combine(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
 
 def code_postings(postings: pd.DataFrame, model: Autocoder, *,
                   threshold: float = DEFAULT_THRESHOLD) -> pd.DataFrame:
-    """The postings table with soc_code (missing when unknown), soc_title, confidence, alternatives."""
-    coded = code_titles(postings["title"], model, threshold=threshold)
-    out = postings.drop(columns=[c for c in coded.columns if c in postings.columns]).reset_index(drop=True)
-    out = pd.concat([out, coded], axis=1)
+    """The postings table with the autocoder's columns beside it (``autocode_*``).
+
+    ``soc_code`` is the code the postings are counted under: the file's own where it has one
+    (never overwritten), else the autocoder's above ``threshold``; ``soc_code_source`` says which.
+    Where the file has codes, ``autocode_agrees`` checks them against the coder's. A ``naics_code``
+    column steers the coder by industry; ``description`` and ``employer_sector`` text by context.
+    """
+    industry = postings["naics_code"] if "naics_code" in postings.columns else None
+    text = [postings[c].fillna("").astype(str) for c in ("description", "employer_sector") if c in postings.columns]
+    context = (text[0] if len(text) == 1 else text[0] + " " + text[1]) if text else None
+    coded = code_titles(postings["title"], model, threshold=threshold, industry=industry, context=context)
+    out = attach(postings, coded, origin="postings")
+    own = out["soc_code"] if "soc_code" in out.columns else pd.Series(None, index=out.index, dtype=object)
+    has_own = own.notna() & own.astype(str).str.strip().ne("")
+    if has_own.any():
+        out["autocode_agrees"] = agreement(own, out["autocode_soc_code"])[0]
+    out["soc_code"] = own.where(has_own, out["autocode_soc_code"])
+    out["soc_code_source"] = np.select([has_own, out["autocode_soc_code"].notna()], ["input", "autocoder"], "none")
     return schemas.validate(out, "postings", origin="postings (coded)")
 
 
@@ -68,9 +83,13 @@ def postings_signal(postings: pd.DataFrame, model: Autocoder, *, threshold: floa
     dd = dedupe_postings(coded, window_days=window_days, similarity=similarity)
     agg = postings_by_occupation(dd.kept, period=period, counties=counties, state_fips=state_fips)
     n = len(coded)
+    agree = coded["autocode_agrees"].dropna() if "autocode_agrees" in coded.columns else pd.Series(dtype=bool)
     summary = {
         "postings": float(n),
         "share_coded": float(coded["soc_code"].notna().mean()) if n else 0.0,
+        "share_review": float(coded["autocode_review"].mean()) if n else 0.0,
+        "input_codes": float(len(agree)),
+        "share_agreeing": float(agree.mean()) if len(agree) else float("nan"),
         "threshold": float(threshold),
         "duplicates": float(dd.n_duplicates),
         "duplicate_rate": dd.duplicate_rate,
