@@ -1,4 +1,5 @@
-"""Run every benchmark (``make bench``): forecast speed and accuracy, title autocoder speed and accuracy.
+"""Run every benchmark (``make bench``): forecast speed, accuracy on real CES and NY regional history,
+autocoder speed and accuracy, and the whole `align run` on the demo and Columbus.
 
 Extra arguments go to the speed benchmark (e.g. ``python benchmarks/run.py --scale``).
 """
@@ -14,6 +15,8 @@ import autocode_accuracy
 import autocode_speed
 import forecast_accuracy
 import forecast_speed
+import regional_accuracy
+import run_speed
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -22,10 +25,14 @@ def main(argv: list[str] | None = None) -> int:
     rc = forecast_speed.main(argv)
     print("\n== forecast accuracy (real CES history) ==")
     rc = rc or forecast_accuracy.main([])
+    print("\n== forecast accuracy (real New York county and region × sector history) ==")
+    rc = rc or regional_accuracy.main([])
     print("\n== title autocoder speed (100,000 titles) ==")
     rc = rc or autocode_speed.main([])
     print("\n== title autocoder accuracy (Census index and O*NET hold-outs) ==")
-    return rc or autocode_accuracy.main([])
+    rc = rc or autocode_accuracy.main([])
+    print("\n== align run, report included (median of 3; targets: demo 5 s, Columbus 8 s) ==")
+    return rc or run_speed.main([])
 
 
 if __name__ == "__main__":

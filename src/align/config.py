@@ -107,6 +107,11 @@ class Inputs(_Strict):
     onet_related: Input | None = Field(default=None, description="O*NET Related Occupations, for pathways.")
     onet_job_zones: Input | None = Field(default=None, description="O*NET Job Zones, for pathways.")
     postings: Input | None = Field(default=None, description="Job postings (usajobs or postings_csv).")
+    employer_hiring_plans: Input | None = Field(
+        default=None, description="Employer hiring-plan survey (employer_hiring_plans; docs/employer_hiring_plans.md).")
+    partner_inventory: Input | None = Field(
+        default=None, description="Partner funding, support services, work-based learning (partner_inventory; "
+                                  "docs/partner_inventory.md).")
 
 
 class Postings(_Strict):
@@ -127,6 +132,38 @@ class Outcomes(_Strict):
     hire_window_days: int = Field(default=180, ge=1, description="Externship-to-hire counts hires within this window.")
     as_of: str | None = Field(default=None, description="Date outcomes are observed to (YYYY-MM-DD).")
     salt_env: str = Field(default="ALIGN_HASH_SALT", description="Environment variable holding the salt.")
+
+
+class Partners(_Strict):
+    """Thresholds of the partner views: employer-survey suppression, signals, funding, support."""
+
+    onet: str | None = Field(default=None, description="O*NET folder to code employer job titles; default: "
+                                                       "[postings] onet.")
+    threshold: float = Field(default=0.5, gt=0, lt=1, description="Below this confidence an employer's title "
+                                                                  "is not coded (and not counted).")
+    min_employers: int = Field(default=3, ge=1, description="Suppress employer-survey cells with fewer employers.")
+    dominance: float = Field(default=0.8, gt=0, le=1, description="Suppress a cell where one employer holds this "
+                                                                  "share of its total or more.")
+    far_more_ratio: float = Field(default=2.0, gt=1, description="Employer hires ÷ projected openings at or above "
+                                                                 "this: employers report far more.")
+    stacked_streams: int = Field(default=3, ge=2, description="Funding streams on one program that count as "
+                                                             "stacked funding.")
+    essential_services: list[str] = Field(
+        default_factory=lambda: ["childcare", "transportation", "coaching"],
+        description="Support services completion depends on; a pathway none of whose programs offers one lacks it.")
+    unknown_programs: Literal["error", "note"] = Field(
+        default="error", description="Partner-inventory program ids the run does not have: stop, or leave out with "
+                                     "a note.")
+
+    @field_validator("essential_services")
+    @classmethod
+    def _services(cls, v: list[str]) -> list[str]:
+        from align.partners.vocabulary import SUPPORT_SERVICES
+
+        bad = [s for s in v if s not in SUPPORT_SERVICES]
+        if bad:
+            raise ValueError(f"unknown support service(s) {bad}; use {', '.join(SUPPORT_SERVICES)}")
+        return v
 
 
 class FlagBands(_Strict):
@@ -156,7 +193,38 @@ class Parameters(_Strict):
         default="proportional", description="How completers are shared among occupations (docs/matching.md).")
     retention: float = Field(default=0.80, gt=0, le=1, description="Share of completers who stay in the region.")
     participation: float = Field(default=0.90, gt=0, le=1, description="Share who enter the labour force.")
-    continuing_study: float = Field(default=0.10, ge=0, lt=1, description="Share who go on to further study.")
+    continuing_study: float | None = Field(
+        default=None, ge=0, lt=1,
+        description="One share of completers who go on to further study, for every program; default: the sourced "
+                    "table by award level and field (src/align/data/continuing_study.csv).")
+    general_related_share: float = Field(
+        default=0.27, ge=0, le=1,
+        description="Share of a general academic field's graduates (psychology, biology, English ...) counted toward "
+                    "the field's own occupations; the rest is not occupation-specific (docs/matching.md).")
+    rn_to_bsn_share: float = Field(
+        default=0.30, ge=0, le=1,
+        description="Share of bachelor's nursing completers who are RN-to-BSN, already registered nurses (IPEDS "
+                    "cannot separate them).")
+    post_licensure_share: dict[str, float] = Field(
+        default_factory=dict, description="Per provider (UNITID): its own RN-to-BSN share, e.g. {\"204796\" = 0.2}.")
+    regional_share: dict[str, float] = Field(
+        default_factory=dict,
+        description="Per provider (UNITID): share of its IPEDS completers counted as the region's, for a unit whose "
+                    "report covers campuses or online students elsewhere, e.g. {\"203386\" = 0.2}.")
+    min_program_supply: float = Field(
+        default=5.0, ge=0,
+        description="Regional supply below this many a year does not count as a regional program in a flag: a "
+                    "handful of completers cannot turn on-the-job entry into a shortage.")
+    min_program_share: float = Field(
+        default=0.05, ge=0, le=1,
+        description="For occupations entered with a high-school diploma or less, regional programs count in the flag "
+                    "only if they supply at least this share of the openings (else: on-the-job entry).")
+    material_gap: float = Field(
+        default=25.0, ge=0, description="A shortage or surplus smaller than this many a year is not material.")
+    duplication_material_supply: float = Field(
+        default=25.0, ge=0, description="A duplicated cluster leads the report only if its combined supply reaches this.")
+    duplication_material_excess: float = Field(
+        default=10.0, ge=0, description="... and its excess over the openings it serves reaches this.")
     min_openings: float = Field(default=10.0, ge=0, description="No flag below this many annual openings.")
     flag_bands: FlagBands = Field(default_factory=FlagBands, description="See [parameters.flag_bands].")
     duplication_margin: float = Field(default=0.20, ge=0, description="Cluster supply above demand by this share.")
@@ -172,6 +240,10 @@ class Parameters(_Strict):
     entry_education_tolerance: int = Field(
         default=0, ge=0, le=2, description="Count awards this many levels below an occupation's entry education "
                                            "(1: a certificate supplies an associate's-level occupation).")
+    max_overqualification: int | None = Field(
+        default=2, ge=0, le=5,
+        description="An award supplies no occupation more than this many education levels below it (a master's "
+                    "does not supply certificate-level jobs); none for no limit.")
     allow_below_entry_education: bool = Field(
         default=False, description="Let awards below an occupation's entry education supply it.")
     control_area: str | list[str] | None = Field(
@@ -185,6 +257,14 @@ class Parameters(_Strict):
                                               "may lose before the run stops (below it the report notes the loss).")
     staffing_geography: str | list[str] | None = Field(
         default=None, description="Staffing pattern geography, or several in order of preference (own, state, US).")
+
+    @field_validator("post_licensure_share", "regional_share")
+    @classmethod
+    def _shares(cls, v: dict[str, float]) -> dict[str, float]:
+        bad = {k: x for k, x in v.items() if not 0 <= x <= 1}
+        if bad:
+            raise ValueError(f"shares must lie between 0 and 1, got {bad}")
+        return v
 
     @field_validator("ownerships")
     @classmethod
@@ -202,6 +282,7 @@ class RunConfig(_Strict):
     parameters: Parameters = Field(default_factory=Parameters, description="See [parameters].")
     outcomes: Outcomes | None = Field(default=None, description="See [outcomes]; metrics only when given.")
     postings: Postings | None = Field(default=None, description="See [postings]; needed to code postings.")
+    partners: Partners | None = Field(default=None, description="See [partners]; defaults apply when absent.")
     output_dir: str = Field(default="runs", description="Where run folders go, relative to region.toml.")
 
     # set by load(): the folder relative paths are resolved against
@@ -264,6 +345,9 @@ def load(path: str | Path, *, require_files: bool = True) -> RunConfig:
                 raise ConfigError(f"{path}: inputs.{name}: {f} is not a file")
     if config.postings is not None and not (config.base_dir / config.postings.onet).is_dir():
         raise ConfigError(f"{path}: postings.onet: {config.postings.onet} is not a folder")
+    if config.partners is not None and config.partners.onet is not None \
+            and not (config.base_dir / config.partners.onet).is_dir():
+        raise ConfigError(f"{path}: partners.onet: {config.partners.onet} is not a folder")
     if config.outcomes is not None and not (config.base_dir / config.outcomes.records).is_file():
         raise ConfigError(f"{path}: outcomes.records: {config.outcomes.records} is not a file")
     return config
@@ -274,6 +358,7 @@ def reference() -> str:
     sections = [("[region]", Region), ("[years]", Years), ("[inputs.NAME] (each input)", Input),
                 ("[inputs] (which inputs)", Inputs), ("[parameters]", Parameters),
                 ("[parameters.flag_bands]", FlagBands), ("[postings]", Postings), ("[outcomes]", Outcomes),
+                ("[partners]", Partners),
                 ("top level", RunConfig)]
     lines = ["# region.toml reference", "",
              "Generated by `python -m align.config` from the configuration models; an unknown key, a wrong",

@@ -16,15 +16,15 @@ run folder.
 
 from __future__ import annotations
 
+import dataclasses
 import os
-import secrets
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from align import connector, joins, schemas
-from align.config import RunConfig
+from align import connector, joins, parsecache, schemas
+from align.config import Partners, RunConfig
 from align.coverage import check_coverage
 from align.demand.base_year import average_base, base_year_caveat
 from align.demand.control import (
@@ -47,28 +47,42 @@ from align.demand.occupations import (
 )
 from align.demand.openings import annual_openings
 from align.demand.self_employment import add_self_employed, self_employed_shares
-from align.errors import InputError
+from align.errors import AlignError, InputError
 from align.match.duplication import find_duplication
-from align.match.gaps import compute_gaps
-from align.outcomes import compute_metrics, metric_definitions, prepare_records, read_records
+from align.match.gaps import Materiality, compute_gaps
+from align.notes import board_caveats, operator, operator_notes
+from align.outcomes import (
+    compute_metrics,
+    metric_definitions,
+    prepare_records,
+    read_records,
+    resolve_salt,
+)
+from align.partners import PartnerSettings, partner_views
+from align.partners.employers import code_plans
 from align.pathways import build_pathways
 from align.pathways.graph import occupation_wages
+from align.places import county_names
 from align.postings.agreement import postings_agreement
 from align.postings.autocoder import load_autocoder
 from align.postings.pipeline import postings_signal
 from align.progress import Progress
 from align.runs import RunResult, build_manifest, write_run
 from align.store import sha256_file
-from align.supply.allocation import Factors, allocate, below_level, eligible_edges, supply_bounds
+from align.supply.accounts import SupplyRules, check_conservation, not_occupation_specific
+from align.supply.allocation import Factors, allocate, below_level, supply_bounds, supply_edges
+from align.supply.education import award_rank
 from align.supply.programs import build_programs, inventory_programs
+from align.supply.regional import single_unit_systems
+from align.supply.routes import training_routes
 
-RUN_STEPS = 12  # the most stages a run announces (with postings); see run_steps()
+RUN_STEPS = 13  # the most stages a run announces (with postings and partners); see run_steps()
 
 
 def run_steps(config: RunConfig) -> int:
     """Stages this configuration's run announces: read, forecast, programs, [code postings],
-    six downstream stages, outcomes, write."""
-    return 11 + (config.inputs.postings is not None)
+    six downstream stages, outcomes, [partners], write."""
+    return 11 + (config.inputs.postings is not None) + has_partner_inputs(config)
 
 
 
@@ -91,9 +105,10 @@ def read_inputs(config: RunConfig) -> tuple[dict[str, pd.DataFrame], list[dict],
         source = connector.get(spec.source)
         frames = []
         for path in config.input_files(name):
-            frames.append(source.parse(path, **spec.options))
+            digest = sha256_file(path)
+            frames.append(parsecache.parse(source, path, digest, spec.options))
             records.append({"table": name, "source": spec.source, "path": _relative(path, config.base_dir),
-                            "sha256": sha256_file(path), "bytes": path.stat().st_size,
+                            "sha256": digest, "bytes": path.stat().st_size,
                             "vintage": _vintage(frames[-1])})
         per_file[name] = [(r["path"], f) for r, f in zip([r for r in records if r["table"] == name], frames,
                                                           strict=True)]
@@ -192,11 +207,11 @@ def stage_industry(config: RunConfig, inputs: dict[str, pd.DataFrame], notes: li
     warnings.extend(_input_year_caveats(config, inputs, area))
     estimated = industry[industry["is_estimated"]]
     if len(estimated):
-        warnings.append(
+        warnings.append(operator(
             f"{estimated['naics_code'].nunique()} industries include suppressed QCEW cells estimated as their "
             f"published parent minus its disclosed parts, shared out by "
-            f"{'the ' + ' and '.join(patterns) + ' pattern' if patterns else 'establishment counts'} "
-            f"(is_estimated in industry_employment): {', '.join(sorted(estimated['naics_code'].unique()))}")
+            f"{'the same ownership and industries in QCEW area ' + ' or '.join(patterns) if patterns else 'establishment counts'} "
+            f"(is_estimated in industry_employment): {', '.join(sorted(estimated['naics_code'].unique()))}"))
     return {"industry_employment": industry, **forecast_industries(config, industry, notes, warnings)}
 
 
@@ -226,12 +241,12 @@ def forecast_industries(config: RunConfig, industry: pd.DataFrame, notes: list[s
     observed = history.dropna(subset=["employment"])
     missing = sorted(set(history["naics_code"]) - set(observed["naics_code"]))
     if missing:
-        warnings.append(f"industries with every year suppressed, not forecast: {', '.join(missing)}")
+        warnings.append(operator(f"industries with every year suppressed, not forecast: {', '.join(missing)}"))
     panel = observed.rename(columns={"naics_code": "series_id", "employment": "value"})[
         ["series_id", "period", "value"]]
     last = int(panel["period"].max())
     if last < years.base:
-        warnings.append(f"employment observed only to {last}; base year {years.base} is itself a forecast")
+        warnings.append(f"employment data end in {last}, so the base year {years.base} is itself an estimate")
     result = forecast_panel(panel, years.target - last, origin="industry_employment")
     fc = result.forecasts
     chosen = fc.drop_duplicates("series_id")["model"].value_counts()
@@ -255,10 +270,13 @@ def forecast_industries(config: RunConfig, industry: pd.DataFrame, notes: list[s
     caveat = base_year_caveat(years.base, totals)
     if caveat:
         warnings.append(caveat)
+    gone = sorted(set(observed["naics_code"]) - set(projection.index))
+    if gone:
+        warnings.append(f"industries not observed in the base year {years.base} are left out: {', '.join(gone)}")
     no_range = int(projection["employment_target_lo80"].isna().sum())
     if no_range:
-        warnings.append(f"{no_range} industries have too little history for a forecast interval; the "
-                        f"occupations they employ get no openings range or probability of shortage")
+        warnings.append(f"{no_range} industries have too little history for a forecast range, so the "
+                        f"occupations they employ get no range of openings and no chance of shortage")
     projection = projection.rename_axis("naics_code").reset_index()
     return {"industry_forecast": _round(fc), "forecast_accuracy": _round(result.accuracy, 4),
             "forecast_backtest": _round(result.backtest, 4),
@@ -275,8 +293,8 @@ def stage_occupations(config: RunConfig, tables: dict[str, pd.DataFrame], notes:
     values = tables["industry_projection"].set_index("naics_code")[PROJECTION_COLUMNS]
     unmatched = unmatched_industries(list(values.index), matrix)
     if unmatched:
-        warnings.append(f"industries without a staffing pattern (their jobs are not assigned to "
-                        f"occupations): {', '.join(unmatched)}")
+        warnings.append(operator(f"industries without a staffing pattern (their jobs are not assigned to "
+                                 f"occupations): {', '.join(unmatched)}"))
     out: dict[str, pd.DataFrame] = {}
     if "control_estimates" in tables:
         matrix, out["occupation_control"] = _controlled(matrix, values, tables, config.years.base, notes, warnings)
@@ -300,11 +318,10 @@ def _controlled(matrix: StaffingMatrix, values: pd.DataFrame, tables: dict[str, 
         warnings.append(f"the occupational control is OEWS May {period}, the base year {base_year}: the area's "
                         f"{period} mix is taken for the region's {base_year} mix, scaled to its {base_year} total")
     table = result.table
-    titles = estimates.drop_duplicates("soc_code").set_index("soc_code")["occupation_title"]
-    if "occupation_title" in tables["staffing_patterns"].columns:
-        pattern_titles = tables["staffing_patterns"].drop_duplicates("soc_code").set_index("soc_code")[
-            "occupation_title"]
-        titles = titles.combine_first(pattern_titles)
+    titles = pd.Series(dtype=object)
+    for source in (estimates, tables["staffing_patterns"]):  # the area's titles, else the pattern's
+        if "occupation_title" in source.columns:
+            titles = titles.combine_first(source.drop_duplicates("soc_code").set_index("soc_code")["occupation_title"])
     table["occupation_title"] = table["soc_code"].map(titles)
     name = estimates["area_title"].dropna().iloc[0] if "area_title" in estimates and estimates[
         "area_title"].notna().any() else area
@@ -312,7 +329,7 @@ def _controlled(matrix: StaffingMatrix, values: pd.DataFrame, tables: dict[str, 
                        for r in result.moved_most(5).itertuples())
     counts = table["control_status"].value_counts()
     left = table[table["control_status"] == NOT_IN_PATTERN]
-    warnings.append(
+    warnings.append(operator(
         f"occupational mix controlled to OEWS {name} (May {period}), scaled to the region's base-year total: "
         f"the staffing pattern's mix differed from it by a dissimilarity index of {result.dissimilarity_before:.3f} "
         f"(half the sum of absolute share differences over {counts.get(CONTROLLED, 0)} detailed occupations), "
@@ -323,10 +340,10 @@ def _controlled(matrix: StaffingMatrix, values: pd.DataFrame, tables: dict[str, 
            f"of the pattern employs are left out" if len(left) else "")
         + (f"; the control is coded in SOC {', '.join(sorted(vintages))}, the pattern in SOC 2018: codes that "
            f"changed between editions are matched within their SOC broad (else minor) group" if vintages - {"2018"}
-           else ""))
+           else "")))
     if not result.fit.converged:
-        warnings.append(f"the occupational control did not converge: columns off by up to "
-                        f"{result.fit.max_column_error:.1%} after {result.fit.iterations} iterations")
+        warnings.append(operator(f"the occupational control did not converge: columns off by up to "
+                                 f"{result.fit.max_column_error:.1%} after {result.fit.iterations} iterations"))
     notes.append(f"controlled to {name}: dissimilarity {result.dissimilarity_before:.3f} → "
                  f"{result.dissimilarity_after:.3f} ({result.fit.iterations} IPF iterations)")
     return result.matrix, schemas.validate(_round(table), "occupation_control", origin="occupation_control")
@@ -341,10 +358,10 @@ def _with_self_employed(occ: pd.DataFrame, rates: pd.DataFrame, notes: list[str]
     share, unknown = self_employed_shares(occ.index, rates.set_index("soc_code")["self_employed_share"])
     out = add_self_employed(occ, share)
     added = out["employment_self_employed"].sum()
-    warnings.append(f"{added:,.0f} self-employed workers added to {out['employment_wage_salary'].sum():,.0f} "
-                    f"wage-and-salary jobs (Employment Projections' percent self-employed per occupation), so exits "
-                    f"and transfers apply to total employment as BLS computes them"
-                    + (f"; no share for {len(unknown)} occupations (taken as 0)" if unknown else ""))
+    warnings.append(operator(f"{added:,.0f} self-employed workers added to {out['employment_wage_salary'].sum():,.0f} "
+                             f"wage-and-salary jobs (Employment Projections' percent self-employed per occupation), "
+                             f"so exits and transfers apply to total employment as BLS computes them"
+                             + (f"; no share for {len(unknown)} occupations (taken as 0)" if unknown else "")))
     notes.append(f"{added:,.0f} self-employed added")
     return out
 
@@ -361,8 +378,8 @@ def stage_openings(config: RunConfig, tables: dict[str, pd.DataFrame], notes: li
         for fallback in ([f"{s[:2]}-0000" for s in occ.index], ["00-0000"] * len(occ)):
             for col in ("labor_force_exit_rate", "occupational_transfer_rate"):
                 r[col] = r[col].fillna(rates[col].reindex(fallback).set_axis(occ.index))
-        warnings.append(f"no separation rates for {len(missing)} occupations; their major group's (or all "
-                        f"occupations') rates are used: {', '.join(missing[:10])}")
+        warnings.append(operator(f"no separation rates for {len(missing)} occupations; their major group's (or "
+                                 f"all occupations') rates are used: {', '.join(missing[:10])}"))
     unrated = occ.index[r["labor_force_exit_rate"].isna() | r["occupational_transfer_rate"].isna()]
     if len(unrated):
         raise InputError(f"no separation rates for {', '.join(unrated[:10])}", file="occupation_projections",
@@ -395,14 +412,23 @@ def stage_openings(config: RunConfig, tables: dict[str, pd.DataFrame], notes: li
 
 def factors(config: RunConfig) -> Factors:
     p = config.parameters
-    return Factors(p.retention, p.participation, p.continuing_study)
+    return Factors(p.retention, p.participation)
+
+
+def supply_rules(config: RunConfig) -> SupplyRules:
+    """How each program's completers are counted: continuing study, general fields, post-licensure, region."""
+    p = config.parameters
+    return SupplyRules(continuing_study=p.continuing_study, general_related_share=p.general_related_share,
+                       rn_to_bsn_share=p.rn_to_bsn_share, post_licensure_share=dict(p.post_licensure_share),
+                       regional_share=dict(p.regional_share))
 
 
 def eligibility(config: RunConfig) -> dict:
     """Which program × occupation pairs may count, as the configuration says (see docs/matching.md)."""
     p = config.parameters
     return {"allow_below_entry": p.allow_below_entry_education, "experienced_entry": p.experienced_entry,
-            "prefer_matching_level": p.prefer_matching_level, "tolerance": p.entry_education_tolerance}
+            "prefer_matching_level": p.prefer_matching_level, "tolerance": p.entry_education_tolerance,
+            "max_overqualification": p.max_overqualification}
 
 
 def join_notes(config: RunConfig, inputs: dict[str, pd.DataFrame], tables: dict[str, pd.DataFrame]) -> list[str]:
@@ -444,6 +470,8 @@ def stage_programs(config: RunConfig, inputs: dict[str, pd.DataFrame], notes: li
         if "cip_title" in cip_soc.columns else None
     programs = build_programs(inputs["completions"], inputs["providers"], counties=config.region.counties,
                               years=p.completion_years, cip_titles=titles)
+    lone = single_unit_systems(inputs["providers"], set(programs["provider_id"]))
+    programs["single_unit_system"] = programs["provider_id"].map(lone.set_index("provider_id")["system_name"])
     if "training_inventory" in inputs:
         extra = inventory_programs(inputs["training_inventory"], counties=config.region.counties,
                                    years=p.completion_years, cip_titles=titles)
@@ -462,34 +490,61 @@ def contributions(allocation: pd.DataFrame, programs: pd.DataFrame) -> pd.DataFr
 
 def stage_supply(config: RunConfig, tables: dict[str, pd.DataFrame], notes: list[str],
                  warnings: list[str]) -> dict[str, pd.DataFrame]:
-    """Completers allocated to occupations (no double counting), and the naive audit."""
+    """Completers allocated to occupations (no double counting), every completer accounted for, the audit."""
     p = config.parameters
     alloc = allocate(tables["programs"], tables["cip_soc"], tables["occupation_demand"], mode=p.allocation,
-                     factors=factors(config), **eligibility(config))
+                     factors=factors(config), rules=supply_rules(config), **eligibility(config))
+    gap = check_conservation(alloc.accounts)
+    if gap > 1e-6:
+        raise AlignError(f"supply accounts do not add up: a program's completers differ from its accounts by {gap:g}")
     table = contributions(alloc.table, tables["programs"])
     supply = table.groupby("soc_code").agg(completers_allocated=("completers_allocated", "sum"),
                                            effective_supply=("effective_supply", "sum"),
                                            n_programs=("program_id", "nunique")).reset_index()
     supply["programs"] = supply["soc_code"].map(table.groupby("soc_code")["text"].agg("; ".join))
     supply = schemas.validate(_round(supply), "occupation_supply", origin="occupation_supply")
-    notes.append(f"{len(alloc.unallocated)} programs supply no occupation in demand ({p.allocation} allocation)")
+    warnings.extend(regional_notes(tables["programs"], p.regional_share))
+    accounts = alloc.accounts  # unrounded, so that every program's accounts add up to its completers exactly
+    notes.append(f"{len(alloc.unallocated)} programs supply no occupation in demand ({p.allocation} allocation); "
+                 f"{accounts['not_occupation_specific'].sum():,.0f} completers a year not occupation-specific, "
+                 f"{accounts['continuing_study'].sum():,.0f} continue studying")
     return {"allocation": _round(alloc.table), "occupation_supply": supply,
-            "double_count_audit": _round(alloc.audit), "unallocated_programs": _round(alloc.unallocated)}
+            "double_count_audit": _round(alloc.audit), "unallocated_programs": _round(alloc.unallocated),
+            "supply_accounts": accounts, "not_occupation_specific": not_occupation_specific(accounts)}
+
+
+def regional_notes(programs: pd.DataFrame, shares: dict[str, float]) -> list[str]:
+    """What the run counted of each provider whose IPEDS report may reach beyond the region."""
+    out = []
+    names = programs.drop_duplicates("provider_id").set_index("provider_id")["provider_name"]
+    for pid, share in sorted(shares.items()):
+        out.append(f"{names.get(pid, pid)} ({pid}): {share:.0%} of its IPEDS completers counted as the region's "
+                   f"([parameters.regional_share])")
+    if "single_unit_system" in programs.columns:
+        lone = programs.dropna(subset=["single_unit_system"]).drop_duplicates("provider_id")
+        for r in lone[~lone["provider_id"].isin(list(shares))].itertuples():
+            out.append(f"{r.provider_name} ({r.provider_id}) belongs to an organisation with no other IPEDS unit "
+                       f"({r.single_unit_system}), so its report may cover campuses outside the region; all its "
+                       f"completers are counted as regional — set [parameters.regional_share] to apportion them")
+    return out
 
 
 def stage_match(config: RunConfig, tables: dict[str, pd.DataFrame], notes: list[str],
                 warnings: list[str]) -> dict[str, pd.DataFrame]:
     """Gaps, flags with their arithmetic, and duplicated effort."""
     p, f = config.parameters, factors(config)
-    edges, _ = eligible_edges(tables["programs"], tables["cip_soc"], tables["occupation_demand"],
-                              **eligibility(config))
+    edges, _, _ = supply_edges(tables["programs"], tables["cip_soc"], tables["occupation_demand"],
+                               rules=supply_rules(config), **eligibility(config))
     alt_mode = "education-weighted" if p.allocation != "education-weighted" else "proportional"
     alt = allocate(tables["programs"], tables["cip_soc"], tables["occupation_demand"], mode=alt_mode, factors=f,
-                   **eligibility(config)).table
+                   rules=supply_rules(config), **eligibility(config)).table
     supply_sd = None
     if p.supply_uncertainty and "completers_sd" in tables["programs"].columns:
-        a = tables["allocation"].merge(tables["programs"][["program_id", "completers_sd"]], on="program_id")
-        supply_sd = np.sqrt(((a["share"] * f.product * a["completers_sd"].fillna(0.0)) ** 2)
+        a = tables["allocation"].merge(tables["programs"][["program_id", "completers", "completers_sd"]],
+                                       on="program_id")
+        # the program's swings scale with the part of it that is allocated
+        scale = (a["completers_allocated"] / a["completers"].where(a["completers"] > 0)).fillna(0.0)
+        supply_sd = np.sqrt(((scale * f.product * a["completers_sd"].fillna(0.0)) ** 2)
                             .groupby(a["soc_code"]).sum())
     lower = below_level(tables["programs"], tables["cip_soc"], tables["occupation_demand"]).merge(
         tables["programs"][["program_id", "provider_name", "award_label"]], on="program_id")
@@ -499,15 +554,48 @@ def stage_match(config: RunConfig, tables: dict[str, pd.DataFrame], notes: list[
                         contributions(tables["allocation"], tables["programs"]), bands=p.flag_bands,
                         min_openings=p.min_openings, factors=f,
                         alternative_supply=alt.groupby("soc_code")["effective_supply"].sum(), supply_sd=supply_sd,
-                        below_level=lower_text)
+                        below_level=lower_text, routes=training_routes(tables["occupation_demand"],
+                                                                       inventory_occupations(tables)),
+                        materiality=Materiality(p.min_program_supply, p.material_gap, p.min_program_share),
+                        supply_notes=supply_notes(tables["allocation"], tables["programs"]))
     if "occupation_wages" in tables:
         wages = occupation_wages(tables["occupation_wages"]).set_index("soc_code")["wage_annual_median"]
         gaps = gaps.assign(wage_annual_median=gaps["soc_code"].map(wages))
     dup = {name: find_duplication(tables["programs"], tables["allocation"], factors=f, series=series,
-                                  margin=p.duplication_margin, thin_completers=p.thin_program_completers)
+                                  margin=p.duplication_margin, thin_completers=p.thin_program_completers,
+                                  material_supply=p.duplication_material_supply,
+                                  material_excess=p.duplication_material_excess)
            for name, series in (("duplication", False), ("duplication_series", True))}
     notes.append(", ".join(f"{n} {flag}" for flag, n in gaps["flag"].value_counts().items()))
     return {"gaps": _round(gaps), **{k: _round(v) for k, v in dup.items()}}
+
+
+def supply_notes(allocation: pd.DataFrame, programs: pd.DataFrame, share: float = 0.5) -> pd.Series:
+    """Per occupation, what its supply rests on, where a board should know: one provider supplying
+    more than ``share`` of it, or doctorates (hired in a national market) supplying more than ``share``."""
+    a = allocation.merge(programs[["program_id", "provider_id", "provider_name"]], on="program_id")
+    total = a.groupby("soc_code")["effective_supply"].sum()
+    by = a.groupby(["soc_code", "provider_id", "provider_name"])["effective_supply"].sum().reset_index()
+    by["share"] = by["effective_supply"] / by["soc_code"].map(total)
+    top = by[(by["share"] > share) & (by.groupby("soc_code")["provider_id"].transform("nunique") > 1)]
+    notes = pd.Series((top["provider_name"] + " supplies " + (100 * top["share"]).round().astype(int).astype(str)
+                       + "%, so the finding rests on that one provider").to_numpy(), index=top["soc_code"].to_numpy())
+    doctoral = a[award_rank(a["award_level"]) == 5].groupby("soc_code")["effective_supply"].sum() / total
+    doctoral = doctoral[doctoral > share]
+    phd = pd.Series("doctoral graduates make up " + (100 * doctoral).round().astype(int).astype(str)
+                    + "% of this supply, and doctorates are hired in a national market", index=doctoral.index)
+    both = pd.concat([notes, phd])
+    return both.groupby(level=0).agg("; ".join)
+
+
+def inventory_occupations(tables: dict[str, pd.DataFrame]) -> set[str]:
+    """Occupations the run's training inventory (non-IPEDS programs) supplies."""
+    programs = tables["programs"]
+    if "provider_kind" not in programs.columns:
+        return set()
+    listed = set(programs.loc[programs["provider_kind"].fillna("ipeds") != "ipeds", "program_id"])
+    a = tables["allocation"]
+    return set(a.loc[a["program_id"].isin(listed), "soc_code"])
 
 
 def stage_pathways(config: RunConfig, tables: dict[str, pd.DataFrame], notes: list[str],
@@ -553,7 +641,7 @@ def code_postings_input(config: RunConfig, inputs: dict[str, pd.DataFrame], note
     """Code posting titles to SOC, de-duplicate re-posts and count per occupation (once per run)."""
     if "postings" not in inputs or config.postings is None:
         if "postings" in inputs:
-            warnings.append("postings given but no [postings] section (O*NET folder): postings not coded")
+            warnings.append(operator("postings given but no [postings] section (O*NET folder): postings not coded"))
         return {}
     p = config.postings
     model = load_autocoder(config.base_dir / p.onet,
@@ -572,16 +660,72 @@ def stage_outcomes(config: RunConfig, notes: list[str], warnings: list[str]) -> 
     o = config.outcomes
     if o is None:
         return {}
-    salt = os.environ.get(o.salt_env, "")
-    if not salt:
-        # only suppressed aggregates leave the run, so a one-off salt is safe; keys differ per run
-        salt = secrets.token_hex(16)
-        warnings.append(f"{o.salt_env} is not set: person ids were hashed with a one-off random salt")
+    salt, note = resolve_salt(o.salt_env)
+    if note:
+        warnings.append(operator(note))
     records = prepare_records(read_records(config.base_dir / o.records), salt=salt, origin=o.records)
     metrics = compute_metrics(records, min_cell=o.min_cell, as_of=o.as_of, hire_window_days=o.hire_window_days,
                               region_id=config.region.slug, origin=o.records)
     notes.append(f"{len(records)} participant records, {len(metrics)} metric cells")
     return {"metrics": metrics, "metric_definitions": metric_definitions()}
+
+
+def has_partner_inputs(config: RunConfig) -> bool:
+    return config.inputs.employer_hiring_plans is not None or config.inputs.partner_inventory is not None
+
+
+def stage_partners(config: RunConfig, inputs: dict[str, pd.DataFrame], tables: dict[str, pd.DataFrame],
+                   progress: Progress, warnings: list[str]) -> dict[str, pd.DataFrame]:
+    """Employer-reported demand, coordinated funding and support services beside the gaps (when given)."""
+    if not has_partner_inputs(config):
+        return {}
+    with progress.stage("Setting employer plans, funding and support services beside the gaps") as notes:
+        return _partner_tables(config, inputs, tables, notes, warnings)
+
+
+def _partner_settings(config: RunConfig) -> PartnerSettings:
+    p, o = config.partners or Partners(), config.outcomes
+    return PartnerSettings(min_employers=p.min_employers, dominance=p.dominance, far_more_ratio=p.far_more_ratio,
+                           stacked_streams=p.stacked_streams, essential_services=tuple(p.essential_services),
+                           min_cell=o.min_cell if o else 10, unknown_programs=p.unknown_programs)
+
+
+def refresh_partner_views(config: RunConfig, tables: dict[str, pd.DataFrame],
+                          warnings: list[str]) -> dict[str, pd.DataFrame]:
+    """The partner views again after a scenario changed demand or supply, from the coded survey and
+    the inventory the run keeps as reference tables (support outcomes do not depend on either)."""
+    if "employer_hiring_plans" not in tables and "partner_inventory" not in tables:
+        return {}
+    settings = dataclasses.replace(_partner_settings(config), unknown_programs="note")  # e.g. a closed program
+    return partner_views(tables, region_id=config.region.slug, settings=settings,
+                         plans=tables.get("employer_hiring_plans"), inventory=tables.get("partner_inventory"),
+                         warnings=warnings)
+
+
+def _partner_tables(config: RunConfig, inputs: dict[str, pd.DataFrame], tables: dict[str, pd.DataFrame],
+                    notes: list[str], warnings: list[str]) -> dict[str, pd.DataFrame]:
+    p, o = config.partners or Partners(), config.outcomes
+    settings = _partner_settings(config)
+    plans = inputs.get("employer_hiring_plans")
+    if plans is not None:
+        onet = p.onet or (config.postings.onet if config.postings else None)
+        model = load_autocoder(config.base_dir / onet) if onet and plans["soc_code"].isna().any() else None
+        plans = code_plans(plans, model, threshold=p.threshold).drop(columns="employer_name", errors="ignore")
+    records = None
+    if o is not None:
+        raw = read_records(config.base_dir / o.records)
+        if "support_received" in raw.columns:  # keys are not kept: any salt will do
+            records = prepare_records(raw, salt=resolve_salt(o.salt_env)[0], origin=o.records)
+        else:
+            notes.append("participant records carry no support_received column: no with/without-support comparison")
+    out = partner_views(tables, region_id=config.region.slug, settings=settings, plans=plans,
+                        inventory=inputs.get("partner_inventory"), records=records,
+                        outcome_options={"as_of": o.as_of, "hire_window_days": o.hire_window_days} if o else None,
+                        notes=notes, warnings=warnings)
+    kept = {"employer_hiring_plans": plans} if plans is not None else {}  # reference only: never published
+    if "partner_inventory" in inputs:
+        kept["partner_inventory"] = inputs["partner_inventory"]
+    return {**out, **kept}
 
 
 def run_from(stage: str, config: RunConfig, tables: dict[str, pd.DataFrame], *,
@@ -622,8 +766,8 @@ def _round(df: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
 # --- the whole run ----------------------------------------------------------------------------
 
 def run(config: RunConfig, *, progress: Progress | None = None, write: bool = True,
-        report: bool = True) -> RunResult:
-    """Run every stage for one region and (by default) write the run folder."""
+        report: bool = True, pdf: bool = True) -> RunResult:
+    """Run every stage for one region and (by default) write the run folder, PDFs included."""
     progress = progress or Progress(total=RUN_STEPS)
     progress.total = run_steps(config)
     warnings: list[str] = []
@@ -644,13 +788,17 @@ def run(config: RunConfig, *, progress: Progress | None = None, write: bool = Tr
     tables = run_from("occupations", config, tables, progress=progress, warnings=warnings)
     with progress.stage("Computing shared outcome metrics") as notes:
         tables.update(stage_outcomes(config, notes, warnings))
+    tables.update(stage_partners(config, inputs, tables, progress, warnings))
     result = RunResult(config, tables, build_manifest(config, records, tables, warnings), warnings=warnings)
+    result.manifest["region"]["county_names"] = county_names(inputs.get("providers"), config.region.counties)
     if write:
         with progress.stage("Writing tables, manifest and report") as notes:
-            result.folder = write_run(result, report=report)
+            result.folder = write_run(result, report=report, pdf=pdf)
             notes.append(str(result.folder))
-    for w in warnings:
+    for w in board_caveats(warnings):
         progress._print(f"      note: {w}")
+    for w in operator_notes(warnings):
+        progress._print(f"      note for the operator: {w}")
     return result
 
 

@@ -27,9 +27,12 @@ from align.store import sha256_file, write_table, write_text
 OUTPUT_TABLES = ("industry_employment", "industry_forecast", "forecast_accuracy", "forecast_backtest",
                  "occupation_demand", "occupation_control",
                  "programs", "allocation", "occupation_supply", "gaps", "duplication", "duplication_series",
-                 "double_count_audit",
+                 "double_count_audit", "supply_accounts", "not_occupation_specific",
                  "unallocated_programs", "pathways", "entry_points", "ladders", "stacks", "pathway_gaps",
-                 "metrics", "postings_occupation", "postings_agreement")
+                 "metrics", "postings_occupation", "postings_agreement",
+                 # the partner side (align.partners)
+                 "demand_signals", "employer_demand", "externships", "program_funding", "occupation_funding",
+                 "funding_coordination", "pathway_support", "support_outcomes")
 REFERENCE_TABLES = ("industry_projection", "occupation_projection", "staffing_patterns", "separation_rates",
                     "cip_soc", "occupation_wages", "onet_related", "onet_job_zones", "postings")
 PACKAGES = ("numpy", "pandas", "scipy", "statsmodels", "scikit-learn", "pyarrow", "openpyxl", "xlrd",
@@ -87,7 +90,7 @@ def _pkg_version(name: str) -> str | None:
 
 
 def write_run(result: RunResult, *, report: bool = True, root: Path | None = None,
-              name: str | None = None) -> Path:
+              name: str | None = None, pdf: bool = True) -> Path:
     """Write every table (CSV and Parquet), the manifest and the report into a new folder.
 
     The folder is assembled under a hidden temporary name and renamed into place only when
@@ -118,7 +121,7 @@ def write_run(result: RunResult, *, report: bool = True, root: Path | None = Non
             from align.report import build_reports
 
             result.folder = tmp
-            build_reports(result, tmp)
+            build_reports(result, tmp, pdf=pdf)
         tmp.rename(final)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -12,8 +12,11 @@ def _run(args: argparse.Namespace) -> int:
     from align.progress import Progress
 
     config = config_mod.load(args.config)
-    result = run(config, progress=Progress(total=RUN_STEPS, enabled=not args.quiet))
+    result = run(config, progress=Progress(total=RUN_STEPS, enabled=not args.quiet), pdf=not args.no_pdf)
     print(f"report: {result.report_path}")
+    packet = result.folder / "report.pdf" if result.folder else None
+    if packet is not None and packet.exists():
+        print(f"board packet: {packet}")
     return 0
 
 
@@ -21,6 +24,7 @@ def add_run(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("run", help="the annual planning run for one region (region.toml)")
     p.add_argument("config", help="path to region.toml")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    p.add_argument("--no-pdf", action="store_true", help="skip the board packet and appendix PDFs")
     p.set_defaults(func=_run)
 
 
@@ -29,7 +33,7 @@ def _report(args: argparse.Namespace) -> int:
 
     folder = Path(args.run_folder)
     tables, manifest = load_run_tables(folder)
-    outcome = write_reports(tables, manifest, folder, pdf=not args.no_pdf, pdf_engine=args.pdf_engine)
+    outcome = write_reports(tables, manifest, folder, pdf=not args.no_pdf)
     for path in outcome.paths:
         print(f"report: {path}")
     return 0
@@ -38,9 +42,7 @@ def _report(args: argparse.Namespace) -> int:
 def add_report(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("report", help="rebuild report.html, .pdf and .xlsx from a finished run's tables")
     p.add_argument("run_folder", help="a run folder written by `align run` (runs/<region>/<run-id>)")
-    p.add_argument("--no-pdf", action="store_true", help="skip the PDF")
-    p.add_argument("--pdf-engine", choices=["auto", "chromium", "weasyprint"], default="auto",
-                   help="PDF renderer (default: Chromium if installed, else WeasyPrint)")
+    p.add_argument("--no-pdf", action="store_true", help="skip the board packet and appendix PDFs")
     p.set_defaults(func=_report)
 
 

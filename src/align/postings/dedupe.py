@@ -80,27 +80,30 @@ def dedupe_postings(postings: pd.DataFrame, *, window_days: int = 60,
         order = pd.DataFrame({"block": block, "date": dates, "i": np.arange(n)}).sort_values(
             ["block", "date", "i"], na_position="last", kind="stable")
         ids = df["posting_id"].astype(str).to_numpy()
-        title_arr = titles.to_numpy(dtype=object)
-        day = (dates - pd.Timestamp("1970-01-01")).dt.days.to_numpy(dtype=float)  # NaN if undated
-        for _, group in order.groupby("block", sort=False):
-            rows = group["i"].to_numpy()
-            if len(rows) < 2:
+        codes = pd.factorize(titles)[0]
+        dated = dates.notna().to_numpy()
+        day = np.where(dated, dates.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").astype(np.int64), 0)
+        i_sorted = order["i"].to_numpy()
+        b = order["block"].to_numpy()
+        starts = np.flatnonzero(np.r_[True, b[1:] != b[:-1]])
+        for start, stop in zip(starts, np.r_[starts[1:], n], strict=True):
+            if stop - start < 2:
                 continue
+            rows = i_sorted[start:stop]
             sim = (x[rows] @ x[rows].T).toarray()
-            heads: list[int] = []  # positions in ``rows`` of the kept postings
-            for j, r in enumerate(rows):
-                match = None
-                for h in heads:
-                    same_title = title_arr[r] == title_arr[rows[h]] or sim[j, h] >= similarity
-                    gap = day[r] - day[rows[h]]
-                    in_window = not gap > window_days  # an undated posting (NaN) is in any window
-                    if same_title and in_window:
-                        match = h
-                        break
-                if match is None:
-                    heads.append(j)
+            tc, dy, hd = codes[rows], day[rows], dated[rows]
+            heads = np.empty(len(rows), dtype=np.int64)  # positions in ``rows`` of the kept postings
+            n_heads = 0
+            for j in range(len(rows)):
+                h = heads[:n_heads]
+                same_title = (tc[h] == tc[j]) | (sim[j, h] >= similarity)
+                in_window = ~hd[h] | (not hd[j]) | (dy[j] - dy[h] <= window_days)
+                match = np.flatnonzero(same_title & in_window)
+                if len(match):
+                    duplicate_of[rows[j]] = ids[rows[h[match[0]]]]
                 else:
-                    duplicate_of[r] = ids[rows[match]]
+                    heads[n_heads] = j
+                    n_heads += 1
     df["duplicate_of"] = pd.Series(duplicate_of, index=df.index, dtype=object)
     is_dup = df["duplicate_of"].notna()
     n_dup = int(is_dup.sum())
