@@ -363,6 +363,8 @@ _ALL = [
     _f("metric_value", "float", "", "Rate (0-1) or median in $ per quarter; missing where suppressed."),
     _f("suppression", "str", "", "Why a cell is hidden: primary (small cell) or complementary; blank if shown."),
     # --- fields added by postings ---
+    _f("soc_title", "str", "", "Title of the SOC a job title was coded to ('unknown' below the confidence threshold)."),
+    _f("confidence", "float", "probability", "Calibrated probability that the coded SOC is right (the title autocoder's)."),
     _f("soc_code_source", "str", "", "Where a posting's soc_code comes from: input (the file's own code), autocoder, or none."),
     _f("autocode_soc_code", "soc", "", "SOC the title autocoder gives the title (missing below the confidence threshold)."),
     _f("autocode_soc_title", "str", "", "Title of that SOC ('unknown' below the confidence threshold)."),
@@ -455,7 +457,7 @@ _RANGES: dict[str, tuple[float | None, float | None]] = {
                      "wage_pre", "wage_q1", "wage_q2", "wage_q3", "wage_q4", "combined_supply"], (0.0, None)),
     **dict.fromkeys(["share_of_industry_employment", "labor_force_exit_rate", "occupational_transfer_rate",
                      "separations_rate", "self_employed_share", "share", "probability_shortage", "hhi",
-                     "coverage80", "coverage95", "confidence", "mean_confidence",
+                     "coverage80", "coverage95", "confidence", "autocode_confidence", "mean_confidence",
                      *[f"attainment_{k}" for k in ("less_than_high_school", "high_school", "some_college",
                                                    "associate", "bachelor", "master", "doctoral")]], _FRACTION),
     **{f"wage_{w}{s}": (0.0, None) for w in ("hourly_mean", "annual_mean", "hourly_p10", "hourly_p25",

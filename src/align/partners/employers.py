@@ -64,9 +64,9 @@ def code_plans(plans: pd.DataFrame, model: object | None, *, threshold: float = 
 
         coded = code_titles(out.loc[todo, "job_title"].tolist(), model, threshold=threshold)
         coded.index = out.index[todo]
-        out.loc[todo, "soc_code"] = coded["soc_code"]
-        out.loc[todo, "soc_title"] = coded["soc_title"]
-        out.loc[todo, "confidence"] = coded["confidence"]
+        out.loc[todo, "soc_code"] = coded["autocode_soc_code"]
+        out.loc[todo, "soc_title"] = coded["autocode_soc_title"]
+        out.loc[todo, "confidence"] = coded["autocode_confidence"]
         out.loc[todo & out["soc_code"].notna(), "soc_source"] = "autocoded"
     out["hires_annual"] = out[list(HIRE_YEARS)].mean(axis=1, skipna=True)
     return schemas.validate(out, "employer_hiring_plans", origin=origin)
