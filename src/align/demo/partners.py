@@ -7,8 +7,8 @@ in the files (the tests find them by the names in PARTNERS_PLANTED):
   plan about three times the hires the projection gives (no employer dominates the cell);
 * ``stacked_program``: Riverbend Community College's medical assisting certificate, paid for by
   three streams (WIOA Title I ITA, Pell, Perkins V) in an occupation already in surplus, while
-  ``unfunded_shortage`` (bookkeeping clerks, the region's largest trained-entry shortage) has a
-  program in the inventory with no funding stream at all;
+  ``unfunded_shortage`` (secondary school teachers, the region's largest shortage where training is
+  the way in, once teachers come only from teacher preparation) has no funding stream at all;
 * ``no_childcare_pathway``: business and IT, whose programs offer coaching and tuition help but
   no childcare, and whose participants complete less often than the region's;
 * ``few_employers`` and ``dominant_employer``: survey cells suppressed by the two rules.
@@ -25,7 +25,7 @@ from pathlib import Path
 PARTNERS_PLANTED = {
     "far_more_hires": "51-4121",
     "stacked_program": "130001:51.0801:2",
-    "unfunded_shortage": "43-3031",
+    "unfunded_shortage": "25-2031",
     "no_childcare_pathway": "business and IT",
     "few_employers": "51-4041",
     "dominant_employer": "49-9041",
@@ -129,7 +129,7 @@ INVENTORY: list[tuple[str, str, list[tuple[tuple[str, str, str], str, str, objec
     ("130001:11.1006:21", "business and IT", [(RCC, "funding", "pell", 60000),
                                               (RCC, "support_service", "coaching", ""),
                                               (RCC, "support_service", "tuition_assistance", "")]),
-    ("130001:52.0302:2", "business and IT", [(RCC, "support_service", "coaching", ""),   # the unfunded shortage's program
+    ("130001:52.0302:2", "business and IT", [(RCC, "support_service", "coaching", ""),
                                              (TRANSIT, "support_service", "transportation", "")]),
 ]
 
