@@ -31,6 +31,8 @@ def test_real_history_gives_ranges_and_chances_of_shortage(finger_lakes):
     assert demand["annual_openings_low"].notna().all() and demand["annual_openings_high"].notna().all()
     assert (demand["annual_openings_low"] <= demand["annual_openings"]).all()
     assert (demand["annual_openings"] <= demand["annual_openings_high"]).all()
+    # the state's own series (area 36000 in the same export) is the reference the backtest may borrow from
+    assert {"shift_share", "shrink", "global"} <= set(t["forecast_accuracy"]["model"])
     gaps = t["gaps"]
     assert gaps["probability_shortage"].notna().sum() > 500
     assert gaps["probability_shortage"].between(0, 1).all()

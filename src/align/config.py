@@ -249,6 +249,10 @@ class Parameters(_Strict):
     control_area: str | list[str] | None = Field(
         default=None, description="OEWS area(s) of occupation_control, in order of preference (an MSA code such as "
                                   "18140, a state such as 39); default: the region's cbsa, else its state.")
+    state_reference: bool = Field(
+        default=True, description="Where the industry input holds the state's own area (e.g. 36000), forecast "
+                                  "with its series of each industry as the reference (shift-share, shrinkage, "
+                                  "pooled models); the backtest keeps them only where they win.")
     self_employment: bool = Field(
         default=True, description="Add the self-employed from the Employment Projections' self-employed share, so "
                                   "exits and transfers apply to total employment as BLS computes them.")

@@ -46,6 +46,7 @@ from align.demand.occupations import (
     unmatched_industries,
 )
 from align.demand.openings import annual_openings
+from align.demand.reference import state_reference
 from align.demand.self_employment import add_self_employed, self_employed_shares
 from align.errors import AlignError, InputError
 from align.match.duplication import find_duplication
@@ -212,7 +213,14 @@ def stage_industry(config: RunConfig, inputs: dict[str, pd.DataFrame], notes: li
             f"published parent minus its disclosed parts, shared out by "
             f"{'the same ownership and industries in QCEW area ' + ' or '.join(patterns) if patterns else 'establishment counts'} "
             f"(is_estimated in industry_employment): {', '.join(sorted(estimated['naics_code'].unique()))}"))
-    return {"industry_employment": industry, **forecast_industries(config, industry, notes, warnings)}
+    reference = None
+    state_area = f"{config.region.state_fips}000"
+    if p.state_reference and state_area in set(area["area_fips"]):
+        reference = state_reference(area, state_area=state_area, ownerships=p.ownerships,
+                                    naics_digits=p.naics_digits, government_code=p.government_industry_code)
+        notes.append(f"state reference series from area {state_area}")
+    return {"industry_employment": industry,
+            **forecast_industries(config, industry, notes, warnings, reference=reference)}
 
 
 def _input_year_caveats(config: RunConfig, inputs: dict[str, pd.DataFrame], area: pd.DataFrame) -> list[str]:
@@ -232,8 +240,12 @@ def _input_year_caveats(config: RunConfig, inputs: dict[str, pd.DataFrame], area
 
 
 def forecast_industries(config: RunConfig, industry: pd.DataFrame, notes: list[str],
-                        warnings: list[str]) -> dict[str, pd.DataFrame]:
-    """Forecast each industry from its history up to the base year; project base and target."""
+                        warnings: list[str], reference: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+    """Forecast each industry from its history up to the base year; project base and target.
+
+    ``reference`` (the state's series of each industry) lets the backtest consider the models
+    that borrow from it (shift-share, shrinkage, the pooled model); it picks them only where they win.
+    """
     years = config.years
     history = industry[industry["period"] <= years.base]
     if years.history_start:
@@ -247,7 +259,9 @@ def forecast_industries(config: RunConfig, industry: pd.DataFrame, notes: list[s
     last = int(panel["period"].max())
     if last < years.base:
         warnings.append(f"employment data end in {last}, so the base year {years.base} is itself an estimate")
-    result = forecast_panel(panel, years.target - last, origin="industry_employment")
+    if reference is not None:
+        reference = reference[reference["period"] <= years.base].dropna(subset=["value"])
+    result = forecast_panel(panel, years.target - last, reference=reference, origin="industry_employment")
     fc = result.forecasts
     chosen = fc.drop_duplicates("series_id")["model"].value_counts()
     notes.append(f"{panel['series_id'].nunique()} industries; models chosen: "
