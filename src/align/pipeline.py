@@ -584,14 +584,15 @@ def stage_match(config: RunConfig, tables: dict[str, pd.DataFrame], notes: list[
     return {"gaps": _round(gaps), **{k: _round(v) for k, v in dup.items()}}
 
 
-def supply_notes(allocation: pd.DataFrame, programs: pd.DataFrame, share: float = 0.5) -> pd.Series:
+def supply_notes(allocation: pd.DataFrame, programs: pd.DataFrame, share: float = 0.5,
+                 one_provider: float = 0.75) -> pd.Series:
     """Per occupation, what its supply rests on, where a board should know: one provider supplying
-    more than ``share`` of it, or doctorates (hired in a national market) supplying more than ``share``."""
+    more than ``one_provider`` of it, or doctorates (hired in a national market) more than ``share``."""
     a = allocation.merge(programs[["program_id", "provider_id", "provider_name"]], on="program_id")
     total = a.groupby("soc_code")["effective_supply"].sum()
     by = a.groupby(["soc_code", "provider_id", "provider_name"])["effective_supply"].sum().reset_index()
     by["share"] = by["effective_supply"] / by["soc_code"].map(total)
-    top = by[(by["share"] > share) & (by.groupby("soc_code")["provider_id"].transform("nunique") > 1)]
+    top = by[(by["share"] > one_provider) & (by.groupby("soc_code")["provider_id"].transform("nunique") > 1)]
     notes = pd.Series((top["provider_name"] + " supplies " + (100 * top["share"]).round().astype(int).astype(str)
                        + "%, so the finding rests on that one provider").to_numpy(), index=top["soc_code"].to_numpy())
     doctoral = a[award_rank(a["award_level"]) == 5].groupby("soc_code")["effective_supply"].sum() / total
