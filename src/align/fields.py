@@ -7,7 +7,7 @@ every table, file and chart.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 Kind = Literal["soc", "cip", "naics", "fips", "state_fips", "str", "int", "float", "bool"]
@@ -19,6 +19,17 @@ class Field:
     kind: Kind
     unit: str
     description: str
+    minimum: float | None = None
+    """Smallest valid value (``schemas.validate`` refuses anything below it), None: unbounded."""
+    maximum: float | None = None
+
+    @property
+    def valid_range(self) -> str:
+        if self.minimum is None and self.maximum is None:
+            return ""
+        lo = "" if self.minimum is None else f"{self.minimum:g}"
+        hi = "" if self.maximum is None else f"{self.maximum:g}"
+        return f"{lo} to {hi}" if hi else f"at least {lo}" if lo else f"at most {hi}"
 
 
 def _f(name: str, kind: Kind, unit: str, description: str) -> Field:
@@ -344,7 +355,94 @@ _ALL = [
     _f("postings_rank_pct", "float", "fraction", "Percentile rank of postings volume across occupations."),
     _f("agreement_label", "str", "", "Postings vs projections: both high, both low, postings only, projections only."),
     _f("rank_correlation", "float", "", "Spearman rank correlation of postings volume and annual openings across occupations."),
+    # --- fields added by the partner side: employer hiring plans, partner inventory, funding, support ---
+    _f("employer_id", "str", "", "Employer id as the survey records it (never published in an aggregate)."),
+    _f("employer_name", "str", "", "Employer name as answered (kept in the input only; never published)."),
+    _f("job_title", "str", "", "Job title as the employer wrote it."),
+    *[_f(f"hires_year{y}", "float", "hires", f"Hires the employer expects in year {y} of the plan (the survey year is year 1).")
+      for y in (1, 2, 3)],
+    _f("hires_annual", "float", "hires/yr", "Mean of the plan years the employer answered (year 1 to 3)."),
+    _f("starting_wage_annual", "float", "$/year", "Starting wage offered, annualised (hourly × 2,080)."),
+    _f("required_credential", "str", "", "Credential the employer requires for the job (controlled vocabulary)."),
+    _f("externship_slots", "float", "placements/yr", "Externship, clinical or internship placements the employer will host a year."),
+    _f("apprenticeship_slots", "float", "placements/yr", "Apprenticeship places the employer will host a year."),
+    _f("survey_year", "int", "year", "Year the hiring plan was collected (year 1 of the plan)."),
+    _f("soc_source", "str", "", "Where an employer answer's SOC code comes from: given, autocoded, or unknown (below the confidence threshold)."),
+    _f("n_employers", "float", "employers", "Employers answering in the cell (missing where suppressed)."),
+    _f("employer_hires_annual", "float", "hires/yr", "Hires a year the surveyed employers plan for the occupation (missing where suppressed)."),
+    _f("employer_hires_ratio", "float", "ratio", "employer_hires_annual / annual_openings: the survey beside the projection."),
+    _f("employer_signal", "str", "", "Employer-reported hires against projected openings: far more, more, in line, fewer, suppressed, or no answer."),
+    _f("postings_signal", "str", "", "Postings rank against openings rank: more, in line or fewer (difference of percentile ranks beyond ±0.25)."),
+    _f("signal_agreement", "str", "", "How far projections, postings and employer plans agree, in words."),
+    _f("externship_need", "float", "placements/yr", "Completers a year of the programs whose work-based learning is an externship, clinical placement or internship, allocated to the occupation like their completers (one placement per completer)."),
+    _f("externship_balance", "float", "placements/yr", "externship_slots − externship_need (negative: too few placements offered)."),
+    _f("need_programs", "str", "", "Programs behind the externship need with their placements a year."),
+    _f("partner_id", "str", "", "Partner organisation id as the inventory records it."),
+    _f("partner_name", "str", "", "Partner organisation name."),
+    _f("partner_kind", "str", "", "Kind of partner: workforce board, college, community organisation, employer, state agency, other."),
+    _f("item_kind", "str", "", "What an inventory row records: funding, support_service or work_based_learning."),
+    _f("item", "str", "", "The funding stream, support service or work-based learning kind (controlled vocabulary)."),
+    _f("annual_amount", "float", "$/year", "Funding the stream puts into the program a year, where known."),
+    _f("notes", "str", "", "Partner's note on the row."),
+    _f("n_funding_streams", "int", "", "Distinct funding streams paying for the program or occupation."),
+    _f("funding_streams", "str", "", "Funding streams in words, '; '-separated."),
+    _f("annual_funding", "float", "$/year", "Known funding a year (streams without an amount add nothing)."),
+    _f("support_services", "str", "", "Support services offered, '; '-separated."),
+    _f("work_based_learning_kinds", "str", "", "Kinds of work-based learning offered, '; '-separated."),
+    _f("partners", "str", "", "Partners behind the program's funding and services, '; '-separated."),
+    _f("funding_allocated", "float", "$/year", "Program funding shared to the occupation by the share of each program's completers it receives."),
+    _f("funding_per_opening", "float", "$/opening", "funding_allocated / annual_openings."),
+    _f("arithmetic", "str", "", "The arithmetic behind a number, in words."),
+    _f("is_funded", "bool", "", "At least one funding stream is recorded for a program that supplies the occupation."),
+    _f("serves_soc_code", "soc", "", "Occupation receiving most of the program's completers."),
+    _f("serves_occupation_title", "str", "", "Title of that occupation."),
+    _f("serves_gap", "float", "jobs/yr", "Gap of that occupation."),
+    _f("unfunded_soc_code", "soc", "", "A larger shortage with no funding stream recorded."),
+    _f("unfunded_occupation_title", "str", "", "Title of the unfunded shortage."),
+    _f("unfunded_gap", "float", "jobs/yr", "Gap of the unfunded shortage."),
+    _f("service", "str", "", "Support service (controlled vocabulary), or any for any service."),
+    _f("support_received", "str", "", "Support services the participant received, '; '-separated (participant records)."),
+    _f("received", "bool", "", "The cell counts participants who received the service (False: who did not)."),
+    _f("services_offered", "str", "", "Support services some program of the pathway offers, '; '-separated."),
+    _f("essential_missing", "str", "", "Services completion depends on that no program of the pathway offers."),
+    _f("lacks_essential", "bool", "", "No program of the pathway offers one of the services completion depends on."),
+    _f("completion_rate", "float", "fraction", "Credential attainment rate of the pathway's participants (metrics; missing where suppressed)."),
+    _f("completion_rate_region", "float", "fraction", "Credential attainment rate of the whole region, for comparison."),
+    _f("field", "str", "", "Column name, as written in every table that has it (the data dictionary's key)."),
+    _f("type", "str", "", "Column type: soc, cip, naics, fips, state_fips (codes kept as text), str, int, float, bool."),
+    _f("unit", "str", "", "Column unit (jobs/yr, $/year, fraction, ...), blank where it has none."),
+    _f("valid_range", "str", "", "Values the column may hold; a value outside stops the run naming file, row and column."),
+    _f("description", "str", "", "What the column means."),
+    _f("retention_rate", "float", "fraction", "Retention with the same employer, Q2 and Q4 (metrics; missing where suppressed)."),
 ]
+
+# Valid ranges: a value outside is not an estimate but a broken file or join. Counts and money
+# are never negative; shares, rates and probabilities lie in [0, 1]; no area employs more people
+# than the United States (about 160 million jobs), so 200 million bounds every employment value.
+_JOBS = (0.0, 2e8)
+_FRACTION = (0.0, 1.0)
+_RANGES: dict[str, tuple[float | None, float | None]] = {
+    **dict.fromkeys(["employment", "employment_base", "employment_target"], _JOBS),
+    **dict.fromkeys(["establishments", "total_wages", "avg_annual_pay", "avg_weekly_wage", "completers",
+                     "completers_men", "completers_women", "capacity_seats", "exits_annual", "transfers_annual",
+                     "completers_allocated", "effective_supply", "completers_sd", "supply_sd", "employment_rse",
+                     "location_quotient", "salary_min", "salary_max", "n_postings", "numerator", "denominator",
+                     "wage_pre", "wage_q1", "wage_q2", "wage_q3", "wage_q4", "combined_supply"], (0.0, None)),
+    **dict.fromkeys(["share_of_industry_employment", "labor_force_exit_rate", "occupational_transfer_rate",
+                     "separations_rate", "self_employed_share", "share", "probability_shortage", "hhi",
+                     "coverage80", "coverage95", "confidence", "mean_confidence",
+                     *[f"attainment_{k}" for k in ("less_than_high_school", "high_school", "some_college",
+                                                   "associate", "bachelor", "master", "doctoral")]], _FRACTION),
+    **{f"wage_{w}{s}": (0.0, None) for w in ("hourly_mean", "annual_mean", "hourly_p10", "hourly_p25",
+                                             "hourly_median", "hourly_p75", "hourly_p90", "annual_p10",
+                                             "annual_p25", "annual_median", "annual_p75", "annual_p90")
+       for s in ("", "_top_code")},
+    "jobs_per_1000": (0.0, 1000.0),
+    "employment_change_rate": (-1.0, None),
+    **dict.fromkeys(["period", "year", "base_year", "target_year"], (1900.0, 2100.0)),
+}
+_ALL = [replace(f, minimum=_RANGES[f.name][0], maximum=_RANGES[f.name][1]) if f.name in _RANGES else f
+        for f in _ALL]
 
 FIELDS: dict[str, Field] = {f.name: f for f in _ALL}
 if len(FIELDS) != len(_ALL):  # one definition per name, or the dictionary would contradict itself

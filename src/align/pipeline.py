@@ -16,14 +16,17 @@ run folder.
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import secrets
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from align import connector, parsecache, schemas
-from align.config import RunConfig
+from align import connector, joins, parsecache, schemas
+from align.config import Partners, RunConfig
+from align.coverage import check_coverage
 from align.demand.base_year import average_base, base_year_caveat
 from align.demand.control import (
     CONTROLLED,
@@ -56,6 +59,8 @@ from align.outcomes import (
     read_records,
     resolve_salt,
 )
+from align.partners import PartnerSettings, partner_views
+from align.partners.employers import code_plans
 from align.pathways import build_pathways
 from align.pathways.graph import occupation_wages
 from align.places import county_names
@@ -68,22 +73,28 @@ from align.store import sha256_file
 from align.supply.allocation import Factors, allocate, below_level, eligible_edges, supply_bounds
 from align.supply.programs import build_programs, inventory_programs
 
-RUN_STEPS = 12  # the most stages a run announces (with postings); see run_steps()
+RUN_STEPS = 13  # the most stages a run announces (with postings and partners); see run_steps()
 
 
 def run_steps(config: RunConfig) -> int:
     """Stages this configuration's run announces: read, forecast, programs, [code postings],
-    six downstream stages, outcomes, write."""
-    return 11 + (config.inputs.postings is not None)
+    six downstream stages, outcomes, [partners], write."""
+    return 11 + (config.inputs.postings is not None) + has_partner_inputs(config)
 
 
 
 # --- inputs -----------------------------------------------------------------------------------
 
-def read_inputs(config: RunConfig) -> tuple[dict[str, pd.DataFrame], list[dict]]:
-    """Parse every configured input through its connector; record each file's hash."""
+def read_inputs(config: RunConfig) -> tuple[dict[str, pd.DataFrame], list[dict], list[str]]:
+    """Parse every configured input through its connector; record each file's hash.
+
+    Returns the tables, one record per file (for the manifest) and the notes the report must
+    show (accepted gaps). Inputs made of many files are checked for duplicates and gaps first
+    (:mod:`align.coverage`).
+    """
     tables: dict[str, pd.DataFrame] = {}
     records: list[dict] = []
+    per_file: dict[str, list[tuple[str, pd.DataFrame]]] = {}
     for name in type(config.inputs).model_fields:
         spec = getattr(config.inputs, name)
         if spec is None:
@@ -96,8 +107,23 @@ def read_inputs(config: RunConfig) -> tuple[dict[str, pd.DataFrame], list[dict]]
             records.append({"table": name, "source": spec.source, "path": _relative(path, config.base_dir),
                             "sha256": digest, "bytes": path.stat().st_size,
                             "vintage": _vintage(frames[-1])})
+        per_file[name] = [(r["path"], f) for r, f in zip([r for r in records if r["table"] == name], frames,
+                                                          strict=True)]
         tables[name] = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    return tables, records
+    return tables, records, _coverage_notes(config, tables, per_file)
+
+
+def _coverage_notes(config: RunConfig, tables: dict[str, pd.DataFrame],
+                    per_file: dict[str, list[tuple[str, pd.DataFrame]]]) -> list[str]:
+    counties = config.region.counties
+    providers = tables["providers"]
+    regional = providers.loc[providers["county_fips"].isin(counties), "provider_id"]
+    notes = check_coverage("industry_employment", per_file["industry_employment"], expected=counties,
+                           accepted=config.inputs.industry_employment.accept_gaps)
+    notes += check_coverage("completions", per_file["completions"], expected=regional,
+                            accepted=config.inputs.completions.accept_gaps,
+                            years=config.parameters.completion_years)
+    return notes
 
 
 def _relative(path: Path, base: Path) -> str:
@@ -391,6 +417,37 @@ def eligibility(config: RunConfig) -> dict:
             "prefer_matching_level": p.prefer_matching_level, "tolerance": p.entry_education_tolerance}
 
 
+def join_notes(config: RunConfig, inputs: dict[str, pd.DataFrame], tables: dict[str, pd.DataFrame]) -> list[str]:
+    """Measure every join between inputs (:mod:`align.joins`): stop above the limit, else notes."""
+    limit = config.parameters.max_join_loss
+    completions, providers = inputs["completions"], inputs["providers"]
+    in_state = providers["state_fips"] == config.region.state_fips
+    counted = completions[completions["provider_id"].isin(providers.loc[in_state, "provider_id"])]
+    county = counted["provider_id"].map(providers.set_index("provider_id")["county_fips"])
+    programs = tables["programs"]
+    listed = set(tables["cip_soc"]["cip_code"])
+    projection = tables["industry_projection"]
+    known = set(tables["staffing_patterns"]["naics_code"])
+    losses = [
+        joins.measure("completions -> providers", "provider_id (UNITID)", "completers",
+                      completions["completers"], completions["provider_id"],
+                      completions["provider_id"].isin(providers["provider_id"]),
+                      "institutions missing from the directory file: is it the same year and complete?"),
+        joins.measure("providers -> region counties", "county_fips (COUNTYCD)", "completers in the state",
+                      counted["completers"], counted["provider_id"], county.notna(),
+                      "institutions whose county code is blank cannot be placed in the region"),
+        joins.measure("programs -> cip_soc", "cip_code", "regional completers",
+                      programs["completers"], programs["cip_code"].fillna("(none)"),
+                      programs["cip_code"].isna() | programs["cip_code"].isin(listed),
+                      "CIP codes absent from the crosswalk file, not even as NO MATCH: is it complete?"),
+        joins.measure("industries -> staffing_patterns", "naics_code", "base-year jobs",
+                      projection["employment_base"], projection["naics_code"],
+                      projection["naics_code"].map(lambda c: pattern_code(c, known) in known),
+                      "industries the staffing pattern does not cover get no occupations"),
+    ]
+    return [n for loss in losses if (n := joins.check(loss, limit)) is not None]
+
+
 def stage_programs(config: RunConfig, inputs: dict[str, pd.DataFrame], notes: list[str]) -> dict[str, pd.DataFrame]:
     """Regional programs from IPEDS completions and, where configured, the training inventory."""
     p = config.parameters
@@ -535,6 +592,64 @@ def stage_outcomes(config: RunConfig, notes: list[str], warnings: list[str]) -> 
     return {"metrics": metrics, "metric_definitions": metric_definitions()}
 
 
+def has_partner_inputs(config: RunConfig) -> bool:
+    return config.inputs.employer_hiring_plans is not None or config.inputs.partner_inventory is not None
+
+
+def stage_partners(config: RunConfig, inputs: dict[str, pd.DataFrame], tables: dict[str, pd.DataFrame],
+                   progress: Progress, warnings: list[str]) -> dict[str, pd.DataFrame]:
+    """Employer-reported demand, coordinated funding and support services beside the gaps (when given)."""
+    if not has_partner_inputs(config):
+        return {}
+    with progress.stage("Setting employer plans, funding and support services beside the gaps") as notes:
+        return _partner_tables(config, inputs, tables, notes, warnings)
+
+
+def _partner_settings(config: RunConfig) -> PartnerSettings:
+    p, o = config.partners or Partners(), config.outcomes
+    return PartnerSettings(min_employers=p.min_employers, dominance=p.dominance, far_more_ratio=p.far_more_ratio,
+                           stacked_streams=p.stacked_streams, essential_services=tuple(p.essential_services),
+                           min_cell=o.min_cell if o else 10, unknown_programs=p.unknown_programs)
+
+
+def refresh_partner_views(config: RunConfig, tables: dict[str, pd.DataFrame],
+                          warnings: list[str]) -> dict[str, pd.DataFrame]:
+    """The partner views again after a scenario changed demand or supply, from the coded survey and
+    the inventory the run keeps as reference tables (support outcomes do not depend on either)."""
+    if "employer_hiring_plans" not in tables and "partner_inventory" not in tables:
+        return {}
+    settings = dataclasses.replace(_partner_settings(config), unknown_programs="note")  # e.g. a closed program
+    return partner_views(tables, region_id=config.region.slug, settings=settings,
+                         plans=tables.get("employer_hiring_plans"), inventory=tables.get("partner_inventory"),
+                         warnings=warnings)
+
+
+def _partner_tables(config: RunConfig, inputs: dict[str, pd.DataFrame], tables: dict[str, pd.DataFrame],
+                    notes: list[str], warnings: list[str]) -> dict[str, pd.DataFrame]:
+    p, o = config.partners or Partners(), config.outcomes
+    settings = _partner_settings(config)
+    plans = inputs.get("employer_hiring_plans")
+    if plans is not None:
+        onet = p.onet or (config.postings.onet if config.postings else None)
+        model = load_autocoder(config.base_dir / onet) if onet and plans["soc_code"].isna().any() else None
+        plans = code_plans(plans, model, threshold=p.threshold).drop(columns="employer_name", errors="ignore")
+    records = None
+    if o is not None:
+        raw = read_records(config.base_dir / o.records)
+        if "support_received" in raw.columns:  # keys are not kept: any salt will do
+            records = prepare_records(raw, salt=secrets.token_hex(16), origin=o.records)
+        else:
+            notes.append("participant records carry no support_received column: no with/without-support comparison")
+    out = partner_views(tables, region_id=config.region.slug, settings=settings, plans=plans,
+                        inventory=inputs.get("partner_inventory"), records=records,
+                        outcome_options={"as_of": o.as_of, "hire_window_days": o.hire_window_days} if o else None,
+                        notes=notes, warnings=warnings)
+    kept = {"employer_hiring_plans": plans} if plans is not None else {}  # reference only: never published
+    if "partner_inventory" in inputs:
+        kept["partner_inventory"] = inputs["partner_inventory"]
+    return {**out, **kept}
+
+
 def run_from(stage: str, config: RunConfig, tables: dict[str, pd.DataFrame], *,
              progress: Progress | None = None, warnings: list[str] | None = None) -> dict[str, pd.DataFrame]:
     """Re-run ``stage`` and every stage below it on a copy of ``tables``; returns the new tables."""
@@ -579,7 +694,8 @@ def run(config: RunConfig, *, progress: Progress | None = None, write: bool = Tr
     progress.total = run_steps(config)
     warnings: list[str] = []
     with progress.stage("Reading inputs through their connectors") as notes:
-        inputs, records = read_inputs(config)
+        inputs, records, accepted = read_inputs(config)
+        warnings.extend(accepted)
         notes.append(f"{len(records)} files")
     with progress.stage("Forecasting industry employment") as notes:
         tables = stage_industry(config, inputs, notes, warnings)
@@ -587,12 +703,14 @@ def run(config: RunConfig, *, progress: Progress | None = None, write: bool = Tr
     tables["industry_employment"] = _with_industry_titles(tables["industry_employment"], tables["staffing_patterns"])
     with progress.stage("Collecting regional programs") as notes:
         tables.update(stage_programs(config, inputs, notes))
+    warnings.extend(join_notes(config, inputs, tables))
     if "postings" in inputs:
         with progress.stage("Coding job postings to occupations") as notes:
             tables.update(code_postings_input(config, inputs, notes, warnings))
     tables = run_from("occupations", config, tables, progress=progress, warnings=warnings)
     with progress.stage("Computing shared outcome metrics") as notes:
         tables.update(stage_outcomes(config, notes, warnings))
+    tables.update(stage_partners(config, inputs, tables, progress, warnings))
     result = RunResult(config, tables, build_manifest(config, records, tables, warnings), warnings=warnings)
     result.manifest["region"]["county_names"] = county_names(inputs.get("providers"), config.region.counties)
     if write:

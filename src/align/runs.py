@@ -29,7 +29,10 @@ OUTPUT_TABLES = ("industry_employment", "industry_forecast", "forecast_accuracy"
                  "programs", "allocation", "occupation_supply", "gaps", "duplication", "duplication_series",
                  "double_count_audit",
                  "unallocated_programs", "pathways", "entry_points", "ladders", "stacks", "pathway_gaps",
-                 "metrics", "postings_occupation", "postings_agreement")
+                 "metrics", "postings_occupation", "postings_agreement",
+                 # the partner side (align.partners)
+                 "demand_signals", "employer_demand", "externships", "program_funding", "occupation_funding",
+                 "funding_coordination", "pathway_support", "support_outcomes")
 REFERENCE_TABLES = ("industry_projection", "occupation_projection", "staffing_patterns", "separation_rates",
                     "cip_soc", "occupation_wages", "onet_related", "onet_job_zones", "postings")
 PACKAGES = ("numpy", "pandas", "scipy", "statsmodels", "scikit-learn", "pyarrow", "openpyxl", "xlrd",

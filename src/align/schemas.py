@@ -261,7 +261,8 @@ TABLES: dict[str, TableSchema] = {
             "externship_completed"),
            ("pathway", "exit_date", "credential", "credential_date", "externship_employer",
             "externship_end_date", "hire_date", "hire_employer", "wage_pre", "wage_q1", "wage_q2",
-            "wage_q3", "wage_q4", "employer_q1", "employer_q2", "employer_q3", "employer_q4"),
+            "wage_q3", "wage_q4", "employer_q1", "employer_q2", "employer_q3", "employer_q4",
+            "support_received"),
            nullable=("wage_pre", "wage_q1", "wage_q2", "wage_q3", "wage_q4")),
         _t("metrics", ("group_type", "group_id", "metric"),
            ("group_type", "group_id", "metric", "numerator", "denominator", "metric_value",
@@ -276,6 +277,52 @@ TABLES: dict[str, TableSchema] = {
            ("soc_code", "annual_openings", "n_postings", "agreement_label", "rank_correlation"),
            ("occupation_title", "openings_rank_pct", "postings_rank_pct"),
            nullable=("annual_openings", "rank_correlation", "openings_rank_pct", "postings_rank_pct")),
+        # --- tables added by the partner side ---
+        _t("employer_hiring_plans", (),
+           ("employer_id", "hires_year1", "source"),
+           ("employer_name", "job_title", "soc_code", "county_fips", "hires_year2", "hires_year3",
+            "starting_wage_annual", "required_credential", "externship_slots", "apprenticeship_slots",
+            "survey_year", "soc_source", "soc_title", "confidence", "hires_annual"),
+           nullable=("soc_code", "county_fips", "hires_year2", "hires_year3", "starting_wage_annual",
+                     "externship_slots", "apprenticeship_slots", "survey_year", "confidence")),
+        _t("partner_inventory", ("program_id", "partner_id", "item_kind", "item"),
+           ("program_id", "partner_id", "partner_name", "partner_kind", "item_kind", "item"),
+           ("pathway", "annual_amount", "notes", "source"), nullable=("annual_amount",)),
+        _t("employer_demand", ("group_type", "group_id", "metric"),
+           ("group_type", "group_id", "metric", "n_employers", "metric_value", "is_suppressed", "suppression"),
+           ("metric_label",), nullable=("n_employers", "metric_value")),
+        _t("demand_signals", ("soc_code",),
+           ("soc_code", "occupation_title", "annual_openings", "employer_hires_annual", "employer_signal",
+            "signal_agreement"),
+           ("flag", "gap", "n_postings", "openings_rank_pct", "postings_rank_pct", "postings_signal",
+            "n_employers", "employer_hires_ratio", "starting_wage_annual", "wage_annual_median",
+            "is_suppressed", "suppression"),
+           nullable=("employer_hires_annual", "n_postings", "openings_rank_pct", "postings_rank_pct",
+                     "n_employers", "employer_hires_ratio", "starting_wage_annual", "wage_annual_median")),
+        _t("externships", ("soc_code",),
+           ("soc_code", "occupation_title", "externship_need", "externship_slots", "externship_balance"),
+           ("apprenticeship_slots", "need_programs", "is_suppressed", "suppression"),
+           nullable=("externship_slots", "externship_balance", "apprenticeship_slots")),
+        _t("program_funding", ("program_id",),
+           ("program_id", "n_funding_streams", "funding_streams", "annual_funding"),
+           ("provider_name", "program_name", "pathway", "support_services", "work_based_learning_kinds",
+            "partners", "serves_soc_code", "serves_occupation_title")),
+        _t("occupation_funding", ("soc_code",),
+           ("soc_code", "occupation_title", "annual_openings", "n_funding_streams", "funding_allocated",
+            "funding_per_opening", "is_funded", "arithmetic"),
+           ("flag", "gap", "funding_streams"), nullable=("funding_per_opening",)),
+        _t("funding_coordination", ("program_id",),
+           ("program_id", "n_funding_streams", "funding_streams", "unfunded_soc_code", "unfunded_gap", "reason"),
+           ("provider_name", "program_name", "serves_soc_code", "serves_occupation_title", "serves_gap",
+            "unfunded_occupation_title"), nullable=("serves_gap",)),
+        _t("pathway_support", ("pathway",),
+           ("pathway", "n_programs", "services_offered", "essential_missing", "lacks_essential"),
+           ("completion_rate", "completion_rate_region", "retention_rate", "programs"),
+           nullable=("completion_rate", "completion_rate_region", "retention_rate")),
+        _t("data_dictionary", ("field",), ("field", "type", "unit", "valid_range", "description")),
+        _t("support_outcomes", ("service", "received", "metric"),
+           ("service", "received", "metric", "numerator", "denominator", "metric_value", "is_suppressed",
+            "suppression"), ("metric_label",), nullable=("numerator", "denominator", "metric_value")),
     ]
 }
 
@@ -296,6 +343,11 @@ def validate(df: pd.DataFrame, table: str, *, origin: str | None = None) -> pd.D
         if name not in out.columns:
             continue
         out[name] = _coerce(out[name], FIELDS[name], where, nullable=name in schema.nullable)
+    for name in schema.columns:
+        if name in out.columns:
+            _check_range(out[name], FIELDS[name], where)
+    if table in SHARE_GROUPS:
+        _check_share_sums(out, table, where)
     if len(schema.key):
         dup = out.duplicated(list(schema.key), keep=False)
         if dup.any():
@@ -348,6 +400,43 @@ def _coerce(col: pd.Series, field: Field, where: str, *, nullable: bool) -> pd.S
     return col.astype(object).where(~null, None)
 
 
+# Shares that split one whole: within each group they may fall short of 1 (suppressed or summary
+# rows left out) but never exceed it by more than rounding.
+SHARE_GROUPS: dict[str, tuple[tuple[str, ...], str, float]] = {
+    "staffing_patterns": (("geography", "naics_code"), "share_of_industry_employment", 1.02),
+}
+
+
+def _check_range(col: pd.Series, field: Field, where: str) -> None:
+    """Refuse a value outside the field's valid range, naming the first row that breaks it."""
+    if (field.minimum is None and field.maximum is None) or not pd.api.types.is_numeric_dtype(col.dtype):
+        return
+    values = col.to_numpy(dtype=float, na_value=np.nan)
+    bad = np.zeros(len(values), dtype=bool)
+    if field.minimum is not None:
+        bad |= values < field.minimum
+    if field.maximum is not None:
+        bad |= values > field.maximum
+    bad |= np.isinf(values)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise SchemaError(f"implausible value {values[i]:g} ({int(bad.sum())} row(s) out of range)", file=where,
+                          row=i + 1, column=field.name,
+                          expected=f"{field.valid_range}{' ' + field.unit if field.unit else ''}")
+
+
+def _check_share_sums(df: pd.DataFrame, table: str, where: str) -> None:
+    keys, column, limit = SHARE_GROUPS[table]
+    if column not in df.columns or not set(keys) <= set(df.columns):
+        return
+    sums = df.groupby(list(keys), sort=True)[column].sum()
+    over = sums[sums > limit]
+    if len(over):
+        key = dict(zip(keys, over.index[0] if isinstance(over.index[0], tuple) else (over.index[0],), strict=True))
+        raise SchemaError(f"{column} sums to {over.iloc[0]:.3g} for {key} ({len(over)} group(s) above {limit:g})",
+                          file=where, column=column, expected="the shares of one whole summing to at most 1")
+
+
 def _coerce_codes(col: pd.Series, field: Field, where: str) -> pd.Series:
     if pd.api.types.is_float_dtype(col.dtype) or pd.api.types.is_integer_dtype(col.dtype):
         raise SchemaError(f"codes stored as numbers ({col.dtype})", file=where, column=field.name,
@@ -361,6 +450,6 @@ def data_dictionary(tables: list[str] | None = None) -> pd.DataFrame:
     for t in tables or list(TABLES):
         names += [c for c in TABLES[t].columns if c not in names]
     return pd.DataFrame(
-        [(f.name, f.kind, f.unit, f.description) for f in (FIELDS[n] for n in names)],
-        columns=["field", "type", "unit", "description"],
+        [(f.name, f.kind, f.unit, f.valid_range, f.description) for f in (FIELDS[n] for n in names)],
+        columns=["field", "type", "unit", "valid_range", "description"],
     )

@@ -33,13 +33,20 @@ def _partitions(table: pd.DataFrame, program_provider: dict[str, str]) -> list[t
 
 def suppress(table: pd.DataFrame, *, min_cell: int = 10, program_provider: dict[str, str] | None = None,
              kinds: dict[str, str] | None = None,
-             same_people: list[list[tuple[str, str]]] | None = None) -> pd.DataFrame:
-    """Mark and blank suppressed cells of a long metrics table (group_type, group_id, metric, …)."""
+             same_people: list[list[tuple[str, str]]] | None = None,
+             partitions: list[tuple[tuple[str, str], list[tuple[str, str]]]] | None = None,
+             primary: dict[tuple[str, str, str], str] | None = None) -> pd.DataFrame:
+    """Mark and blank suppressed cells of a long metrics table (group_type, group_id, metric, …).
+
+    ``partitions`` adds (parent, children) cells whose counts add up beyond the region → provider →
+    program ones; ``primary`` adds reasons of the caller's own, keyed (group_type, group_id, metric)
+    (e.g. one employer dominating an employer-survey cell).
+    """
     out = table.copy()
     out["is_suppressed"] = False
     out["suppression"] = ""
     kinds = kinds or {}
-    parts = _partitions(out, program_provider or {})
+    parts = _partitions(out, program_provider or {}) + list(partitions or [])
     for metric, idx in out.groupby("metric").groups.items():
         cells = out.loc[idx]
         key = list(zip(cells["group_type"], cells["group_id"], strict=True))
@@ -51,6 +58,8 @@ def suppress(table: pd.DataFrame, *, min_cell: int = 10, program_provider: dict[
                 why[k] = f"primary: denominator {int(den[k])} < {min_cell}"
             elif kinds.get(metric, "rate") == "rate" and pd.notna(num[k]) and num[k] < min_cell:
                 why[k] = f"primary: numerator {int(num[k])} < {min_cell}"
+            elif (k[0], k[1], metric) in (primary or {}):
+                why[k] = f"primary: {primary[(k[0], k[1], metric)]}"
         changed = True
         while changed:
             changed = False

@@ -20,6 +20,7 @@ from align.errors import InputError
 from align.match import gaps as G
 from align.report import board, charts
 from align.report.formats import money, number, percent
+from align.report.partners import partner_section
 from align.report.views import VIEWS, board_views
 from align.report.words import (
     agreement_label,
@@ -176,6 +177,7 @@ def render_html(tables: dict[str, pd.DataFrame], manifest: dict, views: list[dic
         mase_selected=acc["mase"].get("selected") if len(acc) else None,
         mase_naive=acc["mase"].get("naive") if len(acc) else None,
         optional=board_views(tables) if views is None else views, charts=chart_svgs,
+        partners=partner_section(tables),
         dictionary=schemas.data_dictionary(dict_tables).to_dict("records"),
         synthetic="synthetic" in str(manifest.get("region", {}).get("name", "")).lower(),
     )

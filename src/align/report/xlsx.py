@@ -48,6 +48,15 @@ SHEETS = (  # (sheet, table, what it is, how its rows are ordered)
     ("Metric definitions", "metric_definitions", "How each outcome measure is defined, for every partner alike."),
     ("Forecast accuracy", "forecast_accuracy", "How accurate each forecast method was on past years, against "
      "assuming no change."),
+    # the partner side (align.partners): employer plans, placements, funding, support services
+    ("Demand signals", "demand_signals", "Projected openings, postings and employer-reported hires per job."),
+    ("Employer plans", "employer_demand", "Employer-survey cells; withheld cells are empty and say why."),
+    ("Externships", "externships", "Externship placements programs need beside those employers offer."),
+    ("Program funding", "program_funding", "Each program's funding streams, services and work-based learning."),
+    ("Funding by job", "occupation_funding", "Funding reaching each job, per projected opening, with the arithmetic."),
+    ("Funding coordination", "funding_coordination", "Stacked funding beside a larger shortage with none."),
+    ("Pathway support", "pathway_support", "Support services each pathway's programs offer and miss, with completion."),
+    ("Support outcomes", "support_outcomes", "Completion and retention with and without each support service."),
 )
 ORDER: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] = {
     "gaps": lambda d: d.assign(_r=d["flag"].map(FLAG_RANK).fillna(len(FLAG_RANK)), _g=-d["gap"].abs())
