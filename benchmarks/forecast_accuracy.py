@@ -61,7 +61,8 @@ def evaluate(annual: pd.DataFrame, origin: int, horizon: int, **kw: object) -> d
         in95=lambda d: (d["value"] >= d["lo95"]) & (d["value"] <= d["hi95"]),
     ).groupby("series_id")[["ae", "ae_drift", "ae_naive", "in80", "in95"]].mean()
     sel = res.accuracy.set_index("model")
-    return {
+    in80 = (fc["value"] >= fc["lo80"]) & (fc["value"] <= fc["hi80"])
+    return {"cov80_by_horizon": in80.groupby(fc["steps_ahead"]).mean().to_dict(),
         "series": len(per), "mase": per["ae"].mean(), "mase_drift": per["ae_drift"].mean(),
         "mase_naive": per["ae_naive"].mean(), "cov80": per["in80"].mean(), "cov95": per["in95"].mean(),
         "bt_mase": sel.loc["selected", "mase"], "bt_cov80": sel.loc["selected", "coverage80"],
@@ -96,6 +97,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  ratio chosen/drift {vs_drift:.3f} (target ≤ 1.00)   chosen/naive {vs_naive:.3f} (target ≤ 0.90)")
         print(f"  interval coverage of held-back years: 80% → {r['cov80']:.1%} (target 70–90%), "
               f"95% → {r['cov95']:.1%}")
+        print("  80% coverage by horizon: " + ", ".join(
+            f"h{int(h)} {c:.0%}" for h, c in r["cov80_by_horizon"].items()))
         print(f"  (backtest inside the training data: MASE {r['bt_mase']:.3f}, 80% coverage {r['bt_cov80']:.1%})")
         print(f"  models chosen: {r['models']}")
         ok &= vs_drift <= 1.0 and vs_naive <= 0.9 and 0.7 <= r["cov80"] <= 0.9

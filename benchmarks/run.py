@@ -1,5 +1,5 @@
-"""Run every benchmark (``make bench``): forecast speed, accuracy on real CES history, autocoder speed
-and the whole `align run` on the demo and Columbus.
+"""Run every benchmark (``make bench``): forecast speed, accuracy on real CES and NY regional history,
+autocoder speed and the whole `align run` on the demo and Columbus.
 
 Extra arguments go to the speed benchmark (e.g. ``python benchmarks/run.py --scale``).
 """
@@ -14,6 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import autocode_speed
 import forecast_accuracy
 import forecast_speed
+import regional_accuracy
 import run_speed
 
 
@@ -23,6 +24,8 @@ def main(argv: list[str] | None = None) -> int:
     rc = forecast_speed.main(argv)
     print("\n== forecast accuracy (real CES history) ==")
     rc = rc or forecast_accuracy.main([])
+    print("\n== forecast accuracy (real New York county and region × sector history) ==")
+    rc = rc or regional_accuracy.main([])
     print("\n== title autocoder speed (100,000 titles) ==")
     rc = rc or autocode_speed.main([])
     print("\n== align run, report included (median of 3; targets: demo 5 s, Columbus 8 s) ==")

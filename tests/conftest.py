@@ -35,3 +35,23 @@ def demo_run_folder(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("demo-runs")
     cfg = config.load(ROOT / "data" / "demo" / "region.toml").model_copy(update={"output_dir": str(out)})
     return run(cfg, progress=Progress(0, enabled=False), report=False).folder
+
+
+@pytest.fixture(scope="session")
+def real_example(real_data, tmp_path_factory):
+    """Runs ``data/examples/<name>/region.toml`` on the real files (no report); skips where they are absent."""
+    return lambda name: _run_example(name, tmp_path_factory)
+
+
+def _run_example(name: str, tmp_path_factory):
+    from align import config
+    from align.errors import ConfigError
+    from align.pipeline import run
+    from align.progress import Progress
+
+    try:
+        cfg = config.load(ROOT / "data" / "examples" / name / "region.toml")
+    except ConfigError as exc:  # the examples read ../shared/data/real beside the checkout
+        pytest.skip(f"real files not where the example expects them: {exc}")
+    cfg = cfg.model_copy(update={"output_dir": str(tmp_path_factory.mktemp("runs"))})
+    return run(cfg, progress=Progress(0, enabled=False), report=False)

@@ -71,8 +71,12 @@ def test_supply_is_conserved_and_outside_providers_excluded(demo_runs):
     t = demo_runs[0].tables
     programs = t["programs"]
     assert not programs["provider_id"].eq("130013").any()  # Lakeshore University is outside the region
-    allocated = programs[~programs["program_id"].isin(t["unallocated_programs"]["program_id"])]
-    assert t["allocation"]["completers_allocated"].sum() == pytest.approx(allocated["completers"].sum(), abs=0.05)
+    # every completer is accounted for: allocated, continuing study, not occupation-specific, ... (supply_accounts)
+    acc = t["supply_accounts"].set_index("program_id")
+    parts = ["outside_region", "continuing_study", "post_licensure", "not_occupation_specific",
+             "completers_allocated", "unallocated"]
+    assert (acc[parts].sum(axis=1) - programs.set_index("program_id")["completers"]).abs().max() < 0.01
+    assert t["allocation"]["completers_allocated"].sum() == pytest.approx(acc["completers_allocated"].sum(), abs=0.05)
     reasons = t["unallocated_programs"].set_index("program_id")["reason"]
     assert "NO MATCH" in reasons[catalog.PLANTED["no_match_program"]]
 

@@ -317,6 +317,12 @@ class IPEDSDirectoryConnector(Connector):
             "state_abbr": df["STABBR"].astype(str).str.strip(),
             "sector": df["SECTOR"].astype(str).str.strip(),
         })
+        if "F1SYSTYP" in df.columns:  # multi-campus or multi-institution organisation (HD2020 on)
+            member = df["F1SYSTYP"].astype(str).str.strip() == "1"
+            for src, dst in (("F1SYSCOD", "system_code"), ("F1SYSNAM", "system_name")):
+                if src in df.columns:
+                    v = df[src].astype(str).str.strip()
+                    out[dst] = v.where(member & ~v.isin(_NOT_APPLICABLE), None)
         if "COUNTYNM" in df.columns:
             cn = df["COUNTYNM"].astype(str).str.strip()
             out["county_name"] = cn.where(~cn.isin(_NOT_APPLICABLE), None)

@@ -191,7 +191,38 @@ class Parameters(_Strict):
         default="proportional", description="How completers are shared among occupations (docs/matching.md).")
     retention: float = Field(default=0.80, gt=0, le=1, description="Share of completers who stay in the region.")
     participation: float = Field(default=0.90, gt=0, le=1, description="Share who enter the labour force.")
-    continuing_study: float = Field(default=0.10, ge=0, lt=1, description="Share who go on to further study.")
+    continuing_study: float | None = Field(
+        default=None, ge=0, lt=1,
+        description="One share of completers who go on to further study, for every program; default: the sourced "
+                    "table by award level and field (src/align/data/continuing_study.csv).")
+    general_related_share: float = Field(
+        default=0.27, ge=0, le=1,
+        description="Share of a general academic field's graduates (psychology, biology, English ...) counted toward "
+                    "the field's own occupations; the rest is not occupation-specific (docs/matching.md).")
+    rn_to_bsn_share: float = Field(
+        default=0.30, ge=0, le=1,
+        description="Share of bachelor's nursing completers who are RN-to-BSN, already registered nurses (IPEDS "
+                    "cannot separate them).")
+    post_licensure_share: dict[str, float] = Field(
+        default_factory=dict, description="Per provider (UNITID): its own RN-to-BSN share, e.g. {\"204796\" = 0.2}.")
+    regional_share: dict[str, float] = Field(
+        default_factory=dict,
+        description="Per provider (UNITID): share of its IPEDS completers counted as the region's, for a unit whose "
+                    "report covers campuses or online students elsewhere, e.g. {\"203386\" = 0.2}.")
+    min_program_supply: float = Field(
+        default=5.0, ge=0,
+        description="Regional supply below this many a year does not count as a regional program in a flag: a "
+                    "handful of completers cannot turn on-the-job entry into a shortage.")
+    min_program_share: float = Field(
+        default=0.05, ge=0, le=1,
+        description="For occupations entered with a high-school diploma or less, regional programs count in the flag "
+                    "only if they supply at least this share of the openings (else: on-the-job entry).")
+    material_gap: float = Field(
+        default=25.0, ge=0, description="A shortage or surplus smaller than this many a year is not material.")
+    duplication_material_supply: float = Field(
+        default=25.0, ge=0, description="A duplicated cluster leads the report only if its combined supply reaches this.")
+    duplication_material_excess: float = Field(
+        default=10.0, ge=0, description="... and its excess over the openings it serves reaches this.")
     min_openings: float = Field(default=10.0, ge=0, description="No flag below this many annual openings.")
     flag_bands: FlagBands = Field(default_factory=FlagBands, description="See [parameters.flag_bands].")
     duplication_margin: float = Field(default=0.20, ge=0, description="Cluster supply above demand by this share.")
@@ -207,6 +238,10 @@ class Parameters(_Strict):
     entry_education_tolerance: int = Field(
         default=0, ge=0, le=2, description="Count awards this many levels below an occupation's entry education "
                                            "(1: a certificate supplies an associate's-level occupation).")
+    max_overqualification: int | None = Field(
+        default=2, ge=0, le=5,
+        description="An award supplies no occupation more than this many education levels below it (a master's "
+                    "does not supply certificate-level jobs); none for no limit.")
     allow_below_entry_education: bool = Field(
         default=False, description="Let awards below an occupation's entry education supply it.")
     control_area: str | list[str] | None = Field(
@@ -220,6 +255,14 @@ class Parameters(_Strict):
                                               "may lose before the run stops (below it the report notes the loss).")
     staffing_geography: str | list[str] | None = Field(
         default=None, description="Staffing pattern geography, or several in order of preference (own, state, US).")
+
+    @field_validator("post_licensure_share", "regional_share")
+    @classmethod
+    def _shares(cls, v: dict[str, float]) -> dict[str, float]:
+        bad = {k: x for k, x in v.items() if not 0 <= x <= 1}
+        if bad:
+            raise ValueError(f"shares must lie between 0 and 1, got {bad}")
+        return v
 
     @field_validator("ownerships")
     @classmethod

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import secrets
 from pathlib import Path
 
 import numpy as np
@@ -48,9 +47,9 @@ from align.demand.occupations import (
 )
 from align.demand.openings import annual_openings
 from align.demand.self_employment import add_self_employed, self_employed_shares
-from align.errors import InputError
+from align.errors import AlignError, InputError
 from align.match.duplication import find_duplication
-from align.match.gaps import compute_gaps
+from align.match.gaps import Materiality, compute_gaps
 from align.notes import board_caveats, operator, operator_notes
 from align.outcomes import (
     compute_metrics,
@@ -70,8 +69,12 @@ from align.postings.pipeline import postings_signal
 from align.progress import Progress
 from align.runs import RunResult, build_manifest, write_run
 from align.store import sha256_file
-from align.supply.allocation import Factors, allocate, below_level, eligible_edges, supply_bounds
+from align.supply.accounts import SupplyRules, check_conservation, not_occupation_specific
+from align.supply.allocation import Factors, allocate, below_level, supply_bounds, supply_edges
+from align.supply.education import award_rank
 from align.supply.programs import build_programs, inventory_programs
+from align.supply.regional import single_unit_systems
+from align.supply.routes import training_routes
 
 RUN_STEPS = 13  # the most stages a run announces (with postings and partners); see run_steps()
 
@@ -207,7 +210,7 @@ def stage_industry(config: RunConfig, inputs: dict[str, pd.DataFrame], notes: li
         warnings.append(operator(
             f"{estimated['naics_code'].nunique()} industries include suppressed QCEW cells estimated as their "
             f"published parent minus its disclosed parts, shared out by "
-            f"{'the ' + ' and '.join(patterns) + ' pattern' if patterns else 'establishment counts'} "
+            f"{'the same ownership and industries in QCEW area ' + ' or '.join(patterns) if patterns else 'establishment counts'} "
             f"(is_estimated in industry_employment): {', '.join(sorted(estimated['naics_code'].unique()))}"))
     return {"industry_employment": industry, **forecast_industries(config, industry, notes, warnings)}
 
@@ -267,6 +270,9 @@ def forecast_industries(config: RunConfig, industry: pd.DataFrame, notes: list[s
     caveat = base_year_caveat(years.base, totals)
     if caveat:
         warnings.append(caveat)
+    gone = sorted(set(observed["naics_code"]) - set(projection.index))
+    if gone:
+        warnings.append(f"industries not observed in the base year {years.base} are left out: {', '.join(gone)}")
     no_range = int(projection["employment_target_lo80"].isna().sum())
     if no_range:
         warnings.append(f"{no_range} industries have too little history for a forecast range, so the "
@@ -312,11 +318,10 @@ def _controlled(matrix: StaffingMatrix, values: pd.DataFrame, tables: dict[str, 
         warnings.append(f"the occupational control is OEWS May {period}, the base year {base_year}: the area's "
                         f"{period} mix is taken for the region's {base_year} mix, scaled to its {base_year} total")
     table = result.table
-    titles = estimates.drop_duplicates("soc_code").set_index("soc_code")["occupation_title"]
-    if "occupation_title" in tables["staffing_patterns"].columns:
-        pattern_titles = tables["staffing_patterns"].drop_duplicates("soc_code").set_index("soc_code")[
-            "occupation_title"]
-        titles = titles.combine_first(pattern_titles)
+    titles = pd.Series(dtype=object)
+    for source in (estimates, tables["staffing_patterns"]):  # the area's titles, else the pattern's
+        if "occupation_title" in source.columns:
+            titles = titles.combine_first(source.drop_duplicates("soc_code").set_index("soc_code")["occupation_title"])
     table["occupation_title"] = table["soc_code"].map(titles)
     name = estimates["area_title"].dropna().iloc[0] if "area_title" in estimates and estimates[
         "area_title"].notna().any() else area
@@ -407,14 +412,23 @@ def stage_openings(config: RunConfig, tables: dict[str, pd.DataFrame], notes: li
 
 def factors(config: RunConfig) -> Factors:
     p = config.parameters
-    return Factors(p.retention, p.participation, p.continuing_study)
+    return Factors(p.retention, p.participation)
+
+
+def supply_rules(config: RunConfig) -> SupplyRules:
+    """How each program's completers are counted: continuing study, general fields, post-licensure, region."""
+    p = config.parameters
+    return SupplyRules(continuing_study=p.continuing_study, general_related_share=p.general_related_share,
+                       rn_to_bsn_share=p.rn_to_bsn_share, post_licensure_share=dict(p.post_licensure_share),
+                       regional_share=dict(p.regional_share))
 
 
 def eligibility(config: RunConfig) -> dict:
     """Which program × occupation pairs may count, as the configuration says (see docs/matching.md)."""
     p = config.parameters
     return {"allow_below_entry": p.allow_below_entry_education, "experienced_entry": p.experienced_entry,
-            "prefer_matching_level": p.prefer_matching_level, "tolerance": p.entry_education_tolerance}
+            "prefer_matching_level": p.prefer_matching_level, "tolerance": p.entry_education_tolerance,
+            "max_overqualification": p.max_overqualification}
 
 
 def join_notes(config: RunConfig, inputs: dict[str, pd.DataFrame], tables: dict[str, pd.DataFrame]) -> list[str]:
@@ -456,6 +470,8 @@ def stage_programs(config: RunConfig, inputs: dict[str, pd.DataFrame], notes: li
         if "cip_title" in cip_soc.columns else None
     programs = build_programs(inputs["completions"], inputs["providers"], counties=config.region.counties,
                               years=p.completion_years, cip_titles=titles)
+    lone = single_unit_systems(inputs["providers"], set(programs["provider_id"]))
+    programs["single_unit_system"] = programs["provider_id"].map(lone.set_index("provider_id")["system_name"])
     if "training_inventory" in inputs:
         extra = inventory_programs(inputs["training_inventory"], counties=config.region.counties,
                                    years=p.completion_years, cip_titles=titles)
@@ -474,34 +490,61 @@ def contributions(allocation: pd.DataFrame, programs: pd.DataFrame) -> pd.DataFr
 
 def stage_supply(config: RunConfig, tables: dict[str, pd.DataFrame], notes: list[str],
                  warnings: list[str]) -> dict[str, pd.DataFrame]:
-    """Completers allocated to occupations (no double counting), and the naive audit."""
+    """Completers allocated to occupations (no double counting), every completer accounted for, the audit."""
     p = config.parameters
     alloc = allocate(tables["programs"], tables["cip_soc"], tables["occupation_demand"], mode=p.allocation,
-                     factors=factors(config), **eligibility(config))
+                     factors=factors(config), rules=supply_rules(config), **eligibility(config))
+    gap = check_conservation(alloc.accounts)
+    if gap > 1e-6:
+        raise AlignError(f"supply accounts do not add up: a program's completers differ from its accounts by {gap:g}")
     table = contributions(alloc.table, tables["programs"])
     supply = table.groupby("soc_code").agg(completers_allocated=("completers_allocated", "sum"),
                                            effective_supply=("effective_supply", "sum"),
                                            n_programs=("program_id", "nunique")).reset_index()
     supply["programs"] = supply["soc_code"].map(table.groupby("soc_code")["text"].agg("; ".join))
     supply = schemas.validate(_round(supply), "occupation_supply", origin="occupation_supply")
-    notes.append(f"{len(alloc.unallocated)} programs supply no occupation in demand ({p.allocation} allocation)")
+    warnings.extend(regional_notes(tables["programs"], p.regional_share))
+    accounts = alloc.accounts  # unrounded, so that every program's accounts add up to its completers exactly
+    notes.append(f"{len(alloc.unallocated)} programs supply no occupation in demand ({p.allocation} allocation); "
+                 f"{accounts['not_occupation_specific'].sum():,.0f} completers a year not occupation-specific, "
+                 f"{accounts['continuing_study'].sum():,.0f} continue studying")
     return {"allocation": _round(alloc.table), "occupation_supply": supply,
-            "double_count_audit": _round(alloc.audit), "unallocated_programs": _round(alloc.unallocated)}
+            "double_count_audit": _round(alloc.audit), "unallocated_programs": _round(alloc.unallocated),
+            "supply_accounts": accounts, "not_occupation_specific": not_occupation_specific(accounts)}
+
+
+def regional_notes(programs: pd.DataFrame, shares: dict[str, float]) -> list[str]:
+    """What the run counted of each provider whose IPEDS report may reach beyond the region."""
+    out = []
+    names = programs.drop_duplicates("provider_id").set_index("provider_id")["provider_name"]
+    for pid, share in sorted(shares.items()):
+        out.append(f"{names.get(pid, pid)} ({pid}): {share:.0%} of its IPEDS completers counted as the region's "
+                   f"([parameters.regional_share])")
+    if "single_unit_system" in programs.columns:
+        lone = programs.dropna(subset=["single_unit_system"]).drop_duplicates("provider_id")
+        for r in lone[~lone["provider_id"].isin(list(shares))].itertuples():
+            out.append(f"{r.provider_name} ({r.provider_id}) belongs to an organisation with no other IPEDS unit "
+                       f"({r.single_unit_system}), so its report may cover campuses outside the region; all its "
+                       f"completers are counted as regional — set [parameters.regional_share] to apportion them")
+    return out
 
 
 def stage_match(config: RunConfig, tables: dict[str, pd.DataFrame], notes: list[str],
                 warnings: list[str]) -> dict[str, pd.DataFrame]:
     """Gaps, flags with their arithmetic, and duplicated effort."""
     p, f = config.parameters, factors(config)
-    edges, _ = eligible_edges(tables["programs"], tables["cip_soc"], tables["occupation_demand"],
-                              **eligibility(config))
+    edges, _, _ = supply_edges(tables["programs"], tables["cip_soc"], tables["occupation_demand"],
+                               rules=supply_rules(config), **eligibility(config))
     alt_mode = "education-weighted" if p.allocation != "education-weighted" else "proportional"
     alt = allocate(tables["programs"], tables["cip_soc"], tables["occupation_demand"], mode=alt_mode, factors=f,
-                   **eligibility(config)).table
+                   rules=supply_rules(config), **eligibility(config)).table
     supply_sd = None
     if p.supply_uncertainty and "completers_sd" in tables["programs"].columns:
-        a = tables["allocation"].merge(tables["programs"][["program_id", "completers_sd"]], on="program_id")
-        supply_sd = np.sqrt(((a["share"] * f.product * a["completers_sd"].fillna(0.0)) ** 2)
+        a = tables["allocation"].merge(tables["programs"][["program_id", "completers", "completers_sd"]],
+                                       on="program_id")
+        # the program's swings scale with the part of it that is allocated
+        scale = (a["completers_allocated"] / a["completers"].where(a["completers"] > 0)).fillna(0.0)
+        supply_sd = np.sqrt(((scale * f.product * a["completers_sd"].fillna(0.0)) ** 2)
                             .groupby(a["soc_code"]).sum())
     lower = below_level(tables["programs"], tables["cip_soc"], tables["occupation_demand"]).merge(
         tables["programs"][["program_id", "provider_name", "award_label"]], on="program_id")
@@ -511,15 +554,48 @@ def stage_match(config: RunConfig, tables: dict[str, pd.DataFrame], notes: list[
                         contributions(tables["allocation"], tables["programs"]), bands=p.flag_bands,
                         min_openings=p.min_openings, factors=f,
                         alternative_supply=alt.groupby("soc_code")["effective_supply"].sum(), supply_sd=supply_sd,
-                        below_level=lower_text)
+                        below_level=lower_text, routes=training_routes(tables["occupation_demand"],
+                                                                       inventory_occupations(tables)),
+                        materiality=Materiality(p.min_program_supply, p.material_gap, p.min_program_share),
+                        supply_notes=supply_notes(tables["allocation"], tables["programs"]))
     if "occupation_wages" in tables:
         wages = occupation_wages(tables["occupation_wages"]).set_index("soc_code")["wage_annual_median"]
         gaps = gaps.assign(wage_annual_median=gaps["soc_code"].map(wages))
     dup = {name: find_duplication(tables["programs"], tables["allocation"], factors=f, series=series,
-                                  margin=p.duplication_margin, thin_completers=p.thin_program_completers)
+                                  margin=p.duplication_margin, thin_completers=p.thin_program_completers,
+                                  material_supply=p.duplication_material_supply,
+                                  material_excess=p.duplication_material_excess)
            for name, series in (("duplication", False), ("duplication_series", True))}
     notes.append(", ".join(f"{n} {flag}" for flag, n in gaps["flag"].value_counts().items()))
     return {"gaps": _round(gaps), **{k: _round(v) for k, v in dup.items()}}
+
+
+def supply_notes(allocation: pd.DataFrame, programs: pd.DataFrame, share: float = 0.5) -> pd.Series:
+    """Per occupation, what its supply rests on, where a board should know: one provider supplying
+    more than ``share`` of it, or doctorates (hired in a national market) supplying more than ``share``."""
+    a = allocation.merge(programs[["program_id", "provider_id", "provider_name"]], on="program_id")
+    total = a.groupby("soc_code")["effective_supply"].sum()
+    by = a.groupby(["soc_code", "provider_id", "provider_name"])["effective_supply"].sum().reset_index()
+    by["share"] = by["effective_supply"] / by["soc_code"].map(total)
+    top = by[(by["share"] > share) & (by.groupby("soc_code")["provider_id"].transform("nunique") > 1)]
+    notes = pd.Series((top["provider_name"] + " supplies " + (100 * top["share"]).round().astype(int).astype(str)
+                       + "%, so the finding rests on that one provider").to_numpy(), index=top["soc_code"].to_numpy())
+    doctoral = a[award_rank(a["award_level"]) == 5].groupby("soc_code")["effective_supply"].sum() / total
+    doctoral = doctoral[doctoral > share]
+    phd = pd.Series("doctoral graduates make up " + (100 * doctoral).round().astype(int).astype(str)
+                    + "% of this supply, and doctorates are hired in a national market", index=doctoral.index)
+    both = pd.concat([notes, phd])
+    return both.groupby(level=0).agg("; ".join)
+
+
+def inventory_occupations(tables: dict[str, pd.DataFrame]) -> set[str]:
+    """Occupations the run's training inventory (non-IPEDS programs) supplies."""
+    programs = tables["programs"]
+    if "provider_kind" not in programs.columns:
+        return set()
+    listed = set(programs.loc[programs["provider_kind"].fillna("ipeds") != "ipeds", "program_id"])
+    a = tables["allocation"]
+    return set(a.loc[a["program_id"].isin(listed), "soc_code"])
 
 
 def stage_pathways(config: RunConfig, tables: dict[str, pd.DataFrame], notes: list[str],
@@ -637,7 +713,7 @@ def _partner_tables(config: RunConfig, inputs: dict[str, pd.DataFrame], tables: 
     if o is not None:
         raw = read_records(config.base_dir / o.records)
         if "support_received" in raw.columns:  # keys are not kept: any salt will do
-            records = prepare_records(raw, salt=secrets.token_hex(16), origin=o.records)
+            records = prepare_records(raw, salt=resolve_salt(o.salt_env)[0], origin=o.records)
         else:
             notes.append("participant records carry no support_received column: no with/without-support comparison")
     out = partner_views(tables, region_id=config.region.slug, settings=settings, plans=plans,

@@ -27,7 +27,7 @@ from align.store import sha256_file, write_table, write_text
 OUTPUT_TABLES = ("industry_employment", "industry_forecast", "forecast_accuracy", "forecast_backtest",
                  "occupation_demand", "occupation_control",
                  "programs", "allocation", "occupation_supply", "gaps", "duplication", "duplication_series",
-                 "double_count_audit",
+                 "double_count_audit", "supply_accounts", "not_occupation_specific",
                  "unallocated_programs", "pathways", "entry_points", "ladders", "stacks", "pathway_gaps",
                  "metrics", "postings_occupation", "postings_agreement",
                  # the partner side (align.partners)

@@ -104,14 +104,18 @@ def test_absent_children_are_missing_and_flagged_where_the_parent_shows_them(sma
 
 
 def test_regional_employment_arranges_government_as_oews_counts_it(small: pd.DataFrame) -> None:
-    out = regional_industry_employment(small, region_id="r", counties=["36001", "36089"],
-                                       ownerships=["1", "2", "3", "5"], naics_digits=2,
-                                       government_code="99")
-    by = out.set_index("naics_code")
+    kw = {"region_id": "r", "counties": ["36001", "36089"], "ownerships": ["1", "2", "3", "5"],
+          "naics_digits": 2, "government_code": "99"}
+    by = regional_industry_employment(small, estimate=False, **kw).set_index("naics_code")
     assert by.loc["62", "employment"] == 330
     assert by.loc["31-33", "employment"] == 150
     assert by.loc["99", "employment"] == 100  # federal 10 + local 90
     assert by.loc["11", "is_suppressed"] and math.isnan(by.loc["11", "employment"])
+    # estimated: the private total's 20 unaccounted jobs go to Albany's two hidden sectors (11,
+    # and 44-45, which the file publishes for another area), never more, never zero
+    by = regional_industry_employment(small, **kw).set_index("naics_code")
+    assert by.loc[["11", "44-45"], "employment"].sum() == 20
+    assert by.loc[["11", "44-45"], "is_estimated"].all()
 
 
 def test_unknown_county_names_its_row(tmp_path: Path) -> None:

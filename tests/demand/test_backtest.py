@@ -6,7 +6,7 @@ import numpy as np
 
 from align.demand.backtest import Seasons, backtest, choose, fill_interior, origin_forecasts
 
-MENU = ["naive", "drift", "damped", "arima", "theta", "shift_share", "combo"]
+MENU = ["naive", "drift", "damped", "arima", "theta", "shift_share", "shrink", "combo"]
 
 
 def _data(n: int = 40, L: int = 16, seed: int = 11) -> tuple[np.ndarray, np.ndarray]:
@@ -31,6 +31,18 @@ def test_forecasts_at_each_origin_ignore_everything_after_it() -> None:
             np.testing.assert_array_equal(scale, scale2)
             for k in MENU:
                 np.testing.assert_array_equal(F[k], F2[k], err_msg=f"{k} at origin {T} saw a held-back point")
+
+
+def test_the_global_model_at_an_origin_ignores_everything_after_it() -> None:
+    # one origin and one poison: the pooled trees are fitted inside each call, so this is the
+    # place a leak would show (every window they learn from must end before the origin)
+    Y, R = _data()
+    rows, F, _ = origin_forecasts(Y, 10, 3, ["naive", "global"], min_train=5, ref=R)
+    Yp, Rp = Y.copy(), R.copy()
+    Yp[:, 10:], Rp[:, 10:] = 1e12, 1e12
+    rows2, F2, _ = origin_forecasts(Yp, 10, 3, ["naive", "global"], min_train=5, ref=Rp)
+    np.testing.assert_array_equal(rows, rows2)
+    np.testing.assert_array_equal(F["global"], F2["global"])
 
 
 def test_full_backtest_errors_before_a_poisoned_year_are_unchanged() -> None:

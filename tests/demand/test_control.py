@@ -101,3 +101,34 @@ def test_soc_edition_bridge_carries_a_renamed_code_to_its_group():
     assert values.to_dict() == pytest.approx({"53-7065": 0.020, "35-3023": 0.030, "15-1252": 0.00375,
                                               "15-1253": 0.00125})
     assert sorted(used) == ["15-1132", "35-3021", "43-5081"]
+
+
+def test_occupation_stage_controls_then_adds_the_self_employed():
+    from pathlib import Path
+
+    from align.config import load
+    from align.pipeline import stage_occupations
+
+    config = load(Path(__file__).resolve().parents[2] / "data" / "demo" / "region.toml")
+    staffing = pd.DataFrame({"geography": "US", "naics_code": ["A", "A", "B", "B"],
+                             "soc_code": ["11-0001", "11-0002", "11-0001", "11-0002"],
+                             "share_of_industry_employment": [0.5, 0.5, 0.2, 0.8]})
+    projection = pd.DataFrame({"naics_code": ["A", "B"], "employment_base": [100.0, 100.0],
+                               "employment_target": [110.0, 100.0], "employment_target_lo80": [105.0, 95.0],
+                               "employment_target_hi80": [115.0, 105.0]})
+    control = pd.DataFrame({"geography": "18140", "area_title": "Columbus, OH", "soc_code": ["11-0001", "11-0002"],
+                            "o_group": "detailed", "employment": [300.0, 100.0], "period": 2025, "soc_vintage": "2018"})
+    rates = pd.DataFrame({"soc_code": ["11-0001", "11-0002"], "labor_force_exit_rate": 0.02,
+                          "occupational_transfer_rate": 0.03, "self_employed_share": [0.5, 0.0]})
+    warnings: list[str] = []
+    out = stage_occupations(config, {"staffing_patterns": staffing, "industry_projection": projection,
+                                     "control_estimates": control, "separation_rates": rates}, [], warnings)
+    occ = out["occupation_projection"].set_index("soc_code")
+    # controlled to 3 : 1 of the region's 200 jobs, then 11-0001's half self-employed doubles it
+    assert occ.loc["11-0001", "employment_wage_salary"] == pytest.approx(150.0)
+    assert occ.loc["11-0001", "employment_base"] == pytest.approx(300.0)
+    assert occ.loc["11-0002", "employment_base"] == pytest.approx(50.0)
+    # the pattern's mix was 70 : 130 of 200; dissimilarity |0.35 − 0.75| = 0.40 before
+    assert any("dissimilarity index of 0.400" in w and "0.000 after" in w for w in warnings)
+    assert any("May 2025, the base year" in w for w in warnings)
+    assert out["occupation_control"].set_index("soc_code").loc["11-0001", "employment_pattern"] == 70.0

@@ -10,7 +10,7 @@ from align.match.gaps import band, compute_gaps, probability_shortage
 from align.supply.allocation import Factors
 
 BANDS = FlagBands()
-F = Factors(1.0, 1.0, 0.0)
+F = Factors(1.0, 1.0)
 
 
 @pytest.mark.parametrize(("ratio", "flag"), [(0.59, "undersupply"), (0.6, "slight undersupply"),
@@ -74,7 +74,8 @@ def test_duplication_detector_on_a_planted_cluster():
         "completers": [100.0, 80.0, 60.0, 4.0, 30.0], "cip_title": ["Medical assisting"] * 4 + ["Welding"],
         "award_label": ["cert"] * 5})
     allocation = pd.DataFrame({"program_id": programs["program_id"], "soc_code": ["31-9092"] * 4 + ["51-4121"],
-                               "openings_allocated": [60.0, 48.0, 36.0, 2.4, 90.0]})
+                               "openings_allocated": [60.0, 48.0, 36.0, 2.4, 90.0],
+                               "completers_allocated": programs["completers"]})
     d = find_duplication(programs, allocation, factors=F, margin=0.2, thin_completers=10).set_index("cluster_id")
     assert list(d.index) == ["51.0801:2"]  # welding has one provider: not a cluster
     row = d.loc["51.0801:2"]
@@ -142,8 +143,98 @@ def test_series_view_groups_related_codes_across_providers():
         "completers": [50.0, 40.0, 30.0], "cip_title": ["Medical assisting", "Occupational therapy aide",
                                                          "Medical assisting"], "award_label": ["cert"] * 3})
     allocation = pd.DataFrame({"program_id": programs["program_id"], "soc_code": ["31-9092", "31-2012", "31-9092"],
-                               "openings_allocated": [20.0, 30.0, 12.0]})
+                               "openings_allocated": [20.0, 30.0, 12.0], "completers_allocated": programs["completers"]})
     s = find_duplication(programs, allocation, factors=F, margin=0.2, thin_completers=10, series=True)
     row = s.set_index("cluster_id").loc["51.08:2"]
     assert row["n_providers"] == 3 and row["n_cip_codes"] == 2 and row["combined_supply"] == 120.0
     assert bool(row["is_duplicated"])  # 120 > 62 × 1.2
+
+
+# --- coverage and materiality (issue 13) -------------------------------------------------------
+
+def _gaps_for(rows, supply_rows, routes=None, **kw):
+    """compute_gaps on a few occupations: rows (soc, title, openings, entry, training), supply {soc: (supply, n)}."""
+    demand = _demand([(s, t, o, o * 0.9, o * 1.1, 0.0, o / 2, o / 2, e) for s, t, o, e, _ in rows]).assign(
+        on_the_job_training=[tr for *_, tr in rows])
+    socs = list(supply_rows)
+    supply = pd.DataFrame({"soc_code": socs, "completers_allocated": [supply_rows[s][0] for s in socs],
+                           "effective_supply": [supply_rows[s][0] for s in socs],
+                           "n_programs": [supply_rows[s][1] for s in socs], "programs": ["P"] * len(socs)})
+    bounds = pd.DataFrame({"supply_low": [v[0] for v in supply_rows.values()],
+                           "supply_high": [v[0] for v in supply_rows.values()]}, index=socs)
+    return compute_gaps(demand, supply, bounds, pd.DataFrame({"soc_code": [], "text": []}), bands=BANDS,
+                        min_openings=10, factors=F, routes=routes, **kw).set_index("soc_code")
+
+
+def test_no_regional_program_is_said_only_where_the_usual_routes_are_covered():
+    from align.supply.routes import training_routes
+
+    rows = [("53-3032", "Heavy and Tractor-Trailer Truck Drivers", 1200.0, "Postsecondary nondegree award",
+             "Short-term on-the-job training"),
+            ("29-2034", "Radiologic Technologists", 60.0, "Associate's degree", "None"),
+            ("31-1131", "Nursing Assistants", 1000.0, "Postsecondary nondegree award", "None")]
+    demand = pd.DataFrame(rows, columns=["soc_code", "occupation_title", "annual_openings",
+                                         "typical_entry_education", "on_the_job_training"])
+    g = _gaps_for(rows, {"31-1131": (250.0, 1)}, routes=training_routes(demand))
+    # CDL schools are not in IPEDS: no IPEDS program is not "no regional program"
+    assert g.loc["53-3032", "flag"] == "training not in this run"
+    assert "CDL training" in g.loc["53-3032", "reason"] and "data/templates/training_inventory.csv" in g.loc[
+        "53-3032", "reason"]
+    # radiologic technologists train in credit programs only: IPEDS covers the route, so the absence is real
+    assert g.loc["29-2034", "flag"] == "no regional program" and g.loc["29-2034", "coverage"] == "covered"
+    # nurse aides: IPEDS certificates alone would read undersupply, but state-approved courses are not in the run
+    assert g.loc["31-1131", "flag"] == "training not in this run" and "would read undersupply" in g.loc[
+        "31-1131", "reason"]
+    assert g.loc["31-1131", "coverage"] == "partial"
+    # with a training inventory that lists a CDL school, the route is covered and the flag is measured
+    covered = _gaps_for(rows, {"53-3032": (900.0, 1)}, routes=training_routes(demand, {"53-3032"}))
+    assert covered.loc["53-3032", "flag"] == "slight undersupply"  # 900 / 1200 = 0.75
+
+
+def test_a_handful_of_completers_does_not_flip_a_flag():
+    from align.match.gaps import Materiality
+
+    rows = [("43-9061", "Office Clerks, General", 900.0, "High school diploma or equivalent",
+             "Short-term on-the-job training"),
+            ("49-9071", "Maintenance and Repair Workers, General", 750.0, "High school diploma or equivalent",
+             "Moderate-term on-the-job training"),
+            ("17-3023", "Electrical and Electronic Engineering Technologists and Technicians", 50.0,
+             "Associate's degree", "None"),
+            ("41-4012", "Sales Representatives, Wholesale and Manufacturing", 417.0,
+             "High school diploma or equivalent", "Moderate-term on-the-job training")]
+    g = _gaps_for(rows, {"49-9071": (3.7, 2), "17-3023": (4.0, 1), "41-4012": (5.6, 1)})
+    # 5.6 fashion-merchandising graduates for 417 openings entered with a diploma: under 5% of the hires
+    # (20.9), so programs are not the way in
+    assert g.loc["41-4012", "flag"] == "on-the-job entry" and "threshold of 20.9" in g.loc["41-4012", "reason"]
+    # 3.7 completers a year beside 750 openings learnt at work: still on-the-job entry, said why (5% of 750)
+    assert g.loc["49-9071", "flag"] == "on-the-job entry" and "below the materiality threshold of 37.5" in g.loc[
+        "49-9071", "reason"]
+    assert g.loc["17-3023", "flag"] == "no regional program"
+    # a named threshold: at 3 the same 4-completer program counts
+    g3 = _gaps_for(rows, {"49-9071": (3.7, 2), "17-3023": (4.0, 1), "41-4012": (5.6, 1)},
+                   materiality=Materiality(min_program_supply=3.0))
+    assert g3.loc["17-3023", "flag"] == "undersupply"
+    # materiality of the lists: material shortages get ranks, small ones none
+    assert bool(g.loc["17-3023", "material"]) and g.loc["17-3023", "rank"] == 1
+    assert not bool(g.loc["43-9061", "material"]) and pd.isna(g.loc["43-9061", "rank"])
+
+
+def test_residual_all_other_occupations_are_not_shortages():
+    rows = [("11-9199", "Managers, All Other", 300.0, "Bachelor's degree", "None")]
+    g = _gaps_for(rows, {})
+    assert g.loc["11-9199", "flag"] == "residual category" and not bool(g.loc["11-9199", "material"])
+
+
+def test_duplication_leads_with_clusters_large_enough_to_matter():
+    programs = pd.DataFrame({
+        "program_id": ["A:50.0702:5", "B:50.0702:5", "A:51.0801:2", "B:51.0801:2"], "provider_id": ["A", "B"] * 2,
+        "provider_name": ["A", "B"] * 2, "cip_code": ["50.0702"] * 2 + ["51.0801"] * 2, "award_level": ["5", "5", "2", "2"],
+        "completers": [1.0, 1.0, 100.0, 80.0], "cip_title": ["Fine arts"] * 2 + ["Medical assisting"] * 2,
+        "award_label": ["BA"] * 2 + ["cert"] * 2})
+    allocation = pd.DataFrame({"program_id": programs["program_id"], "soc_code": ["27-1013"] * 2 + ["31-9092"] * 2,
+                               "openings_allocated": [0.5, 0.5, 60.0, 48.0], "completers_allocated": programs["completers"]})
+    d = find_duplication(programs, allocation, factors=F, margin=0.2, thin_completers=10, material_supply=25,
+                         material_excess=10)
+    # both clusters exceed their openings by more than the margin; only medical assisting (180 vs 108) matters
+    assert d["is_duplicated"].tolist() == [True, True]
+    assert d["cluster_id"].tolist() == ["51.0801:2", "50.0702:5"] and d["material"].tolist() == [True, False]

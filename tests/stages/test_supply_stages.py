@@ -5,9 +5,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from align.supply.accounts import SupplyRules
 from align.supply.allocation import Factors, allocate, eligible_edges, supply_bounds
 
-F = Factors(retention=0.8, participation=0.9, continuing_study=0.1)  # product 0.648
+F = Factors(retention=0.8, participation=0.9)  # product 0.72
+NO_STUDY = SupplyRules(continuing_study=0.0)  # the crosswalk arithmetic alone
 
 
 def _programs(rows):
@@ -27,7 +29,7 @@ DEMAND = _demand([("11-1011", 30.0, HS), ("11-1021", 60.0, HS), ("11-1031", 10.0
 
 
 def test_proportional_allocation_two_programs_three_occupations():
-    a = allocate(PROGRAMS, XW, DEMAND, mode="proportional", factors=F).table.set_index(["program_id", "soc_code"])
+    a = allocate(PROGRAMS, XW, DEMAND, mode="proportional", factors=F, rules=NO_STUDY).table.set_index(["program_id", "soc_code"])
     # P1 splits 100 completers 30:60 → 33.33 / 66.67; P2 splits 50 completers 60:10 → 42.86 / 7.14
     assert a.loc[("P1:01.0101:3", "11-1011"), "completers_allocated"] == pytest.approx(100 / 3)
     assert a.loc[("P1:01.0101:3", "11-1021"), "completers_allocated"] == pytest.approx(200 / 3)
@@ -38,12 +40,12 @@ def test_proportional_allocation_two_programs_three_occupations():
     assert a.loc[("P2:02.0101:3", "11-1021"), "openings_allocated"] == pytest.approx(20.0)
     assert a["completers_allocated"].sum() == pytest.approx(150.0)
     assert a["openings_allocated"].sum() == pytest.approx(100.0)
-    assert a["effective_supply"].sum() == pytest.approx(150.0 * 0.648)
+    assert a["effective_supply"].sum() == pytest.approx(150.0 * 0.72)
 
 
 def test_education_weighted_allocation():
     demand = _demand([("11-1011", 30.0, "Associate's degree"), ("11-1021", 60.0, HS), ("11-1031", 10.0, HS)])
-    a = allocate(PROGRAMS, XW, demand, mode="education-weighted", factors=F,
+    a = allocate(PROGRAMS, XW, demand, mode="education-weighted", factors=F, rules=NO_STUDY,
                  prefer_matching_level=False).table.set_index(
         ["program_id", "soc_code"])
     # P1 (associate's): exact match to 11-1011 weighs 30 × 1, over-qualified for 11-1021 weighs 60 × 0.5
@@ -53,7 +55,7 @@ def test_education_weighted_allocation():
 
 
 def test_naive_mode_and_audit_reproduce_the_inflation():
-    result = allocate(PROGRAMS, XW, DEMAND, mode="naive", factors=F)
+    result = allocate(PROGRAMS, XW, DEMAND, mode="naive", factors=F, rules=NO_STUDY)
     assert result.table["completers_allocated"].sum() == pytest.approx(100 + 100 + 50 + 50)
     audit = result.audit.set_index("program_id")
     # naive: P1 claims 30 + 60 = 90 openings, P2 60 + 10 = 70 → 160 for 100 real openings
@@ -87,12 +89,12 @@ def test_bounds_enumerated():
     xw = pd.concat([XW, pd.DataFrame({"cip_code": ["03.0101"], "soc_code": ["11-1031"]})])
     programs = pd.concat([PROGRAMS, _programs([("P3:03.0101:3", "03.0101", "3", 20.0)])], ignore_index=True)
     edges, _ = eligible_edges(programs, xw, DEMAND)
-    b = supply_bounds(edges, Factors(1.0, 1.0, 0.0))
+    b = supply_bounds(edges, Factors(1.0, 1.0))
     assert b.loc["11-1011"].tolist() == [0.0, 100.0]
     assert b.loc["11-1021"].tolist() == [0.0, 150.0]
     assert b.loc["11-1031"].tolist() == [20.0, 70.0]
     # every proportional allocation lies inside the bounds
-    a = allocate(programs, xw, DEMAND, mode="proportional", factors=Factors(1.0, 1.0, 0.0)).table
+    a = allocate(programs, xw, DEMAND, mode="proportional", factors=Factors(1.0, 1.0), rules=NO_STUDY).table
     got = a.groupby("soc_code")["effective_supply"].sum()
     assert ((got >= b["supply_low"] - 1e-9) & (got <= b["supply_high"] + 1e-9)).all()
 
@@ -105,7 +107,7 @@ def test_allocation_conserves_totals(pairs, completers, openings):
                        "soc_code": [f"11-10{o + 10:02d}" for _, o in pairs]})
     programs = _programs([(f"P{c}:{c + 10:02d}.0101:3", f"{c + 10:02d}.0101", "3", completers[c]) for c in range(6)])
     demand = _demand([(f"11-10{o + 10:02d}", openings[o], HS) for o in range(8)])
-    result = allocate(programs, xw, demand, mode="proportional", factors=F)
+    result = allocate(programs, xw, demand, mode="proportional", factors=F, rules=NO_STUDY)
     mapped = programs[programs["cip_code"].isin(xw["cip_code"])]
     fed = demand[demand["soc_code"].isin(xw["soc_code"])]
     assert result.table["completers_allocated"].sum() == pytest.approx(mapped["completers"].sum(), rel=1e-9, abs=1e-6)
@@ -119,7 +121,7 @@ def test_bounds_match_brute_force_enumeration():
     xw = pd.concat([XW, pd.DataFrame({"cip_code": ["03.0101", "03.0101"], "soc_code": ["11-1031", "11-1011"]})])
     programs = pd.concat([PROGRAMS, _programs([("P3:03.0101:3", "03.0101", "3", 20.0)])], ignore_index=True)
     edges, _ = eligible_edges(programs, xw, DEMAND)
-    b = supply_bounds(edges, Factors(1.0, 1.0, 0.0))
+    b = supply_bounds(edges, Factors(1.0, 1.0))
     choices = [list(g["soc_code"]) for _, g in edges.groupby("program_id")]
     completers = [g["completers"].iloc[0] for _, g in edges.groupby("program_id")]
     totals = {s: [] for s in b.index}
@@ -155,10 +157,11 @@ def test_a_program_at_an_occupation_s_own_level_supplies_only_that_level():
     xw = pd.DataFrame({"cip_code": ["51.3805", "51.3805", "51.3801"], "soc_code": ["29-1141", "29-1171", "29-1141"]})
     programs = _programs([("U:51.3805:7", "51.3805", "7", 25.0), ("U:51.3801:5", "51.3801", "5", 60.0)])
     demand = _demand([("29-1141", 500.0, "Bachelor's degree"), ("29-1171", 50.0, "Master's degree")])
-    a = allocate(programs, xw, demand, mode="proportional", factors=F).table
+    a = allocate(programs, xw, demand, mode="proportional", factors=F, rules=NO_STUDY).table
     assert a[["program_id", "soc_code"]].values.tolist() == [["U:51.3801:5", "29-1141"], ["U:51.3805:7", "29-1171"]]
-    both = allocate(programs, xw, demand, mode="proportional", factors=F, prefer_matching_level=False).table
-    assert len(both) == 3
+    # even without preferring the matching level, a nursing master's is not new RN supply (post-licensure)
+    both = allocate(programs, xw, demand, mode="proportional", factors=F, rules=NO_STUDY, prefer_matching_level=False).table
+    assert len(both) == 2
 
 
 def test_entry_education_tolerance_admits_one_level_below():
@@ -169,3 +172,117 @@ def test_entry_education_tolerance_admits_one_level_below():
     assert strict.empty and "below the entry education" in unallocated["reason"].iloc[0]
     tolerant, _ = eligible_edges(programs, xw, demand, tolerance=1)
     assert tolerant["soc_code"].tolist() == ["15-1231"]
+
+
+# --- where graduates go (issue 13): hand-made programs, hand-worked accounts ---------------------
+
+def _occ(rows):
+    return pd.DataFrame(rows, columns=["soc_code", "occupation_title", "annual_openings", "typical_entry_education"])
+
+
+BA = "Bachelor's degree"
+FIELDS_XW = pd.DataFrame({"cip_code": ["42.0101", "42.0101", "42.0101", "26.0101", "26.0101", "26.0101",
+                                       "13.1322", "51.2401", "51.2401"],
+                          "soc_code": ["11-9199", "19-3039", "21-1093", "19-4021", "25-2031", "19-1029",
+                                       "25-2031", "29-1131", "25-1071"]})
+FIELDS_OCC = _occ([("11-9199", "Managers, All Other", 300.0, BA),
+                   ("19-3039", "Psychologists, All Other", 20.0, "Master's degree"),
+                   ("21-1093", "Social and Human Service Assistants", 100.0, "High school diploma or equivalent"),
+                   ("19-4021", "Biological Technicians", 40.0, BA),
+                   ("25-2031", "Secondary School Teachers", 200.0, BA),
+                   ("19-1029", "Biological Scientists, All Other", 30.0, BA),
+                   ("29-1131", "Veterinarians", 20.0, "Doctoral or professional degree"),
+                   ("25-1071", "Health Specialties Teachers, Postsecondary", 200.0, "Doctoral or professional degree")])
+FIELDS_PROGRAMS = _programs([("U:42.0101:5", "42.0101", "5", 600.0), ("U:26.0101:5", "26.0101", "5", 400.0),
+                             ("U:13.1322:5", "13.1322", "5", 10.0), ("U:51.2401:18", "51.2401", "18", 100.0)])
+
+
+def test_general_fields_are_not_pushed_into_all_other_occupations_or_teaching():
+    result = allocate(FIELDS_PROGRAMS, FIELDS_XW, FIELDS_OCC, factors=Factors(1.0, 1.0))
+    a = result.table.set_index(["program_id", "soc_code"])["completers_allocated"]
+    acc = result.accounts.set_index("program_id")
+    # psychology BA (general): 600 × 25% continue studying = 150; 450 enter work, 27% of them (121.5) are
+    # counted toward the field's occupations: not 'Managers, All Other' (residual), not psychologists (a
+    # master's), so social and human service assistants; the other 328.5 are not occupation-specific
+    assert acc.loc["U:42.0101:5", "continuing_study"] == pytest.approx(150.0)
+    assert a.loc[("U:42.0101:5", "21-1093")] == pytest.approx(450 * 0.27)
+    assert acc.loc["U:42.0101:5", "not_occupation_specific"] == pytest.approx(450 * 0.73)
+    assert "11-9199" not in set(result.table["soc_code"]) and "19-1029" not in set(result.table["soc_code"])
+    # biology BA: only biological technicians take it (teachers need CIP 13; 'All Other' absorbs nothing)
+    assert a.loc[("U:26.0101:5", "19-4021")] == pytest.approx(400 * 0.75 * 0.27)
+    assert ("U:26.0101:5", "25-2031") not in a.index
+    # biology teacher education supplies secondary teachers, all of its 10 × (1 − 17%) entering work
+    assert a.loc[("U:13.1322:5", "25-2031")] == pytest.approx(10 * 0.83)
+    # a DVM (professional doctorate) supplies veterinarians, not postsecondary teachers
+    assert a.loc[("U:51.2401:18", "29-1131")] == pytest.approx(100.0)
+    assert ("U:51.2401:18", "25-1071") not in a.index
+
+
+def test_continuing_study_varies_by_award_and_field_from_the_sourced_table():
+    from align.supply.continuing import continuing_study_share, rates
+
+    p = _programs([("A:24.0101:3", "24.0101", "3", 1.0), ("A:51.0801:3", "51.0801", "3", 1.0),
+                   ("A:42.0101:5", "42.0101", "5", 1.0), ("A:52.0201:5", "52.0201", "5", 1.0),
+                   ("A:48.0508:2", "48.0508", "2", 1.0), ("A:51.1201:18", "51.1201", "18", 1.0),
+                   ("A:42.0101:7", "42.0101", "7", 1.0), ("A:52.0201:3", "52.0201", "3", 1.0)])
+    # transfer associate's 64%, occupational associate's 20%, arts-and-sciences BA 25%, business BA 17%,
+    # welding certificate 10%, MD 0, psychology master's 5%, general business associate's 64%
+    assert continuing_study_share(p).round(2).tolist() == [0.64, 0.20, 0.25, 0.17, 0.10, 0.0, 0.05, 0.64]
+    assert continuing_study_share(p, 0.1).tolist() == [0.1] * 8  # the setting overrides the table
+    t = rates()
+    published = t[t["source_kind"] == "published"]
+    assert len(published) >= 2 and published["source"].str.contains("NCES 2019-241|Snapshot Report 23").all()
+
+
+def test_post_licensure_programs_are_not_new_supply_of_the_licence_they_start_from():
+    xw = pd.DataFrame({"cip_code": ["51.3801", "51.3801", "51.3805", "51.3805"],
+                       "soc_code": ["29-1141", "25-1072", "29-1141", "29-1171"]})
+    occ = _occ([("29-1141", "Registered Nurses", 900.0, BA),
+                ("25-1072", "Nursing Instructors and Teachers, Postsecondary", 30.0, "Doctoral or professional degree"),
+                ("29-1171", "Nurse Practitioners", 60.0, "Master's degree")])
+    programs = _programs([("U:51.3801:5", "51.3801", "5", 200.0), ("U:51.3801:7", "51.3801", "7", 100.0),
+                          ("U:51.3805:7", "51.3805", "7", 50.0), ("V:51.3801:5", "51.3801", "5", 100.0)])
+    rules = SupplyRules(continuing_study=0.0, rn_to_bsn_share=0.3, post_licensure_share={"V": 0.8})
+    result = allocate(programs, xw, occ, factors=Factors(1.0, 1.0), rules=rules)
+    acc = result.accounts.set_index("program_id")
+    a = result.table.set_index(["program_id", "soc_code"])["completers_allocated"]
+    # BSN: 30% RN-to-BSN (already nurses); provider V states its own 80%
+    assert a.loc[("U:51.3801:5", "29-1141")] == pytest.approx(140.0) and acc.loc["U:51.3801:5", "post_licensure"] == 60
+    assert a.loc[("V:51.3801:5", "29-1141")] == pytest.approx(20.0)
+    # the generic MSN supplies no one new (nurses already; teaching needs a doctorate); the NP master's supplies NPs
+    assert acc.loc["U:51.3801:7", "post_licensure"] == 100.0 and "U:51.3801:7" not in set(result.table["program_id"])
+    assert a.loc[("U:51.3805:7", "29-1171")] == pytest.approx(50.0) and ("U:51.3805:7", "29-1141") not in a.index
+
+
+def test_every_completer_is_accounted_for_exactly():
+    from align.supply.accounts import ACCOUNT_COLUMNS, check_conservation
+
+    rules = SupplyRules(regional_share={"U": 0.5})
+    result = allocate(FIELDS_PROGRAMS, FIELDS_XW, FIELDS_OCC, factors=F, rules=rules)
+    acc = result.accounts
+    assert check_conservation(acc) < 1e-9
+    assert acc[ACCOUNT_COLUMNS].to_numpy().sum() == pytest.approx(FIELDS_PROGRAMS["completers"].sum())
+    assert acc["outside_region"].sum() == pytest.approx(555.0)  # half of U's 1,110 completers are elsewhere
+    assert result.table["completers_allocated"].sum() == pytest.approx(acc["completers_allocated"].sum())
+
+
+def test_an_award_below_its_crosswalk_occupations_supplies_its_broad_group_entry_job():
+    # a networking certificate maps to network support specialists (associate's): the crosswalk has no
+    # certificate-level match, so it supplies their broad group's certificate-level job, user support
+    xw = pd.DataFrame({"cip_code": ["11.0901", "11.0901"], "soc_code": ["15-1231", "15-1244"]})
+    occ = _occ([("15-1231", "Computer Network Support Specialists", 50.0, "Associate's degree"),
+                ("15-1232", "Computer User Support Specialists", 240.0, "Some college, no degree"),
+                ("15-1244", "Network and Computer Systems Administrators", 90.0, BA)])
+    edges, unallocated = eligible_edges(_programs([("M:11.0901:21", "11.0901", "21", 600.0)]), xw, occ)
+    assert edges[["soc_code", "match"]].values.tolist() == [["15-1232", "same occupation group"]]
+    assert unallocated.empty
+
+
+def test_single_unit_organisations_are_flagged_for_a_regional_share(fixtures):
+    from align.supply.regional import single_unit_systems
+
+    providers = pd.DataFrame({"provider_id": ["1", "2", "3", "4"], "provider_name": ["Hondros", "OSU", "OSU Lima", "X"],
+                              "system_code": ["303380", "139065", "139065", None],
+                              "system_name": ["National Education Seminars Inc.", "OSU", "OSU", None]})
+    lone = single_unit_systems(providers, {"1", "2", "4"})
+    assert lone["provider_id"].tolist() == ["1"]  # OSU's campuses report separately; X is in no organisation

@@ -32,11 +32,11 @@ def _forecast(args: argparse.Namespace) -> int:
 
     res = forecast_panel(panel, args.horizon, models=args.models, n_origins=args.origins,
                          reference=reference, progress=progress if big or args.progress else None,
-                         origin=str(args.input))
+                         pool_by=args.pool_by, category=args.category, origin=str(args.input))
     write_table(res.forecasts, Path(args.output))
     if args.backtest_report:
         write_table(res.backtest, Path(args.backtest_report))
-    sel = res.accuracy.set_index("model")
+    sel = res.accuracy.groupby("model")[["mase", "coverage80"]].mean()  # over pools, if any
 
     def shown(value: float, fmt: str) -> str:
         return "— (too little history to backtest)" if pd.isna(value) else format(value, fmt)
@@ -56,7 +56,12 @@ def add_forecast(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--backtest-report", help="per-series, per-model backtest errors (.csv or .parquet)")
     p.add_argument("--models", nargs="+", help="models to run (naive is always run as the baseline)")
     p.add_argument("--origins", type=int, default=10, help="backtest windows per horizon (default 10)")
-    p.add_argument("--reference", help="national reference series (period, value) for shift-share")
+    p.add_argument("--reference", help="reference series: national (period, value) or one per series "
+                   "(series_id, period, value), e.g. the state's series of each regional industry; "
+                   "adds shift_share, shrink and global to the menu")
+    p.add_argument("--pool-by", help="panel column whose values are forecast as separate pools "
+                   "(pooled models and interval calibration see only their pool)")
+    p.add_argument("--category", help="panel column the global model may use as a feature (e.g. sector)")
     p.add_argument("--progress", action="store_true", help="report progress on stderr")
     p.set_defaults(func=_forecast)
 

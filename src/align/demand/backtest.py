@@ -73,7 +73,8 @@ class Seasons:
 
 def run_menu(Ytr: np.ndarray, h: int, names: list[str], *, seasons: Seasons | None = None,
              T: int | None = None, ref: np.ndarray | None = None,
-             ref_future: np.ndarray | None = None) -> dict[str, np.ndarray]:
+             ref_future: np.ndarray | None = None,
+             category: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """Forecast ``h`` steps with every named model from the (already gap-filled) history ``Ytr``.
 
     For sub-annual data the models run on seasonally adjusted values (classical
@@ -94,7 +95,7 @@ def run_menu(Ytr: np.ndarray, h: int, names: list[str], *, seasons: Seasons | No
             Ra = ref / SR[rows[:, None], s_tr]
             if ref_future is not None:
                 Rf = ref_future / SR[rows[:, None], s_fu]
-    ctx = M.Context(ref=Ra, ref_future=Rf)
+    ctx = M.Context(ref=Ra, ref_future=Rf, category=category)
     out: dict[str, np.ndarray] = {}
     for name in names:
         if name == "naive":
@@ -111,7 +112,8 @@ def run_menu(Ytr: np.ndarray, h: int, names: list[str], *, seasons: Seasons | No
 
 
 def origin_forecasts(Y: np.ndarray, T: int, h: int, names: list[str], *, min_train: int,
-                     seasons: Seasons | None = None, ref: np.ndarray | None = None
+                     seasons: Seasons | None = None, ref: np.ndarray | None = None,
+                     category: np.ndarray | None = None
                      ) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray]:
     """Forecasts made at origin ``T`` from columns ``[0, T)`` only.
 
@@ -127,7 +129,8 @@ def origin_forecasts(Y: np.ndarray, T: int, h: int, names: list[str], *, min_tra
     if seasons is not None and seasons.ids is not None:
         sub_seasons = Seasons(seasons.m, seasons.ids[rows])
     sub_ref = ref[rows, :T] if ref is not None else None
-    F = run_menu(Ytr[rows], h, names, seasons=sub_seasons, T=T, ref=sub_ref)
+    F = run_menu(Ytr[rows], h, names, seasons=sub_seasons, T=T, ref=sub_ref,
+                 category=category[rows] if category is not None else None)
     return rows, F, naive_scale(Ytr[rows], seasons.m if seasons else 1)
 
 
@@ -150,6 +153,10 @@ class Backtest:
         with _quiet():
             return np.nanmean(self.smape, axis=3)
 
+    def recent(self, k: int) -> Backtest:
+        """The same backtest restricted to the ``k`` most recent windows per horizon."""
+        return Backtest(self.names, self.errors[..., :k], self.smape[..., :k])
+
     def n_origins(self) -> np.ndarray:
         """Scored origins per series and horizon ``(n, H)`` (same for every model)."""
         return (~np.isnan(self.errors[:, 0])).sum(axis=2)
@@ -163,7 +170,8 @@ def _quiet() -> Iterator[None]:
 
 
 def backtest(Y: np.ndarray, H: int, names: list[str], *, n_origins: int = 5, min_train: int = 5,
-             seasons: Seasons | None = None, ref: np.ndarray | None = None) -> Backtest:
+             seasons: Seasons | None = None, ref: np.ndarray | None = None,
+             category: np.ndarray | None = None) -> Backtest:
     """Rolling-origin backtest of every model on every series at once (see module docstring)."""
     n, L = Y.shape
     errors = np.full((n, len(names), H, n_origins), np.nan, dtype=np.float32)
@@ -172,7 +180,7 @@ def backtest(Y: np.ndarray, H: int, names: list[str], *, n_origins: int = 5, min
     for T in range(L - 1, lo - 1, -1):
         hh = min(H, L - T)
         rows, F, scale = origin_forecasts(Y, T, hh, names, min_train=min_train, seasons=seasons,
-                                          ref=ref)
+                                          ref=ref, category=category)
         if rows.size == 0:
             continue
         A = Y[rows, T : T + hh]
@@ -196,13 +204,19 @@ SWITCH_MARGIN = 0.5
 
 
 def choose(bt: Backtest, candidates: list[str], *, default: str | None = "combo",
-           margin: float = SWITCH_MARGIN) -> tuple[np.ndarray, np.ndarray]:
+           margin: float = SWITCH_MARGIN, pooled: tuple[str, ...] = ()) -> tuple[np.ndarray, np.ndarray]:
     """Per series: the ``default`` (the combination) unless a candidate clearly beats it.
 
     Rule: score every candidate by its backtest MASE averaged over horizons (all scored
     windows). A series keeps ``default`` unless its best candidate's score is below
     ``(1 − margin)`` × the default's *and* every horizon was scored on at least two windows;
     then it takes that candidate (ties to the earlier, simpler one).
+
+    ``pooled`` models (fitted across the series of ``bt``: one pool; the engine adds the naive
+    baseline) compete with the default first, on the pool's mean backtest MASE over the series
+    where all are scored: the best of them becomes the pool's default. A pooled model is thus
+    chosen only where it wins in that pool's backtest, and the per-series rule above then runs
+    against it.
 
     Why a combination by default and a high bar: a single annual series has a handful of
     overlapping windows, so its per-model ranking is mostly noise (one recession in the
@@ -212,6 +226,8 @@ def choose(bt: Backtest, candidates: list[str], *, default: str | None = "combo"
     history up to 2008 (origins 1988, 1993, 1998, 2003) scored per-series argmin, pooled
     selection and margins 0–0.3 worse than the combination in most of them, margin 0.5 about
     equal; nested selection of the margin on older windows was no better than the fixed bar.
+    A pool-level choice between the combination and a model built to pool is a different
+    question: hundreds of series' windows judge it, not one series' few.
     Without ``default`` in ``candidates`` (a caller's reduced menu) this is the plain argmin.
 
     Returns (model index into ``bt.names``, that model's MASE); index −1 and NaN where the
@@ -225,7 +241,11 @@ def choose(bt: Backtest, candidates: list[str], *, default: str | None = "combo"
     rows = np.arange(len(cand))
     best = np.where(has, np.argmin(np.where(np.isnan(cand), np.inf, cand), axis=1), 0)
     if default is not None and default in candidates:
+        contenders = [candidates.index(c) for c in (default, *pooled) if c in candidates]
+        both = np.isfinite(cand[:, contenders]).all(axis=1)
         d = candidates.index(default)
+        if len(contenders) > 1 and both.any():
+            d = min(contenders, key=lambda c: float(cand[both, c].mean()))
         enough = (bt.n_origins() >= 2).all(axis=1)
         clear = enough & (cand[rows, best] < (1.0 - margin) * cand[:, d])
         best = np.where(clear | np.isnan(cand[:, d]), best, d)

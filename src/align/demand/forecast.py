@@ -13,11 +13,19 @@ How the forecast is chosen (every choice uses the training data only):
   (:func:`align.demand.backtest.choose`). Per-series selection from a few annual windows is
   mostly noise; in-training pseudo-exercises (CES history up to 2008, see
   ``benchmarks/forecast_accuracy.py --dev``) found it worse than the combination.
-* **Windows.** 10 rolling origins per horizon (``n_origins``): more errors for the interval
-  pool and the choice, at a cost linear in the number of origins.
-* **Intervals.** Symmetric, from absolute backtest errors pooled across series per model and
-  horizon, widened for the effective number of independent windows
-  (:mod:`align.demand.intervals`).
+* **Pooled models.** With a reference series (for a region: its state's series of the same
+  industry, :mod:`align.demand.reference`) the menu adds ``shrink`` (the series' growth shrunk
+  toward the reference's by empirical Bayes) and ``global`` (one gradient-boosted tree model
+  fitted across every series of the pool). They learn across series, so they run one pool at a
+  time (``pool_by``); the pool's default is then whichever of the combination, the pooled
+  models and naive has the lowest backtest MASE over the pool (:func:`align.demand.backtest.choose`):
+  on short, noisy regional series naive often wins, and the judge must be able to say so.
+* **Windows.** 10 rolling origins per horizon (``n_origins``) choose the model; the intervals
+  use up to 30 (``calibration_origins``), as many as the history holds.
+* **Intervals.** Symmetric, from absolute backtest errors pooled across the pool's series per
+  model and horizon, widened for the effective number of independent windows; a horizon with
+  fewer than 8 effective windows takes its width from a power law fitted across all horizons
+  (:mod:`align.demand.intervals`), so every horizon is calibrated, not only their average.
 
 How a series is handled:
 
@@ -49,8 +57,16 @@ from align.demand import intervals as I
 from align.demand import models as M
 from align.errors import InputError
 
-DEFAULT_MODELS = ("naive", "drift", "damped", "arima", "theta", "shift_share", "combo")
+DEFAULT_MODELS = ("naive", "drift", "damped", "arima", "theta", "shift_share", "shrink", "global",
+                  "combo")
+REFERENCE_MODELS = ("shift_share", "shrink", "global")
+"""In the default menu only when a reference series is given (they are built to use it)."""
 Progress = Callable[[int, int], None]
+CALIBRATION_ORIGINS = 30
+"""Windows per horizon the intervals are calibrated on (at most; the model choice uses the
+``n_origins`` most recent). A tail quantile needs many episodes: ten recent windows of
+national CES held one mild recession, and the 2009 collapse fell outside 70% of the
+horizon-1 intervals calibrated on them."""
 
 
 @dataclass
@@ -174,17 +190,34 @@ def forecast_panel(panel: pd.DataFrame, horizon: int, *, models: Sequence[str] |
                    n_origins: int = 10, min_train: int = 5, reference: pd.DataFrame | None = None,
                    levels: tuple[int, ...] = (80, 95), progress: Progress | None = None,
                    chunk_size: int = 20_000, backtest_detail: bool = True,
+                   pool_by: str | None = None, category: str | None = None,
+                   calibration_origins: int = CALIBRATION_ORIGINS,
                    origin: str = "panel") -> ForecastResult:
     """Backtest the model menu on every series, choose per series, forecast ``horizon`` periods.
 
-    ``models`` picks from naive, drift, damped, arima, theta, shift_share (needs ``reference``:
-    a national series ``period, value`` or one per series ``series_id, period, value``,
+    ``models`` picks from naive, drift, damped, arima, theta, shift_share, shrink, global
+    (the last three need ``reference``: a national series ``period, value`` or one per series
+    ``series_id, period, value`` — for regional series, the state's series of the same sector —
     possibly reaching into the future as a projection), combo and, for sub-annual data, snaive.
-    Naive is always run as the baseline. ``n_origins`` windows per horizon are backtested,
-    each training on at least ``min_train`` points. Series are processed in chunks of
-    ``chunk_size`` (memory stays flat for a million series); ``progress(done, total)`` is
-    called after each chunk.
+    Naive is always run as the baseline. ``n_origins`` windows per horizon are backtested and
+    choose the model, each training on at least ``min_train`` points; intervals are calibrated
+    on up to ``calibration_origins`` windows per horizon (the tails need many episodes).
+
+    Pooling is explicit. ``pool_by`` names a panel column (e.g. ``state``): each of its values is
+    forecast as a panel of its own — backtests, the pooled models (shrink, global), the pooled
+    model choice and the interval calibration see only that pool's series — so a run split by
+    pool gives the same numbers. Without it the whole panel is one pool. ``category`` names a
+    panel column (e.g. ``sector``) the global model may use as a feature.
+
+    Series are processed in chunks of ``chunk_size`` (memory stays flat for a million series)
+    unless a pooled model is in the menu (then a pool is one chunk); ``progress(done, total)``
+    is called after each chunk.
     """
+    if pool_by is not None:
+        return _by_pool(panel, horizon, pool_by, reference, origin, models=models,
+                        n_origins=n_origins, min_train=min_train, levels=levels, progress=progress,
+                        chunk_size=chunk_size, backtest_detail=backtest_detail, category=category,
+                        calibration_origins=calibration_origins)
     if horizon < 1:
         raise InputError("horizon must be at least 1", file=origin, expected="a positive integer")
     if set(levels) != {80, 95}:
@@ -192,6 +225,10 @@ def forecast_panel(panel: pd.DataFrame, horizon: int, *, models: Sequence[str] |
                          expected="(80, 95): the forecast table's lo80/hi80/lo95/hi95 columns")
     pan = _build(panel, origin)
     names = _menu(models, reference is not None, pan.m, origin)
+    cat = _categories(panel, category, pan, origin)
+    pooled = tuple(k for k in M.POOLED if k in names)
+    if pooled:
+        chunk_size = max(len(pan.ids), 1)  # a pooled model fits the whole pool at once
     min_train = max(min_train, 2 if pan.m == 1 else pan.m + 2)
     n, L = pan.Y.shape
     trail = pan.end - pan.last
@@ -204,7 +241,7 @@ def forecast_panel(panel: pd.DataFrame, horizon: int, *, models: Sequence[str] |
         cols = np.arange(L + Hmax)
         seasons_all = ((pan.last[:, None] - (L - 1) + cols[None, :]) % pan.m).astype(np.int64)
 
-    K = n_origins
+    K = max(n_origins, min(calibration_origins, L - min_train))  # never more than the data holds
     F_all = np.full((n, Hmax), np.nan)
     F_naive = np.full((n, Hmax), np.nan)
     chosen = np.full(n, -1)
@@ -221,16 +258,20 @@ def forecast_panel(panel: pd.DataFrame, horizon: int, *, models: Sequence[str] |
             break
         sea = B.Seasons(pan.m, seasons_all[sl]) if seasons_all is not None else None
         rc = ref_tr[sl] if ref_tr is not None else None
-        bt = B.backtest(Yc, horizon, names, n_origins=K, min_train=min_train, seasons=sea, ref=rc)
-        ch, mc = B.choose(bt, names)
+        cc = cat[sl] if cat is not None else None
+        bt_all = B.backtest(Yc, horizon, names, n_origins=K, min_train=min_train, seasons=sea,
+                            ref=rc, category=cc)
+        bt = bt_all.recent(n_origins)  # the choice and the reported errors: the recent windows
+        # the pool's judge: the combination, the pooled models and the naive baseline
+        ch, mc = B.choose(bt, names, pooled=(*pooled, "naive") if pooled else ())
         chosen[sl], mase_chosen[sl] = ch, mc
         rows = np.arange(len(Yc))
         okc = ch >= 0
         mase_all[sl], smape_all[sl], n_orig[sl] = bt.mase(), bt.smape_mean(), bt.n_origins()
-        err_model[sl] = bt.errors
+        err_model[sl] = bt_all.errors
         Yf = B.fill_interior(Yc)
         F = B.run_menu(Yf, Hmax, names, seasons=sea, T=L, ref=rc,
-                       ref_future=ref_fu[sl] if ref_fu is not None else None)
+                       ref_future=ref_fu[sl] if ref_fu is not None else None, category=cc)
         _, cnt = M.first_valid(Yf)
         fallback = np.where(cnt >= 3, names.index("drift") if "drift" in names else 0, 0)
         pick = np.where(okc, ch, fallback)
@@ -277,17 +318,59 @@ def forecast_panel(panel: pd.DataFrame, horizon: int, *, models: Sequence[str] |
     return ForecastResult(forecasts, backtest, accuracy, pan.m, pan.skipped)
 
 
+def _by_pool(panel: pd.DataFrame, horizon: int, pool_by: str, reference: pd.DataFrame | None,
+             origin: str, **kw: object) -> ForecastResult:
+    """Forecast each pool as its own panel and stack the results (``pool_by`` in the docstring)."""
+    if pool_by not in panel.columns:
+        raise InputError(f"pool_by column {pool_by!r} is not in the panel", file=origin,
+                         expected=f"one of {list(panel.columns)}")
+    if panel[pool_by].isna().any():
+        raise InputError(f"pool_by column {pool_by!r} has missing values", file=origin,
+                         column=pool_by, expected="a pool for every series")
+    pools = panel.groupby("series_id")[pool_by].nunique()
+    if (pools > 1).any():
+        raise InputError(f"series {pools[pools > 1].index[0]!r} is in more than one pool", file=origin,
+                         column=pool_by, expected="one pool per series")
+    parts: list[tuple[object, ForecastResult]] = []
+    for key, sub in panel.groupby(pool_by, sort=True):
+        ref = reference
+        if reference is not None and "series_id" in reference.columns:
+            ref = reference[reference["series_id"].astype(str).isin(set(sub["series_id"].astype(str)))]
+        parts.append((key, forecast_panel(sub.drop(columns=pool_by), horizon, reference=ref,
+                                          origin=f"{origin} ({pool_by}={key})", **kw)))  # type: ignore[arg-type]
+    first = parts[0][1]
+    return ForecastResult(
+        forecasts=pd.concat([r.forecasts for _, r in parts], ignore_index=True),
+        backtest=pd.concat([r.backtest for _, r in parts], ignore_index=True),
+        accuracy=pd.concat([r.accuracy.assign(**{pool_by: k}) for k, r in parts], ignore_index=True),
+        frequency=first.frequency, skipped=sorted(s for _, r in parts for s in r.skipped))
+
+
+def _categories(panel: pd.DataFrame, category: str | None, pan: _Panel, origin: str) -> np.ndarray | None:
+    """Integer codes of each series' category (sorted labels), aligned with ``pan.ids``."""
+    if category is None:
+        return None
+    if category not in panel.columns:
+        raise InputError(f"category column {category!r} is not in the panel", file=origin,
+                         expected=f"one of {list(panel.columns)}")
+    labels = panel.assign(series_id=panel["series_id"].astype(str)).drop_duplicates("series_id")
+    labels = labels.set_index("series_id")[category].astype(str)
+    codes = {v: i for i, v in enumerate(sorted(labels.unique()))}
+    return labels.reindex(pan.ids).map(codes).to_numpy(dtype=float)
+
+
 def _menu(models: Sequence[str] | None, has_ref: bool, m: int, origin: str) -> list[str]:
     known = [*M.MODELS, "combo", "snaive"]
     if models is None:
-        wanted = [k for k in DEFAULT_MODELS if k != "shift_share" or has_ref]
+        wanted = [k for k in DEFAULT_MODELS if k not in REFERENCE_MODELS or has_ref]
     else:
         wanted = list(models)
         bad = [k for k in wanted if k not in known]
         if bad:
             raise InputError(f"unknown model(s) {bad}", file=origin, expected=f"some of {known}")
-        if "shift_share" in wanted and not has_ref:
-            raise InputError("shift_share needs a reference series", file=origin,
+        needs = [k for k in ("shift_share", "shrink") if k in wanted]
+        if needs and not has_ref:
+            raise InputError(f"{', '.join(needs)} needs a reference series", file=origin,
                              expected="reference= (python) or --reference FILE (CLI)")
     if m > 1 and "snaive" not in wanted:
         wanted.insert(1, "snaive")

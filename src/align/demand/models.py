@@ -13,6 +13,7 @@ backtest can hand them a truncated matrix and be sure nothing after the origin l
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -37,6 +38,7 @@ class Context:
 
     ref: np.ndarray | None = None
     ref_future: np.ndarray | None = None
+    category: np.ndarray | None = None  # integer code per row (e.g. its sector), for pooled models
     cache: dict[str, np.ndarray] = field(default_factory=dict)
 
 
@@ -202,6 +204,135 @@ def shift_share(Y: np.ndarray, h: int, ctx: Context | None = None) -> np.ndarray
     return np.where(np.isnan(out), drift(Y, h), out)
 
 
+def _log(Y: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(Y > 0, np.log(np.where(Y > 0, Y, 1.0)), np.nan)
+
+
+def shrink(Y: np.ndarray, h: int, ctx: Context | None = None) -> np.ndarray:
+    """The series' growth shrunk toward its reference's (its state sector's): empirical Bayes.
+
+    Each series grows at the reference's mean log growth ``ḡ_R`` plus its own mean differential
+    ``d̄ᵢ`` (log growth minus the reference's, same years) shrunk by ``wᵢ = τ² / (τ² + sᵢ²)``:
+    ``sᵢ²`` is the sampling variance of ``d̄ᵢ`` (variance of the yearly differentials over their
+    count) and ``τ²`` the spread of true differentials across the series fitted together
+    (variance of the ``d̄ᵢ`` minus the mean ``sᵢ²``, floored at 0: James–Stein / Efron–Morris).
+    A noisy or short series keeps little of its own trend; a region whose lead over its sector is
+    steady keeps most of it. ``ŷ_{T+j} = y_T · exp(j · (ḡ_R + wᵢ d̄ᵢ))``; a supplied reference
+    projection replaces ``j · ḡ_R``. This model pools over the rows it is given (``τ²``): the
+    engine fits it one pool at a time. Without a reference, or for a non-positive series: drift.
+    """
+    if ctx is None or ctx.ref is None:
+        return drift(Y, h)
+    ly, lr = _log(Y), _log(ctx.ref)
+    dy, dr = np.diff(ly, axis=1), np.diff(lr, axis=1)
+    d = dy - dr
+    ok = np.isfinite(d)
+    n = ok.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        dbar = np.where(ok, d, 0.0).sum(axis=1) / np.where(n > 0, n, np.nan)
+        var = np.where(ok, (d - dbar[:, None]) ** 2, 0.0).sum(axis=1) / np.where(n > 1, n - 1, np.nan)
+        s2 = var / n
+        g_ref = np.where(ok, dr, 0.0).sum(axis=1) / np.where(n > 0, n, np.nan)
+    fit = np.isfinite(dbar) & np.isfinite(s2)
+    tau2 = max(float(np.var(dbar[fit]) - np.mean(s2[fit])), 0.0) if fit.sum() >= 2 else 0.0
+    w = np.where(fit, tau2 / np.where(tau2 + s2 > 0, tau2 + s2, 1.0), 0.0)
+    steps = np.arange(1, h + 1)[None, :]
+    ref_path = steps * g_ref[:, None]
+    if ctx.ref_future is not None:
+        ahead = _log(ctx.ref_future[:, :h]) - lr[:, -1:]
+        ref_path = np.where(np.isfinite(ahead), ahead, ref_path)
+    out = Y[:, -1:] * np.exp(ref_path + steps * (w * np.nan_to_num(dbar))[:, None])
+    good = np.isfinite(out).all(axis=1) & (n >= 2)
+    return np.where(good[:, None], out, drift(Y, h))
+
+
+GLOBAL_MAX_ROWS = 60_000
+"""Training rows for the global model at most (a deterministic stride beyond): keeps a fit to
+about a second however many series and origins a pool holds."""
+
+
+GLOBAL_PARAMS: dict[str, object] = {
+    "loss": "absolute_error", "max_iter": 100, "learning_rate": 0.1, "max_leaf_nodes": 15,
+    "min_samples_leaf": 40, "early_stopping": False, "random_state": 0}
+"""The global model's trees (see :func:`global_trees`)."""
+
+
+def _window_features(ly: np.ndarray, lr: np.ndarray | None, t: int,
+                     category: np.ndarray | None) -> list[np.ndarray]:
+    """What a series looks like at column ``t`` (using columns ≤ t only), as feature columns."""
+    def change(x: np.ndarray, k: int) -> np.ndarray:
+        return x[:, t] - x[:, t - k] if t >= k else np.full(len(x), np.nan)
+
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-missing rows give NaN features
+        past = ly[:, : t + 1]
+        s, _ = first_valid(past)
+        start = past[np.arange(len(ly)), np.minimum(s, t)]
+        cols = [change(ly, 1), change(ly, 2), ly[:, t] - np.nanmean(past, axis=1),
+                np.nanstd(np.diff(past, axis=1), axis=1) if t >= 1 else np.full(len(ly), np.nan),
+                (ly[:, t] - start) / np.maximum(t - s, 1)]
+        if lr is not None:
+            cols += [change(lr, 1), change(lr, 2), (lr[:, t] - lr[:, 0]) / max(t, 1), ly[:, t] - lr[:, t]]
+    if category is not None:
+        cols.append(category.astype(float))
+    return cols
+
+
+def global_trees(Y: np.ndarray, h: int, ctx: Context | None = None) -> np.ndarray:
+    """One gradient-boosted tree model fitted across all series at once (a "global" model).
+
+    Target: a series' mean log growth per year over the next ``j`` years (``j`` = 1…h a
+    feature), from what it looks like now: its last one- and two-year log changes, its mean
+    growth, its distance from its own mean level, its volatility, the reference's (state
+    sector's) recent and mean growth and the series' log share of it, and its category (e.g.
+    sector) where given. Rows are every window inside ``Y`` (so inside a backtest only data
+    before the origin), weighted by the series' size over its naive MAE so the loss is the
+    scaled absolute error MASE scores. Least absolute error, shallow trees, a fixed seed, no
+    early stopping: the same input gives the same forecast. It pools over the rows it is given
+    (the engine fits it one pool at a time). Too few windows (< 200): naive.
+    """
+    from sklearn.ensemble import HistGradientBoostingRegressor
+    from threadpoolctl import threadpool_limits
+
+    n, T = Y.shape
+    ly = _log(Y)
+    lr = _log(ctx.ref) if ctx is not None and ctx.ref is not None else None
+    cat = ctx.category if ctx is not None else None
+    from align.demand.backtest import naive_scale
+
+    weight_row = np.maximum(np.nan_to_num(Y[:, -1], nan=0.0), 1.0) / naive_scale(Y)
+    X, y, wt = [], [], []
+    for t in range(1, T - 1):
+        feats = _window_features(ly, lr, t, cat)
+        for j in range(1, min(h, T - 1 - t) + 1):
+            target = (ly[:, t + j] - ly[:, t]) / j
+            keep = np.isfinite(target) & np.isfinite(weight_row)
+            if keep.any():
+                X.append(np.column_stack([*(f[keep] for f in feats), np.full(keep.sum(), j)]))
+                y.append(target[keep])
+                wt.append(j * weight_row[keep])
+    if not X or sum(len(v) for v in y) < 200:
+        return naive(Y, h)
+    Xa, ya, wa = np.vstack(X), np.concatenate(y), np.concatenate(wt)
+    if len(ya) > GLOBAL_MAX_ROWS:
+        pick = np.linspace(0, len(ya) - 1, GLOBAL_MAX_ROWS).astype(int)
+        Xa, ya, wa = Xa[pick], ya[pick], wa[pick]
+    wa = np.minimum(wa, np.quantile(wa, 0.99))
+    unseen = np.isnan(Xa).all(axis=0)  # e.g. two-year changes in a two-year history
+    Xa[:, unseen] = 0.0
+    cat_col = [Xa.shape[1] - 2] if cat is not None else None
+    model = HistGradientBoostingRegressor(**GLOBAL_PARAMS, categorical_features=cat_col)
+    now = _window_features(ly, lr, T - 1, cat)
+    with threadpool_limits(1):  # one thread: same speed on a shared machine, and the same sums
+        model.fit(Xa, ya, sample_weight=wa)
+        growth = np.column_stack([
+            model.predict(np.where(unseen, 0.0, np.column_stack([*now, np.full(n, j)]))) * j
+            for j in range(1, h + 1)])
+    out = Y[:, -1:] * np.exp(growth)
+    return np.where(np.isfinite(out) & (Y[:, -1:] > 0), out, naive(Y, h))
+
+
 def seasonal_naive(Y: np.ndarray, h: int, m: int) -> np.ndarray:
     """Same season last year: ``ŷ_{T+j} = y_{T+j−m·⌈j/m⌉}``. Falls back to naive under one cycle."""
     _, n = first_valid(Y)
@@ -220,8 +351,14 @@ MODELS: dict[str, Model] = {
     "arima": arima,
     "theta": theta,
     "shift_share": shift_share,
+    "shrink": shrink,
+    "global": global_trees,
 }
 """The model menu (``combo`` and, for sub-annual data, ``snaive`` are added by the engine)."""
+
+POOLED = ("shrink", "global")
+"""Models that learn across the series fitted together; they run one pool at a time and are
+chosen only where they beat the combination in that pool's backtest."""
 
 COMBO_MEMBERS = ("drift", "damped", "arima", "theta", "shift_share")
 """The combination is the median of these members' forecasts (those in the run)."""

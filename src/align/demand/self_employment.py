@@ -19,7 +19,7 @@ def self_employed_shares(codes: pd.Index, published: pd.Series) -> tuple[pd.Seri
     """
     known = published.dropna()
     share = pd.Series(known.reindex(codes).to_numpy(), index=codes)
-    for parent in (lambda c: c[:6] + "0", lambda c: c[:5] + "00", lambda c: c[:3] + "0000"):
+    for parent in (lambda c: c[:6] + "0", lambda c: c[:4] + "000", lambda c: c[:3] + "0000"):
         fill = pd.Series([known.get(parent(c)) for c in codes], index=codes, dtype=float)
         share = share.fillna(fill)
     unknown = sorted(share.index[share.isna()])

@@ -2,7 +2,12 @@
 
 A cluster is one CIP code at one award level offered by two or more regional providers. It is
 flagged when its combined effective supply exceeds the openings allocated to it by more than
-the configured margin; thin programs (few completers beside larger peers) are named.
+the configured margin; thin programs (few completers beside larger peers) are named. A flagged
+cluster is *material* — worth a board's attention — only when its combined supply and its excess
+both reach named thresholds; the rest stay in the tables, ordered after the material ones.
+Effective supply is what the allocation counted (after continuing study, the regional share and
+the not-occupation-specific part), so a cluster is never judged on completers the analysis does
+not count.
 """
 
 from __future__ import annotations
@@ -14,12 +19,14 @@ from align.supply.allocation import Factors
 
 
 def find_duplication(programs: pd.DataFrame, allocation: pd.DataFrame, *, factors: Factors,
-                     margin: float, thin_completers: float, series: bool = False) -> pd.DataFrame:
+                     margin: float, thin_completers: float, series: bool = False,
+                     material_supply: float = 0.0, material_excess: float = 0.0) -> pd.DataFrame:
     """Clusters of one CIP code (or, with ``series``, one 4-digit CIP series) at one award level."""
     demand = allocation.groupby("program_id")["openings_allocated"].sum()
+    supplied = allocation.groupby("program_id")["completers_allocated"].sum()
     # programs that supply no occupation are reported on their own, not as duplicated effort
     programs = programs[programs["program_id"].isin(demand.index) & programs["cip_code"].notna()]
-    p = programs.assign(effective=programs["completers"] * factors.product,
+    p = programs.assign(effective=programs["program_id"].map(supplied) * factors.product,
                         allocated=programs["program_id"].map(demand).fillna(0.0),
                         cip_series=programs["cip_code"].str[:5])
     key = "cip_series" if series else "cip_code"
@@ -46,5 +53,7 @@ def find_duplication(programs: pd.DataFrame, allocation: pd.DataFrame, *, factor
         })
     table = "duplication_series" if series else "duplication"
     out = pd.DataFrame(rows, columns=list(schemas.TABLES[table].columns))
-    out = out.sort_values(["is_duplicated", "excess_supply"], ascending=[False, False])
+    out["material"] = out["is_duplicated"].astype(bool) & (out["combined_supply"] >= material_supply) & (
+        out["excess_supply"] >= material_excess)
+    out = out.sort_values(["material", "is_duplicated", "excess_supply"], ascending=[False, False, False])
     return schemas.validate(out, table, origin=table)

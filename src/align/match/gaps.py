@@ -7,6 +7,8 @@ of a shortage treats openings as normal with the spread that range implies.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 from scipy.special import ndtr, ndtri  # normal cdf, quantile; lighter than scipy.stats
@@ -15,6 +17,8 @@ from align import schemas
 from align.config import FlagBands
 from align.supply.allocation import Factors
 from align.supply.education import entry_rank
+from align.supply.kinds import is_residual
+from align.supply.routes import HOW_TO_ADD, ROUTE_COLUMNS, has_listed_route
 
 Z80 = float(ndtri(0.9))  # half-width of a central 80% interval in standard deviations
 
@@ -27,6 +31,8 @@ NO_PROGRAM = "no regional program"
 ON_THE_JOB = "on-the-job entry"
 EXPERIENCED = "filled from experience"
 BELOW_MINIMUM = "below minimum openings"
+RESIDUAL = "residual category"
+NOT_COVERED = "training not in this run"
 SHORTAGE_FLAGS = (UNDERSUPPLY, SLIGHT_UNDERSUPPLY, NO_PROGRAM)
 SURPLUS_FLAGS = (SLIGHT_OVERSUPPLY, OVERSUPPLY)
 
@@ -60,17 +66,35 @@ def probability_shortage(openings: pd.Series, low: pd.Series, high: pd.Series,
     return p.where(sd.isna() | (sd > 0), exact)  # no range known: no probability either
 
 
+@dataclass(frozen=True)
+class Materiality:
+    """Named thresholds that keep flags and lists from turning on a handful of people (docs/matching.md)."""
+
+    min_program_supply: float = 5.0
+    """Supply below this (a year) is not a regional program for the flag: on-the-job entry stays so."""
+    material_gap: float = 25.0
+    """A shortage or surplus smaller than this (a year) is kept in the tables but not led with."""
+    min_program_share: float = 0.05
+    """For jobs entered with a diploma or less, programs are a usual way in only if they supply this share of openings."""
+
+
 def compute_gaps(demand: pd.DataFrame, supply: pd.DataFrame, bounds: pd.DataFrame,
                  contributions: pd.DataFrame, *, bands: FlagBands, min_openings: float,
                  factors: Factors, alternative_supply: pd.Series | None = None,
-                 supply_sd: pd.Series | None = None, below_level: pd.Series | None = None) -> pd.DataFrame:
+                 supply_sd: pd.Series | None = None, below_level: pd.Series | None = None,
+                 routes: pd.DataFrame | None = None, materiality: Materiality | None = None,
+                 supply_notes: pd.Series | None = None) -> pd.DataFrame:
     """The gaps table: one row per occupation in the demand table.
 
     ``alternative_supply`` is the supply under the other reasonable allocation mode; with the
     bounds it grades robustness: short (or surplus) under every allocation, under most (both
     modes), or depending on the allocation. ``supply_sd`` adds supply uncertainty. ``below_level``
     names, per occupation, regional programs the crosswalk links to it at a lower award level.
+    ``routes`` (:func:`align.supply.routes.training_routes`) says which usual training routes the
+    run covers: a shortage is not asserted where a usual route is outside the run's sources.
+    ``supply_notes`` says, per occupation, what the supply rests on (one provider, doctorates), in words.
     """
+    materiality = materiality or Materiality()
     g = demand.merge(supply, on="soc_code", how="left").merge(
         bounds, left_on="soc_code", right_index=True, how="left")
     g["effective_supply"] = g["effective_supply"].fillna(0.0)
@@ -98,14 +122,37 @@ def compute_gaps(demand: pd.DataFrame, supply: pd.DataFrame, bounds: pd.DataFram
             g[col] = None
     g["below_level"] = g["soc_code"].map(below_level) if below_level is not None else None
     g["entry_rank"] = entry_rank(g["soc_code"], g["typical_entry_education"].fillna(""))
+    g["is_residual"] = is_residual(g["soc_code"], g["occupation_title"])
+    g["has_listed_route"] = has_listed_route(g["soc_code"])
+    r = (routes if routes is not None else pd.DataFrame(columns=ROUTE_COLUMNS)).set_index("soc_code")
+    for col in ("usual_routes", "routes_not_covered"):
+        g[col] = g["soc_code"].map(r[col]).astype(object).fillna("")
+    g["coverage"] = g["soc_code"].map(r["coverage"]).astype(object).fillna("covered")
+    g["supply_note"] = g["soc_code"].map(supply_notes) if supply_notes is not None else None
     listing = contributions.groupby("soc_code")["text"].agg("; ".join)
     g["programs"] = g["soc_code"].map(listing).astype(object).fillna("")
-    flags, reasons = zip(*(_flag(r, bands, min_openings, factors) for r in g.itertuples()), strict=True) \
-        if len(g) else ((), ())
+    flags, reasons = zip(*(_flag(r, bands, min_openings, factors, materiality) for r in g.itertuples()),
+                         strict=True) if len(g) else ((), ())
     g["flag"] = list(flags)
     g["reason"] = list(reasons)
     g = g.sort_values(["gap", "soc_code"], ascending=[False, True])
-    return schemas.validate(g.drop(columns=["entry_rank", "below_level"]), "gaps", origin="gaps")
+    g["material"], g["rank"] = _material(g, materiality.material_gap)
+    return schemas.validate(g.drop(columns=["entry_rank", "below_level", "is_residual", "has_listed_route",
+                                            "supply_note"]),
+                            "gaps", origin="gaps")
+
+
+def _material(g: pd.DataFrame, threshold: float) -> tuple[pd.Series, pd.Series]:
+    """Whether a shortage or surplus is large enough to lead with, and its rank among those that are.
+
+    Shortages rank by gap (largest first), surpluses by excess supply; everything else has no rank.
+    """
+    short = g["flag"].isin(SHORTAGE_FLAGS) & (g["gap"] >= threshold)
+    surplus = g["flag"].isin(SURPLUS_FLAGS) & (-g["gap"] >= threshold)
+    rank = pd.Series(pd.NA, index=g.index, dtype="Int64")
+    rank[short] = g.loc[short, "gap"].rank(ascending=False, method="first").astype(int)
+    rank[surplus] = g.loc[surplus, "gap"].rank(ascending=True, method="first").astype(int)
+    return short | surplus, rank
 
 
 def _listing(programs: object) -> str:
@@ -119,7 +166,8 @@ def _short_training(training: object) -> bool:
         "Short-term on-the-job training", "None", "")
 
 
-def _flag(r: object, bands: FlagBands, min_openings: float, factors: Factors) -> tuple[str, str]:
+def _flag(r: object, bands: FlagBands, min_openings: float, factors: Factors,
+          materiality: Materiality) -> tuple[str, str]:
     span = ("no forecast range: too little history" if pd.isna(r.annual_openings_low)
             else f"80% range {r.annual_openings_low:,.0f}–{r.annual_openings_high:,.0f}")
     openings = (f"openings {r.annual_openings:,.0f}/yr = growth {r.growth_annual:,.1f} + exits "
@@ -129,26 +177,55 @@ def _flag(r: object, bands: FlagBands, min_openings: float, factors: Factors) ->
     if r.n_programs == 0 and str(r.work_experience) == "5 years or more":
         return EXPERIENCED, (f"{openings}; workers typically need 5 years or more in a related occupation, so "
                              f"openings are filled by experienced workers moving up, not by new completers")
-    learnt_at_work = _short_training(r.on_the_job_training) or (
-        r.n_programs == 0 and str(r.on_the_job_training) != "Apprenticeship") or (
+    if r.is_residual:
+        return RESIDUAL, (f"{openings}; a residual 'All Other' category of its major group: programs are not matched "
+                          f"to it (their graduates are counted in named occupations, or as not occupation-specific), "
+                          f"so no shortage or surplus is assessed")
+    floor = materiality.min_program_supply
+    if r.entry_rank == 0:  # is a program a usual way in at all? only if it trains a share of the hires
+        floor = max(floor, materiality.min_program_share * r.annual_openings)
+    material = r.effective_supply >= floor
+    small = (f"regional programs add only {r.effective_supply:,.1f} a year ({_listing(r.programs)}), below the "
+             f"materiality threshold of {floor:,.1f}, so they do not decide the flag"
+             if r.n_programs and not material else "")
+    learnt_at_work = not r.has_listed_route and (_short_training(r.on_the_job_training) or (
+        not material and str(r.on_the_job_training) != "Apprenticeship") or (
         str(r.typical_entry_education) == "No formal educational credential"
-        and str(r.on_the_job_training) == "Moderate-term on-the-job training")
-    if r.entry_rank == 0 and learnt_at_work:
-        programs = "no regional program" if r.n_programs == 0 else (
-            f"regional programs add {r.effective_supply:,.1f} a year ({_listing(r.programs)})")
+        and str(r.on_the_job_training) == "Moderate-term on-the-job training"))
+    # "some college, no degree" is no credential: with training at work, work is the way in
+    some_college = str(r.typical_entry_education) == "Some college, no degree" and not r.has_listed_route and str(
+        r.on_the_job_training) in ("Short-term on-the-job training", "Moderate-term on-the-job training",
+                                   "Long-term on-the-job training")
+    if (r.entry_rank == 0 and learnt_at_work) or some_college:
+        programs = small or ("no regional program" if r.n_programs == 0 else
+                             f"regional programs add {r.effective_supply:,.1f} a year ({_listing(r.programs)})")
         return ON_THE_JOB, (f"{openings}; {programs}; workers typically enter with "
                             f"{str(r.typical_entry_education or 'no formal credential').lower()} and "
                             f"{str(r.on_the_job_training or 'learn on the job').lower()}, so training programs "
                             f"are not the usual way in and this is not counted as a training shortage")
-    if r.n_programs == 0:
+    uncovered = (f"its usual training route{'s' if ';' in r.routes_not_covered else ''} "
+                 f"({r.routes_not_covered}) {'are' if ';' in r.routes_not_covered else 'is'} outside IPEDS and "
+                 f"not in this run's training inventory, so a shortage cannot be measured: {HOW_TO_ADD}"
+                 if r.routes_not_covered else "")
+    if not material:
         lower = (f"; programs in the field stop below the {str(r.typical_entry_education).lower()} it needs: "
                  f"{r.below_level}" if isinstance(r.below_level, str) and r.below_level else "")
+        found = small or "effective supply 0"
+        if uncovered:
+            return NOT_COVERED, f"{openings}; no regional IPEDS program trains for it ({found}){lower}; {uncovered}"
+        covered = f"; every usual route ({r.usual_routes}) is in this run" if r.usual_routes else ""
         return NO_PROGRAM, (f"{openings}; no regional program trains for it at the level it needs "
-                            f"(effective supply 0){lower}")
+                            f"({found}){covered}{lower}")
     supply = (f"effective supply {r.effective_supply:,.1f}/yr from {r.n_programs} program"
-              f"{'s' if r.n_programs != 1 else ''} ({_listing(r.programs)}) after {factors.describe()}")
+              f"{'s' if r.n_programs != 1 else ''} ({_listing(r.programs)}) after continuing study and "
+              f"{factors.describe()}")
     flag, threshold = band(r.supply_demand_ratio, bands)
-    return flag, (f"{openings}; {supply}; {threshold} → {flag}; {r.robustness} "
-                  f"(supply could range {r.supply_low:,.1f}–{r.supply_high:,.1f}); "
-                  + ("probability of shortage unknown (no forecast range)" if pd.isna(r.probability_shortage)
-                     else f"probability of shortage {r.probability_shortage:.0%}"))
+    reason = (f"{openings}; {supply}; {threshold} → {flag}; {r.robustness} "
+              f"(supply could range {r.supply_low:,.1f}–{r.supply_high:,.1f}); "
+              + ("probability of shortage unknown (no forecast range)" if pd.isna(r.probability_shortage)
+                 else f"probability of shortage {r.probability_shortage:.0%}"))
+    if isinstance(r.supply_note, str) and r.supply_note:
+        reason += f"; {r.supply_note}"
+    if flag in SHORTAGE_FLAGS and uncovered:
+        return NOT_COVERED, f"{reason}; IPEDS programs alone would read {flag}, but {uncovered}"
+    return flag, reason

@@ -34,7 +34,7 @@ def build_pathways(demand: pd.DataFrame, gaps: pd.DataFrame | None, programs: pd
     """
     params = params or PathwayParams()
     nodes = build_nodes(demand, gaps, programs, cip_soc, job_zones, wages, params)
-    edges = build_edges(nodes, onet_related, params)
+    edges = build_edges(nodes, onet_related, params, cip_soc)
     entries = entry_points(nodes, edges, params)
     ladders = find_ladders(nodes, edges, starts=starts if starts is not None else entries["soc_code"],
                            params=params)

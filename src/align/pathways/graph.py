@@ -4,6 +4,13 @@ An edge is kept only where it leads upward — a higher O*NET job zone, a higher
 education, or a wage gain of at least a configurable share — because a career pathway is about
 advancement, and O*NET's relatedness alone is symmetric in spirit (a nurse is "related" to a
 nursing assistant). Every edge carries its wage gain so a board can see what a step is worth.
+
+A counsellor would recognise the step, too: it stays within related work (one career family,
+``align/data/career_families.csv``, or up into management), it builds on the previous job's
+requirements (entry education rises by at most ``max_education_step`` unless one regional
+program trains for both), a licensed occupation is entered only from the occupations its
+licence builds on (``ladder_prerequisites.csv``: nurse practitioners from registered nurses),
+and residual "All Other" categories are nobody's next job.
 """
 
 from __future__ import annotations
@@ -14,9 +21,10 @@ import numpy as np
 import pandas as pd
 
 from align.match.gaps import SHORTAGE_FLAGS
-from align.supply.education import award_rank, entry_rank
+from align.supply.education import _table, award_rank, entry_rank
+from align.supply.kinds import is_residual
 
-TIER_ORDER = {"Primary-Short": 0, "Primary-Long": 1, "Supplemental": 2}
+TIER_ORDER = {"Primary-Short": 0, "Primary-Long": 1, "SOC first-line supervisor": 2, "Supplemental": 3}
 WAGE_COLUMNS = ("wage_annual_median", "wage_annual_p25", "wage_annual_p75")
 
 
@@ -42,6 +50,8 @@ class PathwayParams:
     """Ranked ladders kept per starting occupation."""
     sector: str | None = None
     """Restrict ladder targets to one SOC major group (e.g. '29'); None for all."""
+    max_education_step: int = 1
+    """Largest rise in typical entry education rank in one step, unless a program trains for both."""
 
 
 def occupation_wages(wages: pd.DataFrame | None, geography: str | None = None) -> pd.DataFrame:
@@ -120,7 +130,52 @@ def build_nodes(demand: pd.DataFrame, gaps: pd.DataFrame | None, programs: pd.Da
     return n.sort_values("soc_code").reset_index(drop=True)
 
 
-def build_edges(nodes: pd.DataFrame, related: pd.DataFrame | None, params: PathwayParams) -> pd.DataFrame:
+SUPERVISOR_TIER = "SOC first-line supervisor"
+
+
+def supervisor_steps(nodes: pd.DataFrame) -> pd.DataFrame:
+    """Worker → first-line supervisor of the same SOC major group, where the group has one supervisor code.
+
+    SOC defines first-line supervisors (xx-1011 ...) by the workers they supervise; O*NET's
+    related-occupation lists often omit that step (electricians → supervisors of construction
+    trades), the most common promotion in the trades, offices and production.
+    """
+    title = nodes["occupation_title"].fillna("").astype(str)
+    sup = nodes[title.str.startswith("First-Line Supervisors")]
+    major = sup["soc_code"].str[:2]
+    single = sup[major.map(major.value_counts()) == 1]
+    by_major = dict(zip(single["soc_code"].str[:2], single["soc_code"], strict=True))
+    workers = nodes[~title.str.startswith("First-Line Supervisors") & ~nodes["soc_code"].str[3:4].eq("1")]
+    target = workers["soc_code"].str[:2].map(by_major)
+    w = workers[target.notna()]
+    return pd.DataFrame({"soc_code": w["soc_code"].to_numpy(), "related_soc_code": target.dropna().to_numpy(),
+                         "relatedness_tier": SUPERVISOR_TIER, "relatedness_index": float("nan")})
+
+
+def career_family(soc_codes: pd.Series) -> pd.Series:
+    """The career family of each SOC code's major group (career_families.csv)."""
+    t = _table("career_families.csv")
+    return soc_codes.astype(str).str[:2].map(dict(zip(t["soc_major_group"], t["family"], strict=True)))
+
+
+def shared_training(a: pd.Series, b: pd.Series, cip_soc: pd.DataFrame | None) -> pd.Series:
+    """Whether some CIP code in the crosswalk trains for both occupations of each pair."""
+    if cip_soc is None or cip_soc.empty:
+        return pd.Series(False, index=a.index)
+    by_soc = cip_soc.groupby("soc_code")["cip_code"].agg(frozenset).to_dict()
+    return pd.Series([bool(by_soc.get(x, frozenset()) & by_soc.get(y, frozenset())) for x, y in zip(a, b, strict=True)],
+                     index=a.index, dtype=bool)
+
+
+def prerequisite_met(a: pd.Series, b: pd.Series) -> pd.Series:
+    """False where ``b`` may be entered only from named occupations and ``a`` is not one of them."""
+    t = _table("ladder_prerequisites.csv")
+    need = {s: {c for c in r.split(";") if c} for s, r in zip(t["soc_code"], t["requires"], strict=True)}
+    return pd.Series([y not in need or x in need[y] for x, y in zip(a, b, strict=True)], index=a.index, dtype=bool)
+
+
+def build_edges(nodes: pd.DataFrame, related: pd.DataFrame | None, params: PathwayParams,
+                cip_soc: pd.DataFrame | None = None) -> pd.DataFrame:
     """Upward edges between regional occupations, with the wage gain and the reason in words."""
     cols = ["soc_code", "occupation_title", "related_soc_code", "related_occupation_title",
             "relatedness_tier", "relatedness_index", "job_zone", "related_job_zone", "entry_rank",
@@ -129,6 +184,7 @@ def build_edges(nodes: pd.DataFrame, related: pd.DataFrame | None, params: Pathw
     if related is None or related.empty:
         return pd.DataFrame(columns=cols)
     r = related[related["relatedness_tier"].isin(params.tiers)].copy()
+    r = pd.concat([r, supervisor_steps(nodes)], ignore_index=True)
     r = r[r["soc_code"] != r["related_soc_code"]]
     r["_tier"] = r["relatedness_tier"].map(TIER_ORDER).fillna(9)
     r["relatedness_index"] = pd.to_numeric(r["relatedness_index"], errors="coerce")
@@ -160,8 +216,24 @@ def build_edges(nodes: pd.DataFrame, related: pd.DataFrame | None, params: Pathw
     not_down = (~(e["related_entry_rank"] < e["entry_rank"]) & ~(e["related_job_zone"] < e["job_zone"])
                 & ~(e["wage_gain"] < 0))
     e = e[(zone_up | edu_up | wage_up) & not_down].copy()
+    e = e[recognisable(e, nodes, params, cip_soc)]
     e["edge_reason"] = [_reason(r) for r in e.itertuples()]
     return e[cols].sort_values(["soc_code", "related_soc_code"]).reset_index(drop=True)
+
+
+def recognisable(e: pd.DataFrame, nodes: pd.DataFrame, params: PathwayParams,
+                 cip_soc: pd.DataFrame | None) -> pd.Series:
+    """Steps a counsellor would recognise (module docstring): related work, built on, licensed entry."""
+    a, b = e["soc_code"], e["related_soc_code"]
+    fam_a, fam_b = career_family(a), career_family(b)
+    related_work = (fam_a == fam_b) | b.str.startswith("11-")
+    residual = set(nodes.loc[is_residual(nodes["soc_code"], nodes["occupation_title"]), "soc_code"])
+    named = ~a.isin(residual) & ~b.isin(residual)
+    step = (e["related_entry_rank"] - e["entry_rank"]) <= params.max_education_step
+    builds_on = step | shared_training(a, b, cip_soc)
+    licensed = prerequisite_met(a, b)
+    return related_work & named & licensed & (builds_on | (licensed & b.isin(set(_table(
+        "ladder_prerequisites.csv")["soc_code"]))))
 
 
 def _reason(r: object) -> str:

@@ -33,10 +33,10 @@ from align.report.words import (
 )
 
 FLAG_ORDER = [G.UNDERSUPPLY, G.SLIGHT_UNDERSUPPLY, G.NO_PROGRAM, G.BALANCED, G.SLIGHT_OVERSUPPLY, G.OVERSUPPLY,
-              G.ON_THE_JOB, G.EXPERIENCED, G.BELOW_MINIMUM]
+              G.NOT_COVERED, G.ON_THE_JOB, G.EXPERIENCED, G.RESIDUAL, G.BELOW_MINIMUM]
 FLAG_SYMBOL = {G.UNDERSUPPLY: "▼▼", G.SLIGHT_UNDERSUPPLY: "▼", G.NO_PROGRAM: "∅", G.BALANCED: "●",
-               G.SLIGHT_OVERSUPPLY: "▲", G.OVERSUPPLY: "▲▲", G.ON_THE_JOB: "○", G.EXPERIENCED: "◇",
-               G.BELOW_MINIMUM: "–"}
+               G.SLIGHT_OVERSUPPLY: "▲", G.OVERSUPPLY: "▲▲", G.NOT_COVERED: "?", G.ON_THE_JOB: "○",
+               G.EXPERIENCED: "◇", G.RESIDUAL: "…", G.BELOW_MINIMUM: "–"}
 CARD_FLAGS = (*G.SHORTAGE_FLAGS, *G.SURPLUS_FLAGS)
 
 
@@ -119,6 +119,15 @@ def gap_cards(gaps: pd.DataFrame, params: dict) -> list[dict]:
     return cards
 
 
+def supply_account_totals(accounts: pd.DataFrame | None) -> dict[str, float] | None:
+    """Where the region's completers went, summed over programs (see align.supply.accounts)."""
+    if accounts is None or not len(accounts):
+        return None
+    cols = ["completers", "outside_region", "continuing_study", "post_licensure", "not_occupation_specific",
+            "completers_allocated", "unallocated"]
+    return {c: float(accounts[c].sum()) for c in cols if c in accounts.columns}
+
+
 def render_html(tables: dict[str, pd.DataFrame], manifest: dict, views: list[dict] | None = None) -> str:
     """The whole report as one self-contained HTML page (also the source the PDF is laid out from)."""
     gaps = tables["gaps"]
@@ -171,6 +180,7 @@ def render_html(tables: dict[str, pd.DataFrame], manifest: dict, views: list[dic
         symbols=FLAG_SYMBOL, shortage_flags=G.SHORTAGE_FLAGS, surplus_flags=G.SURPLUS_FLAGS,
         duplication=dup.assign(largest_share=board.largest_share(dup, tables.get("programs"))).to_dict("records"),
         unallocated=tables.get("unallocated_programs", pd.DataFrame()).to_dict("records"),
+        accounts=supply_account_totals(tables.get("supply_accounts")),
         audit=tables.get("double_count_audit", pd.DataFrame()).to_dict("records"),
         accuracy=accuracy[accuracy["n_series"] > 0].to_dict("records") if "n_series" in accuracy else [],
         scenario=manifest.get("scenario"),

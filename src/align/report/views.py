@@ -118,7 +118,20 @@ def postings(df: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         "Job postings (de-duplicated)": d["n_postings"].map(number), "Postings and projections": d["agreement_label"].map(agreement_label)})
 
 
+def not_occupation_specific(df: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    d = df.sort_values("not_occupation_specific", ascending=False)
+    return pd.DataFrame({
+        "Program": d["cip_title"].fillna(d["cip_code"]) + " (" + d["award_label"].fillna("") + ")",
+        "Provider": d["provider_name"], "Completers / yr": d["completers"].map(number),
+        "Not occupation-specific / yr": d["not_occupation_specific"].map(number),
+        "Counted toward occupations / yr": d["completers_allocated"].map(number)})
+
+
 VIEWS: dict[str, View] = {
+    "not_occupation_specific": View(
+        "Completers not tied to one occupation", not_occupation_specific, limit=15,
+        note="Graduates of general academic fields work across the whole economy: only a documented share is counted "
+             "toward the field's own occupations; the rest is shown here, neither a surplus nor a shortage."),
     "pathway_gaps": View("Career-ladder steps with demand but no regional training", pathway_gaps,
                          note="Steps on the region's career ladders flagged short, or needing training the region "
                               "does not offer."),

@@ -49,14 +49,21 @@ SHEETS = (  # (sheet, table, what it is, how its rows are ordered)
     ("Forecast accuracy", "forecast_accuracy", "How accurate each forecast method was on past years, against "
      "assuming no change."),
     # the partner side (align.partners): employer plans, placements, funding, support services
-    ("Demand signals", "demand_signals", "Projected openings, postings and employer-reported hires per job."),
-    ("Employer plans", "employer_demand", "Employer-survey cells; withheld cells are empty and say why."),
-    ("Externships", "externships", "Externship placements programs need beside those employers offer."),
-    ("Program funding", "program_funding", "Each program's funding streams, services and work-based learning."),
-    ("Funding by job", "occupation_funding", "Funding reaching each job, per projected opening, with the arithmetic."),
-    ("Funding coordination", "funding_coordination", "Stacked funding beside a larger shortage with none."),
-    ("Pathway support", "pathway_support", "Support services each pathway's programs offer and miss, with completion."),
-    ("Support outcomes", "support_outcomes", "Completion and retention with and without each support service."),
+    ("Demand signals", "demand_signals", "Projected openings, job postings and employer-reported hires per job, "
+     "side by side."),
+    ("Employer hiring plans", "employer_demand", "Employer survey answers by job; withheld cells are empty and "
+     "say why."),
+    ("Externships", "externships", "Externship places programs need beside those employers offer."),
+    ("Program funding", "program_funding", "Each program's funding streams, support services and work-based "
+     "learning."),
+    ("Funding by job", "occupation_funding", "Funding reaching each job, per projected opening, with the "
+     "arithmetic."),
+    ("Funding coordination", "funding_coordination", "Programs paid by several funding streams beside a larger "
+     "shortage with none."),
+    ("Pathway support", "pathway_support", "Support services each pathway's programs offer and miss, with "
+     "completion."),
+    ("Support and outcomes", "support_outcomes", "Completion and retention with and without each support "
+     "service."),
 )
 ORDER: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] = {
     "gaps": lambda d: d.assign(_r=d["flag"].map(FLAG_RANK).fillna(len(FLAG_RANK)), _g=-d["gap"].abs(),
@@ -170,10 +177,9 @@ def _lookups(tables: dict[str, pd.DataFrame]) -> dict[str, dict[str, str]]:
     return out
 
 
-def _width(values: list, head: str) -> int:
-    """A column width that fits its header and nine in ten of its first 200 cells."""
-    lengths = sorted(len(str(v)) for v in values[:200] if v is not None)
-    typical = lengths[int(0.9 * (len(lengths) - 1))] if lengths else 0
+def _width(df: pd.DataFrame, col: str, head: str) -> int:
+    sample = df[col].head(200).map(lambda v: len(str(v)) if v is not None else 0)
+    typical = int(sample.quantile(0.9)) if len(sample) else 0
     return min(60, max(10, min(len(head), 28) + 2, typical + 2))
 
 
@@ -184,10 +190,10 @@ def _write_table(ws: object, df: pd.DataFrame, fmts: dict) -> None:
     heads = [header(c) for c in cols]
     metric_money = (df["metric"].astype(str).str.startswith(("median_earnings", "wage_change")).tolist()
                     if "metric" in df.columns else None)
-    values = df.astype(object).where(df.notna(), None).values.tolist()
-    for j, (h, k) in enumerate(zip(heads, kinds, strict=True)):
-        ws.set_column(j, j, _width([row[j] for row in values[:200]], h), fmts.get(k) if k != "metric" else None)
+    for j, (c, h, k) in enumerate(zip(cols, heads, kinds, strict=True)):
+        ws.set_column(j, j, _width(df, c, h), fmts.get(k) if k != "metric" else None)
         ws.write_string(0, j, h, fmts["header"])
+    values = df.astype(object).where(df.notna(), None).values.tolist()
     flag_j = cols.index("flag") if "flag" in cols else None
     for i, row in enumerate(values, start=1):
         for j, v in enumerate(row):

@@ -16,26 +16,37 @@ import numpy as np
 import pandas as pd
 
 from align import schemas
+from align.supply.accounts import (
+    NOT_SPECIFIC,
+    POST_LICENSURE,
+    UNALLOCATED,
+    SupplyRules,
+    completer_accounts,
+)
 from align.supply.education import award_rank, entry_rank
+from align.supply.kinds import GENERAL, entry_allowed, is_residual, program_kind
+from align.supply.kinds import post_licensure as post_licensure_rules
 
 MODES = ("proportional", "education-weighted", "naive")
 
 
 @dataclass(frozen=True)
 class Factors:
-    """Completers → effective supply: who stays, works, and does not go on studying."""
+    """Completers entering work → effective supply: who stays in the region and works.
+
+    Continuing study is not a factor here: it differs by field and award, so it is taken out of
+    each program's completers before allocation (see :mod:`align.supply.accounts`).
+    """
 
     retention: float
     participation: float
-    continuing_study: float
 
     @property
     def product(self) -> float:
-        return self.retention * self.participation * (1.0 - self.continuing_study)
+        return self.retention * self.participation
 
     def describe(self) -> str:
-        return (f"retention {self.retention:.2f} × participation {self.participation:.2f} × "
-                f"(1 − continuing study {self.continuing_study:.2f}) = {self.product:.3f}")
+        return f"retention {self.retention:.2f} × participation {self.participation:.2f} = {self.product:.3f}"
 
 
 @dataclass(frozen=True)
@@ -43,25 +54,45 @@ class Allocation:
     table: pd.DataFrame        # program × occupation (the `allocation` table)
     unallocated: pd.DataFrame  # programs that supply no occupation in the demand table, with why
     audit: pd.DataFrame        # naive vs allocated demand per program, plus an overall row
+    accounts: pd.DataFrame     # every program's completers, where each one went (supply_accounts)
 
 
 def eligible_edges(programs: pd.DataFrame, cip_soc: pd.DataFrame, demand: pd.DataFrame, *,
                    allow_below_entry: bool = False, experienced_entry: list[str] | tuple[str, ...] = (),
-                   prefer_matching_level: bool = True, tolerance: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+                   prefer_matching_level: bool = True, tolerance: int = 0,
+                   post_licensure: pd.DataFrame | None = None, group_fallback: bool = True,
+                   max_overqualification: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Program × occupation pairs the crosswalk allows and the award level qualifies for.
 
     Occupations entered only after years of related work (``experienced_entry`` levels of BLS's
-    work experience, e.g. managers) are filled from experience, not by new completers. With
+    work experience, e.g. managers) are filled from experience, not by new completers. Residual
+    "All Other" occupations absorb no completers; ``occupation_entry.csv`` limits who may supply
+    teachers; a post-licensure program (``post_licensure``, from :func:`kinds.post_licensure`,
+    share 1) is not new supply of the licensed occupation it starts from. With
     ``prefer_matching_level`` a program that maps to occupations at its own level supplies only
     those: a nurse-practitioner master's supplies nurse practitioners, not registered nurses.
-    ``tolerance`` lets an award that many levels below the entry education count (0: strict).
-    Returns (edges, unallocated programs with the reason none qualified).
+    ``tolerance`` lets an award that many levels below the entry education count (0: strict);
+    ``max_overqualification`` keeps an award from supplying occupations more than that many
+    levels below it (a master's in education does not supply teaching assistants). Crosswalk codes
+    the demand table has only as their SOC broad group (13-1021 → 13-1020) count as that group.
+    With ``group_fallback`` an award below the entry education of every occupation its CIP maps
+    to supplies, instead, the occupations of the same SOC broad group it does qualify for (a
+    networking certificate mapped to computer network support specialists, an associate's-level
+    occupation, supplies computer user support specialists, its broad group's certificate-level
+    occupation); such edges have ``match = "same occupation group"``.
+    Returns (edges, programs that supply no occupation with ``supply_category`` and ``reason``).
     """
     xw = cip_soc
     if "is_no_match" in cip_soc.columns:
         xw = cip_soc[~cip_soc["is_no_match"].astype(bool)]
     xw = xw[["cip_code", "soc_code"]].drop_duplicates()
-    occ = demand[["soc_code", "annual_openings", "typical_entry_education"]]
+    known = set(demand["soc_code"])
+    broad = xw["soc_code"].str[:6] + "0"
+    xw = xw.assign(soc_code=xw["soc_code"].where(xw["soc_code"].isin(known) | ~broad.isin(known), broad)
+                   ).drop_duplicates()
+    title = demand["occupation_title"] if "occupation_title" in demand.columns else pd.Series("", index=demand.index)
+    occ = demand.assign(_residual=is_residual(demand["soc_code"], title))[
+        ["soc_code", "annual_openings", "typical_entry_education", "_residual"]]
     if experienced_entry and "work_experience" in demand.columns:
         occ = occ[~demand["work_experience"].isin(list(experienced_entry))]
     cols = ["program_id", "cip_code", "award_level", "completers"]
@@ -71,30 +102,96 @@ def eligible_edges(programs: pd.DataFrame, cip_soc: pd.DataFrame, demand: pd.Dat
         if "soc_code" in programs.columns else by_cip.iloc[:0]
     pairs = pd.concat([by_cip, direct], ignore_index=True)
     mapped = set(pairs["program_id"])
+    mapped_groups = pairs.assign(group=pairs["soc_code"].str[:6])[["program_id", "group"]].drop_duplicates()
     pairs = pairs.merge(occ, on="soc_code")
     in_demand = set(pairs["program_id"])
-    pairs["award_rank"] = award_rank(pairs["award_level"]).fillna(1).astype(int)
-    pairs["entry_rank"] = entry_rank(pairs["soc_code"], pairs["typical_entry_education"].fillna(""))
+    residual_only = set(pairs["program_id"]) - set(pairs.loc[~pairs["_residual"], "program_id"])
+    pairs = pairs[~pairs["_residual"]].drop(columns="_residual")
+    _rank(pairs)
+    allowed, _ = entry_allowed(pairs)
+    rule_only = set(pairs["program_id"]) - set(pairs.loc[allowed, "program_id"])
+    pairs = pairs[allowed]
+    full = post_licensure[post_licensure["post_licensure_share"] >= 1.0] if post_licensure is not None \
+        else pd.DataFrame(columns=["program_id", "base_soc_codes"])
+    base = pd.Series(full["base_soc_codes"].to_numpy(), index=full["program_id"])
+
+    def licensed_base(e: pd.DataFrame) -> pd.Series:
+        return pd.Series([s in base.get(p, frozenset()) for p, s in zip(e["program_id"], e["soc_code"], strict=True)],
+                         index=e.index, dtype=bool)
+
+    is_base = licensed_base(pairs)
+    licensed = set(pairs.loc[is_base, "program_id"])  # post-licensure unless an advanced occupation remains
+    pairs = pairs[~is_base]
+    leveled = set(pairs["program_id"])
     if not allow_below_entry:
         pairs = pairs[pairs["award_rank"] + tolerance >= pairs["entry_rank"]]
+    fitting = set(pairs["program_id"])
+    if max_overqualification is not None:
+        pairs = pairs[pairs["award_rank"] - pairs["entry_rank"] <= max_overqualification]
+    overqualified = fitting - set(pairs["program_id"])
     if prefer_matching_level:
         exact = pairs["award_rank"] == pairs["entry_rank"]
         pairs = pairs[exact | ~exact.groupby(pairs["program_id"]).transform("any")]
+    pairs = pairs.assign(match="crosswalk")
+    below = leveled - fitting
+    if group_fallback and below:
+        extra = _group_edges(programs, below, mapped_groups, occ)
+        extra = extra[entry_allowed(extra)[0] & ~licensed_base(extra)]
+        if max_overqualification is not None:
+            extra = extra[extra["award_rank"] - extra["entry_rank"] <= max_overqualification]
+        pairs = pd.concat([pairs, extra], ignore_index=True)
     qualified = set(pairs["program_id"])
+    kind = pd.Series(program_kind(programs["cip_code"], programs["award_level"]).to_numpy(),
+                     index=programs["program_id"])
 
-    def why(pid: str) -> str | None:
+    def why(pid: str) -> tuple[str, str] | None:
+        if pid in qualified:
+            return None
         if pid not in mapped:
-            return "its CIP code has no occupation in the CIP–SOC crosswalk (NO MATCH)"
+            return UNALLOCATED, "its CIP code has no occupation in the CIP–SOC crosswalk (NO MATCH)"
+        if pid in licensed:
+            return POST_LICENSURE, ("its completers already work in the licensed occupation it starts from, and the "
+                                    "crosswalk gives no advanced occupation at its level in the region")
+        if kind.get(pid) == GENERAL:
+            return NOT_SPECIFIC, ("a general academic field whose graduates work across many occupations; none of "
+                                  "its crosswalk occupations is open at its level")
         if pid not in in_demand:
-            return ("its CIP code maps only to occupations outside the region's demand table or entered "
-                    "only after years of related work")
-        if pid not in qualified:
-            return "its award level is below the entry education of every occupation it maps to"
-        return None
+            return UNALLOCATED, ("its CIP code maps only to occupations outside the region's demand table or entered "
+                                 "only after years of related work")
+        if pid in residual_only:
+            return NOT_SPECIFIC, "its CIP code maps only to residual 'All Other' occupations"
+        if pid in overqualified:
+            return UNALLOCATED, ("its crosswalk occupations need much less than its award (more than "
+                                 f"{max_overqualification} levels below), and none at or near its level is in demand")
+        if pid in rule_only:
+            return UNALLOCATED, "its occupations accept only programs of another kind (occupation_entry.csv)"
+        return UNALLOCATED, "its award level is below the entry education of every occupation it maps to"
 
-    reasons = programs["program_id"].map(why)
-    unallocated = programs.loc[reasons.notna()].assign(reason=reasons[reasons.notna()])
+    reasons = [why(pid) for pid in programs["program_id"]]
+    keep = [r is not None for r in reasons]
+    unallocated = programs.loc[keep].assign(supply_category=[r[0] for r in reasons if r], reason=[r[1] for r in reasons if r])
     return pairs.reset_index(drop=True), unallocated.reset_index(drop=True)
+
+
+def _rank(pairs: pd.DataFrame) -> None:
+    pairs["award_rank"] = award_rank(pairs["award_level"]).fillna(1).astype(int)
+    pairs["entry_rank"] = entry_rank(pairs["soc_code"], pairs["typical_entry_education"].fillna(""))
+
+
+def _group_edges(programs: pd.DataFrame, below: set[str], mapped_groups: pd.DataFrame,
+                 occ: pd.DataFrame) -> pd.DataFrame:
+    """Edges from below-level programs to the same-broad-group occupations their award qualifies for.
+
+    Only sub-baccalaureate awards (certificates, associate's: where the crosswalk's gaps are), and
+    only occupations that need postsecondary training (entry rank 1 or more) and are not
+    residual: a certificate is not sent to a job learnt at work.
+    """
+    p = programs[programs["program_id"].isin(below)][["program_id", "cip_code", "award_level", "completers"]]
+    cand = occ[~occ["_residual"]].assign(group=occ["soc_code"].str[:6]).drop(columns="_residual")
+    e = p.merge(mapped_groups, on="program_id").merge(cand, on="group").drop(columns="group")
+    _rank(e)
+    e = e[(e["entry_rank"] >= 1) & (e["award_rank"] >= e["entry_rank"]) & (e["award_rank"] <= 2)]
+    return e.drop_duplicates(["program_id", "soc_code"]).assign(match="same occupation group")
 
 
 def below_level(programs: pd.DataFrame, cip_soc: pd.DataFrame, demand: pd.DataFrame) -> pd.DataFrame:
@@ -103,16 +200,28 @@ def below_level(programs: pd.DataFrame, cip_soc: pd.DataFrame, demand: pd.DataFr
     return pairs[pairs["award_rank"] < pairs["entry_rank"]][["soc_code", "program_id"]].reset_index(drop=True)
 
 
+def supply_edges(programs: pd.DataFrame, cip_soc: pd.DataFrame, demand: pd.DataFrame, *,
+                 rules: SupplyRules | None = None, **eligibility: object
+                 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Eligible edges carrying each program's *allocatable* completers, the programs that supply no
+    occupation, and every program's completer account (see :mod:`align.supply.accounts`)."""
+    rules = rules or SupplyRules()
+    post = post_licensure_rules(programs, rn_to_bsn_share=rules.rn_to_bsn_share,
+                                by_provider=rules.post_licensure_share)
+    edges, excluded = eligible_edges(programs, cip_soc, demand, post_licensure=post, **eligibility)
+    accounts = completer_accounts(programs, edges, excluded, post, rules)
+    allocatable = accounts.set_index("program_id")["completers_allocated"]
+    edges = edges.assign(completers=edges["program_id"].map(allocatable).fillna(0.0))
+    return edges, excluded, accounts
+
+
 def allocate(programs: pd.DataFrame, cip_soc: pd.DataFrame, demand: pd.DataFrame, *,
-             mode: str = "proportional", factors: Factors, allow_below_entry: bool = False,
-             experienced_entry: list[str] | tuple[str, ...] = (), prefer_matching_level: bool = True,
-             tolerance: int = 0) -> Allocation:
+             mode: str = "proportional", factors: Factors, rules: SupplyRules | None = None,
+             **eligibility: object) -> Allocation:
     """Allocate completers to occupations and openings to programs (see the module docstring)."""
     if mode not in MODES:
         raise ValueError(f"unknown allocation mode {mode!r}; choose one of {MODES}")
-    edges, unallocated = eligible_edges(programs, cip_soc, demand, allow_below_entry=allow_below_entry,
-                                        experienced_entry=experienced_entry,
-                                        prefer_matching_level=prefer_matching_level, tolerance=tolerance)
+    edges, excluded, accounts = supply_edges(programs, cip_soc, demand, rules=rules, **eligibility)
     weight = edges["annual_openings"].astype(float)
     if mode == "education-weighted":
         # a program at exactly the occupation's entry level counts fully; above it, half
@@ -126,11 +235,12 @@ def allocate(programs: pd.DataFrame, cip_soc: pd.DataFrame, demand: pd.DataFrame
     table = pd.DataFrame({
         "program_id": edges["program_id"], "soc_code": edges["soc_code"], "share": share,
         "completers_allocated": edges["completers"] * share, "openings_allocated": openings_alloc,
-        "cip_code": edges["cip_code"], "award_level": edges["award_level"],
+        "cip_code": edges["cip_code"], "award_level": edges["award_level"], "match": edges["match"],
     })
     table["effective_supply"] = table["completers_allocated"] * factors.product
     table = schemas.validate(table.sort_values(["program_id", "soc_code"]), "allocation", origin="allocation")
-    return Allocation(table, unallocated, double_count_audit(edges, demand))
+    unallocated = excluded[excluded["supply_category"] == UNALLOCATED].reset_index(drop=True)
+    return Allocation(table, unallocated, double_count_audit(edges, demand), accounts)
 
 
 def _normalise(values: pd.Series, groups: pd.Series) -> pd.Series:

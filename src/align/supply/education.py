@@ -16,7 +16,8 @@ import pandas as pd
 
 @cache
 def _table(name: str) -> pd.DataFrame:
-    return pd.read_csv(files("align.data").joinpath(name), dtype=str, keep_default_na=False)
+    """A documented reference table from align/data (lines starting with # are its documentation)."""
+    return pd.read_csv(files("align.data").joinpath(name), dtype=str, keep_default_na=False, comment="#")
 
 
 def award_levels() -> pd.DataFrame:

@@ -1,0 +1,151 @@
+"""Models that learn across series (shrinkage, the global model), explicit pools, horizon law."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from align.demand import models as M
+from align.demand.backtest import Backtest, choose
+from align.demand.forecast import forecast_panel
+from align.demand.intervals import calibrate, horizon_law, inflation
+from align.errors import InputError
+
+G = math.log(1.1)  # the reference grows 10% a year
+
+
+def _from_differentials(d: np.ndarray, start: float = 100.0) -> tuple[np.ndarray, np.ndarray]:
+    """Series whose yearly log growth is the reference's plus ``d`` (one row per series)."""
+    n, steps = d.shape
+    R = np.tile(1000.0 * np.exp(G * np.arange(steps + 1)), (n, 1))
+    Y = start * np.exp(np.concatenate([np.zeros((n, 1)), np.cumsum(G + d, axis=1)], axis=1))
+    return Y, R
+
+
+def test_shrinkage_weights_worked_by_hand() -> None:
+    d = np.array([[0.10, 0.10, 0.10],     # steady lead: no sampling noise, keeps it all
+                  [-0.10, -0.10, -0.10],  # steady lag
+                  [0.03, 0.09, -0.03]])   # noisy lead of 0.03 a year
+    Y, R = _from_differentials(d)
+    # d̄ = 0.1, -0.1, 0.03; s² = 0, 0, 0.0036/3 = 0.0012 (variance of the yearly differentials
+    # 0, 0.06, -0.06 over their count); τ² = var(d̄) - mean(s²) = 0.0206/3 - 0.0012/3
+    tau2 = 0.0206 / 3 - 0.0012 / 3
+    w = tau2 / (tau2 + 0.0012)
+    assert w == pytest.approx(0.843478, abs=1e-6)
+    F = M.shrink(Y, 2, M.Context(ref=R))
+    last = Y[:, -1]
+    np.testing.assert_allclose(F[0], last[0] * np.exp(np.array([1, 2]) * (G + 0.10)), rtol=1e-12)
+    np.testing.assert_allclose(F[1], last[1] * np.exp(np.array([1, 2]) * (G - 0.10)), rtol=1e-12)
+    np.testing.assert_allclose(F[2], last[2] * np.exp(np.array([1, 2]) * (G + w * 0.03)), rtol=1e-12)
+
+
+def test_shrinkage_to_the_reference_when_leads_are_noise() -> None:
+    # two series whose differentials are pure noise around 0: τ² = 0, both grow as the reference
+    d = np.array([[0.05, -0.05, 0.05], [-0.05, 0.05, -0.05]])
+    Y, R = _from_differentials(d)
+    F = M.shrink(Y, 1, M.Context(ref=R))
+    np.testing.assert_allclose(F[:, 0], Y[:, -1] * 1.1, rtol=1e-12)
+    # a projection of the reference replaces its past growth: +5% next year
+    F = M.shrink(Y, 1, M.Context(ref=R, ref_future=R[:, -1:] * 1.05))
+    np.testing.assert_allclose(F[:, 0], Y[:, -1] * 1.05, rtol=1e-12)
+    # no reference: drift
+    np.testing.assert_allclose(M.shrink(Y, 2, None), M.drift(Y, 2))
+
+
+def test_global_model_learns_a_pattern_shared_across_series() -> None:
+    # 300 series that swing +8%, -8%, ... (a seasonal-like reversal no single short series shows
+    # reliably): the pooled trees learn that a rise is followed by a fall
+    rng = np.random.default_rng(5)
+    n, T = 300, 10
+    sign = np.where(np.arange(T - 1) % 2 == 0, 1.0, -1.0)
+    phase = np.where(rng.random(n) < 0.5, 1.0, -1.0)[:, None]
+    growth = 0.08 * sign[None, :] * phase + rng.normal(0, 0.01, (n, T - 1))
+    Y = 1000 * np.exp(np.concatenate([np.zeros((n, 1)), np.cumsum(growth, axis=1)], axis=1))
+    train, held = Y[:, :-1], Y[:, -1]
+    F = M.global_trees(train, 1, M.Context())
+    err_global = np.abs(held - F[:, 0]).mean()
+    err_naive = np.abs(held - train[:, -1]).mean()
+    assert err_global < 0.3 * err_naive
+    # same input, same forecast (fixed seed, one thread, no early stopping)
+    np.testing.assert_array_equal(F, M.global_trees(train, 1, M.Context()))
+    # too few windows to learn from: naive
+    np.testing.assert_array_equal(M.global_trees(train[:5, :4], 2, M.Context()), M.naive(train[:5, :4], 2))
+
+
+def test_a_pooled_model_replaces_the_combination_only_where_it_wins() -> None:
+    names = ["naive", "global", "combo"]
+    E = np.full((3, 3, 2, 3), np.nan, dtype=np.float32)
+    E[:, 2] = 1.0
+    E[:, 0] = 1.2
+    E[:, 1] = np.array([0.7, 0.9, 1.1])[:, None, None]  # global: pool mean 0.9 beats the combination's 1.0
+    bt = Backtest(names, E, np.zeros_like(E))
+    assert choose(bt, names)[0].tolist() == [2, 2, 2]                    # not pooled: combination
+    assert choose(bt, names, pooled=("global",))[0].tolist() == [1, 1, 1]  # pooled judge: global
+    E[:, 1] = 1.05                                                         # global loses the pool
+    assert choose(Backtest(names, E, np.zeros_like(E)), names, pooled=("global",))[0].tolist() == [2, 2, 2]
+    E[:, 0] = 0.95  # naive best over the pool: with the baseline among the contenders, naive
+    assert choose(Backtest(names, E, np.zeros_like(E)), names,
+                  pooled=("global", "naive"))[0].tolist() == [0, 0, 0]
+
+
+def _two_state_panel() -> tuple[pd.DataFrame, pd.DataFrame]:
+    rng = np.random.default_rng(9)
+    rows, refs = [], []
+    for state, trend in (("36", 0.02), ("39", -0.01)):
+        ref = 1e5 * np.exp(np.cumsum(np.full(12, trend) + rng.normal(0, 0.01, 12)))
+        for k in range(30):
+            sid = f"{state}-{k:02d}"
+            y = 500 * np.exp(np.cumsum(np.full(12, trend) + rng.normal(0, 0.03, 12)))
+            rows.append(pd.DataFrame({"series_id": sid, "period": np.arange(2001, 2013), "value": y,
+                                      "state": state}))
+            refs.append(pd.DataFrame({"series_id": sid, "period": np.arange(2001, 2013), "value": ref}))
+    return pd.concat(rows, ignore_index=True), pd.concat(refs, ignore_index=True)
+
+
+def test_pools_partition_the_work_without_changing_numbers() -> None:
+    panel, ref = _two_state_panel()
+    menu = ["drift", "shrink", "combo"]  # shrink pools its τ², the intervals pool their errors
+    together = forecast_panel(panel, 3, reference=ref, pool_by="state", models=menu)
+    for _state, sub in panel.groupby("state"):
+        alone = forecast_panel(sub.drop(columns="state"), 3, models=menu,
+                               reference=ref[ref["series_id"].isin(sub["series_id"])])
+        mine = together.forecasts[together.forecasts["series_id"].isin(sub["series_id"])]
+        pd.testing.assert_frame_equal(mine.reset_index(drop=True), alone.forecasts.reset_index(drop=True))
+    assert set(together.accuracy["state"]) == {"36", "39"}
+    with pytest.raises(InputError, match="pool_by"):
+        forecast_panel(panel, 3, reference=ref, pool_by="county", models=menu)
+
+
+def test_horizon_law_from_a_hand_made_error_table() -> None:
+    # |errors| 1 at horizon 1 and 2 at horizon 2: the widths grow as h^1, quantile 1 after scaling
+    E = np.zeros((50, 2, 1))
+    E[:, 0, 0] = np.where(np.arange(50) % 2 == 0, 1.0, -1.0)
+    E[:, 1, 0] = 2 * E[:, 0, 0]
+    law = horizon_law(E, (80,))
+    assert law[1, 0] / law[0, 0] == pytest.approx(2.0)
+    assert 1.0 <= law[0, 0] <= inflation(np.array([2.0]), (80,))[0, 0]
+
+
+def test_a_horizon_scored_on_one_window_borrows_the_law() -> None:
+    rng = np.random.default_rng(3)
+    E = rng.normal(0, 1, (300, 3, 10)) * np.sqrt(np.arange(1, 4))[None, :, None]
+    E[:, 2, 1:] = np.nan  # horizon 3: one window (one shared shock draw) only
+    tab = calibrate(E, np.full(300, -1), (80,))[-1]
+    w = tab[:, 1]
+    # alone, one window would be widened by t_1/z = 2.4; from the law it continues the curve
+    assert w[1] < w[2] < 1.6 * w[1]
+
+
+def test_state_reference_is_arranged_like_the_region(fixtures: Path) -> None:
+    from align.demand.reference import state_reference
+    from align_connectors.state_qcew import NewYorkQCEWConnector
+
+    area = NewYorkQCEWConnector().parse(fixtures / "qcew_ny" / "qcew_annual_2011.txt")
+    ref = state_reference(area, state_area="36000", ownerships=["1", "2", "3", "5"], naics_digits=2,
+                          government_code="99").set_index("series_id")["value"]
+    # hand-made export: the state's sectors and government (federal 50 + state 50 + local 100)
+    assert ref.to_dict() == {"11": 100, "31-33": 300, "62": 400, "99": 200}
