@@ -14,6 +14,7 @@ from align.match import gaps as G
 from align.report import board, load_run_tables, render_html, write_reports
 from align.report.html import gap_cards, vintage_line
 from align.report.views import SUPPRESSED
+from align.report.words import TRAINING_FLAGS
 
 NASTY = "<script>alert(1)</script> \"Quoted\" & 'single'"
 
@@ -95,6 +96,9 @@ def test_xlsx_reads_back_same_numbers_as_gaps_csv(demo_run):
     assert back["Finding"].iloc[0] == "shortage"
     assert set(back["SOC code"]) == set(gaps["soc_code"])
     merged = back.set_index("SOC code").join(gaps.set_index("soc_code"))
+    training = merged["flag"].isin(TRAINING_FLAGS)
+    merged["probability_shortage"] = merged["probability_shortage"].where(training)  # only where training is the way in
+    assert merged.loc[~training, "Chance of shortage"].isna().all()
     for col, word in (("annual_openings", "Openings a year"), ("effective_supply", "Trained supply a year"),
                       ("gap", "Gap (openings minus trained supply)"), ("probability_shortage", "Chance of shortage")):
         np.testing.assert_allclose(merged[word].to_numpy(float), merged[col].to_numpy(float), rtol=1e-9,

@@ -106,8 +106,12 @@ def story(tables: dict[str, pd.DataFrame], manifest: dict, cards: list[dict],
                                                             [P.WIDTH * w for w in (0.15, 0.14, 0.33, 0.1, 0.28)])]
     names = [t for t in ("gaps", "occupation_demand", "occupation_supply", "duplication", "programs") if t in schemas.TABLES]
     dictionary = schemas.data_dictionary(names)
-    out += [P.para("Data dictionary", "h1"), P.table(_frame_table(dictionary.rename(columns=str.capitalize)),
-                                                     [P.WIDTH * w for w in (0.2, 0.08, 0.1, 0.16, 0.46)])]
+    wanted = {"field": 0.24, "unit": 0.1, "valid_range": 0.14, "description": 0.52}
+    shown = [c for c in wanted if c in dictionary.columns]  # read by name: the dictionary may grow columns
+    scale = 1 / sum(wanted[c] for c in shown)
+    out += [P.para("Data dictionary", "h1"),
+            P.table(_frame_table(dictionary[shown].rename(columns=lambda c: c.replace("_", " ").capitalize())),
+                    [P.WIDTH * wanted[c] * scale for c in shown])]
     return out
 
 

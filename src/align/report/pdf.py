@@ -117,6 +117,8 @@ def table(t: BoardTable, widths: Sequence[float] | None = None, repeat: bool = T
     """
     regular, bold = fonts()
     n = len(t.columns)
+    if widths is not None and len(widths) != n:  # a table that grew a column: share the page evenly
+        widths = None
     if widths is None:
         first = min(0.34, 1.4 / n) if n > 2 else 0.55
         widths = [WIDTH * first] + [WIDTH * (1 - first) / (n - 1)] * (n - 1) if n > 1 else [WIDTH]

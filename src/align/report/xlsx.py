@@ -19,7 +19,7 @@ import xlsxwriter
 from align import fields
 from align.match import gaps as G
 from align.report import views
-from align.report.words import flag_label
+from align.report.words import TRAINING_FLAGS, flag_label
 from align.store import atomic_write
 
 FLAG_FILL = {**{f: "#F6C7A8" for f in G.SHORTAGE_FLAGS}, **{f: "#B3D4EC" for f in G.SURPLUS_FLAGS},
@@ -66,7 +66,9 @@ SHEETS = (  # (sheet, table, what it is, how its rows are ordered)
      "service."),
 )
 ORDER: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] = {
-    "gaps": lambda d: d.assign(_r=d["flag"].map(FLAG_RANK).fillna(len(FLAG_RANK)), _g=-d["gap"].abs())
+    "gaps": lambda d: d.assign(_r=d["flag"].map(FLAG_RANK).fillna(len(FLAG_RANK)), _g=-d["gap"].abs(),
+                               # a chance of shortage only where training is the way in (gaps.csv keeps all)
+                               probability_shortage=d["probability_shortage"].where(d["flag"].isin(TRAINING_FLAGS)))
     .sort_values(["_r", "_g", "soc_code"]).drop(columns=["_r", "_g"]),
     "occupation_supply": lambda d: d.sort_values(["effective_supply", "soc_code"], ascending=[False, True]),
     "programs": lambda d: d.sort_values(["completers", "program_id"], ascending=[False, True]),
