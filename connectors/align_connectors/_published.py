@@ -95,6 +95,12 @@ def decode(data: bytes, *, file: str | Path | None = None) -> str:
     """
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text": UTF-16 with a BOM
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"cannot decode UTF-16 text at byte {exc.start} (file cut short?)", file=file,
+                             expected="complete UTF-16 text") from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:

@@ -9,8 +9,10 @@ rules, so the PDF says exactly what the web page says. When neither works the ca
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -58,14 +60,31 @@ def _chromium(html: str, dest: Path, timeout: float = 120) -> None:
         src.write_text(html, encoding="utf-8")
         out = Path(tmp) / "report.pdf"
         cmd = [exe, *CHROMIUM_FLAGS, f"--user-data-dir={tmp}/profile", f"--print-to-pdf={out}", src.as_uri()]
-        try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
-        except subprocess.TimeoutExpired as exc:
-            raise RuntimeError(f"Chromium did not finish printing within {timeout:.0f} s") from exc
+        returncode, stderr = _run_in_own_group(cmd, timeout)
         if not out.exists() or out.stat().st_size == 0:
-            tail = (proc.stderr or "").strip().splitlines()[-1:] or ["no output"]
-            raise RuntimeError(f"Chromium wrote no PDF (exit {proc.returncode}: {tail[0]})")
+            tail = (stderr or "").strip().splitlines()[-1:] or ["no output"]
+            raise RuntimeError(f"Chromium wrote no PDF (exit {returncode}: {tail[0]})")
         atomic_write(dest, lambda p: shutil.copyfile(out, p))
+
+
+def _run_in_own_group(cmd: list[str], timeout: float) -> tuple[int, str]:
+    """Run Chromium in a process group of its own and end the whole group when done.
+
+    Chromium forks zygote, GPU and renderer children; killing only the parent on a timeout or an
+    interrupt would leave them running after align has exited.
+    """
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    try:
+        _, stderr = proc.communicate(timeout=timeout)
+        return proc.returncode, stderr
+    except subprocess.TimeoutExpired as exc:
+        raise RuntimeError(f"Chromium did not finish printing within {timeout:.0f} s") from exc
+    finally:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)  # the group outlives a parent that has exited
+        if proc.poll() is None:
+            proc.wait()
 
 
 def render_pdf(html: str, dest: Path, *, engine: str = "auto") -> tuple[Path | None, str | None]:

@@ -13,7 +13,7 @@ import xlsxwriter
 
 from align import schemas
 from align.match import gaps as G
-from align.store import atomic_write
+from align.store import atomic_write, neutral_text
 
 FLAG_FILL = {**{f: "#F6C7A8" for f in G.SHORTAGE_FLAGS}, **{f: "#B3D4EC" for f in G.SURPLUS_FLAGS},
              G.BALANCED: "#B8E0D2", G.ON_THE_JOB: "#E3E3E3", G.EXPERIENCED: "#E3E3E3"}
@@ -63,7 +63,7 @@ def _write_table(wb: xlsxwriter.Workbook, ws: object, df: pd.DataFrame, fmts: di
             elif isinstance(v, (int, float)):
                 ws.write_number(i, j, float(v), fmt)
             else:
-                ws.write_string(i, j, str(v), fmt)
+                ws.write_string(i, j, neutral_text(str(v)), fmt)
     ws.freeze_panes(1, 0)
     if len(df.columns):
         ws.autofilter(0, 0, max(len(df), 1), len(df.columns) - 1)
