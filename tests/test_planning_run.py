@@ -105,10 +105,10 @@ def test_same_inputs_give_byte_identical_tables(demo_runs):
 
 
 def test_failed_run_leaves_no_folder(tmp_path, monkeypatch):
-    def broken(result, folder):
+    def broken(tables, manifest, folder, **options):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("align.report.build_reports", broken)
+    monkeypatch.setattr("align.report.build.write_reports", broken)
     with pytest.raises(RuntimeError, match="disk full"):
         run(_config(tmp_path), progress=Progress(6, enabled=False))
     region = tmp_path / "riverbend-demo"
