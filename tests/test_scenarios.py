@@ -132,7 +132,8 @@ def test_whatif_and_diff_cli(base, capsys):
     assert main(["whatif", str(base.folder), str(DEMO / "scenarios" / "add_nursing_seats.toml")]) == 0
     out = capsys.readouterr().out
     assert "Registered nurses" in out
-    folder = base.folder / "scenarios" / "add-nursing-seats"
+    folder = Path(out.strip().splitlines()[-1].removeprefix("scenario folder: "))
+    assert folder.parent == base.folder.parent  # beside the base run, which is left as it was
     assert (folder / "comparison.csv").is_file() and (folder / "gaps.csv").is_file()
     page = (folder / "comparison.html").read_text(encoding="utf-8")
     assert "What if: add-nursing-seats" in page and "Registered nurses" in page and "<svg" in page

@@ -144,13 +144,15 @@ def file_hashes(folder: Path) -> dict[str, str]:
 
 
 def write_run(result: RunResult, *, report: bool = True, root: Path | None = None,
-              name: str | None = None, report_options: dict | None = None) -> Path:
+              name: str | None = None, report_options: dict | None = None,
+              extras: dict[str, str] | None = None) -> Path:
     """Write every table (CSV and Parquet), the report and the manifest into a new folder.
 
     The folder is assembled under a hidden temporary name of its own (two runs at once never
     share one) and renamed into place only when everything has been written; the manifest,
     written last, holds the sha256 of every other file in the folder, so ``verify`` can tell
-    whether anything changed afterwards. A finished folder is never written again.
+    whether anything changed afterwards. A finished folder is never written again, so files
+    that belong with the run (a scenario's comparison) come in ``extras`` (name → text).
     """
     config = result.config
     root = writable_root(root or (config.base_dir / config.output_dir / config.region.slug).resolve())
@@ -177,6 +179,8 @@ def write_run(result: RunResult, *, report: bool = True, root: Path | None = Non
 
             result.folder = tmp
             write_reports(result.tables, result.manifest, tmp, **(report_options or {}))
+        for extra, text in (extras or {}).items():
+            write_text(tmp / extra, text)
         result.manifest["files"] = file_hashes(tmp)
         write_text(tmp / MANIFEST, json.dumps(result.manifest, indent=2, sort_keys=True, default=str))
         (tmp / OWNER).unlink()

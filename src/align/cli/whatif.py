@@ -9,24 +9,27 @@ def _whatif(args: argparse.Namespace) -> int:
     from align.report.comparison import render_comparison
     from align.runs import load_run, write_run
     from align.scenario import apply, changed, compare, comparison_chart, load_scenario
-    from align.store import write_table, write_text
+    from align.store import neutralise_formulas
 
     base = load_run(args.run)
     scenario = load_scenario(args.scenario)
     result = apply(base, scenario)
     for note in result.warnings[len(base.warnings):]:
         print(f"note: {note}")
-    folder = write_run(result, root=base.folder / "scenarios", name=scenario.name)
     comparison = compare(base, result)
-    write_table(comparison, folder / "comparison.csv")
     moved = changed(comparison)
     fig = comparison_chart(comparison)
-    write_text(folder / "comparison.html",
-               render_comparison(comparison, moved, base.manifest, scenario.model_dump(mode="json"), fig))
+    extras = {"comparison.csv": neutralise_formulas(comparison).to_csv(index=False, lineterminator="\n"),
+              "comparison.html": render_comparison(comparison, moved, base.manifest,
+                                                   scenario.model_dump(mode="json"), fig)}
+    # beside the base run, never inside it: a finished run folder is not written again
+    result.manifest["parent"] = {"run_id": base.manifest.get("run_id"), "folder": str(base.folder.resolve())}
+    folder = write_run(result, root=base.folder.resolve().parent, name=f"{base.folder.name}--{scenario.name}",
+                       extras=extras)
     print(f"{scenario.name}: {len(moved)} occupations moved, {int(moved['flag_changed'].sum())} flags changed")
     for r in moved.head(10).itertuples():
-        print(f"  {r.soc_code} {r.occupation_title[:50]:50} gap {r.gap_base:8.1f} → {r.gap_scenario:8.1f}"
-              f"  {r.flag_base} → {r.flag_scenario}")
+        print(f"  {r.soc_code} {_title(r.occupation_title)} gap {r.gap_base:8.1f} → {r.gap_scenario:8.1f}"
+              f"  {_shown(r.flag_base)} → {_shown(r.flag_scenario)}")
     print(f"scenario folder: {folder}")
     return 0
 
