@@ -22,11 +22,11 @@ from __future__ import annotations
 
 import argparse
 import random
-import warnings
 import shutil
 import sys
 import tempfile
 import traceback
+import warnings
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -168,7 +168,7 @@ def classify_parse(c: connector.Connector, path: Path, expect: str, clean: pd.Da
         schemas.validate(table, c.table, origin=str(path))
     except AlignError as exc:
         return "named error", str(exc).splitlines()[0][:160]
-    except Exception as exc:  # noqa: BLE001 — the point is to catch what should never escape
+    except Exception as exc:
         return "traceback", f"{type(exc).__name__}: {exc}"[:160]
     if expect == "refuse":
         if clean is not None and _same(table, clean):  # the damage hit a footer or padding, not data
@@ -357,7 +357,7 @@ def headline(tables: dict[str, pd.DataFrame]) -> dict[str, float]:
 
 
 def run_case(args: tuple[int, str, str, dict[str, float] | None]) -> tuple[str, str, str, str]:
-    index, case, expect, clean = args
+    _, case, expect, clean = args
     damage = dict((n, d) for n, _, d in RUNS)[case]
     from align import config as config_mod
     from align.pipeline import run
@@ -374,9 +374,8 @@ def run_case(args: tuple[int, str, str, dict[str, float] | None]) -> tuple[str, 
             result = run(cfg, progress=Progress(0, enabled=False), report=False,
                          write=expect in ("neutralised", "refuse"))
         except AlignError as exc:
-            outcome = "named error" if expect.startswith("refuse") else "named error"
-            return case, expect, outcome, str(exc).splitlines()[0][:200]
-        except Exception as exc:  # noqa: BLE001
+            return case, expect, "named error", str(exc).splitlines()[0][:200]
+        except Exception as exc:
             return case, expect, "traceback", "".join(traceback.format_exception_only(exc)).strip()[:200]
         numbers = headline(result.tables)
         if expect == "refuse":

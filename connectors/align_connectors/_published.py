@@ -300,3 +300,21 @@ def workbook_sheets(path: Path) -> list[str]:
             book.close()
     except Exception:
         return []
+
+
+def parse_numbers(values: pd.Series, *, file: str | Path, column: str, first_row: int = 2
+                  ) -> np.ndarray:
+    """Text cells → floats, vectorised: plain numbers in one pass, markers and ``1,234`` through
+    :func:`to_number`; a cell that is neither is an error naming its row."""
+    text = values.astype(object).where(values.notna(), "").astype(str).str.strip()
+    out = pd.to_numeric(text, errors="coerce")
+    odd = out.isna() & (text != "")
+    if odd.any():
+        fixed, reason = to_number(text[odd])
+        bad = reason.fillna("").str.startswith("unreadable").to_numpy()
+        if bad.any():
+            i = int(np.flatnonzero(odd.to_numpy())[int(np.flatnonzero(bad)[0])])
+            raise InputError(f"not a number: {values.iloc[i]!r}", file=file, row=first_row + i,
+                             column=column, expected="a number")
+        out[odd] = fixed
+    return out.to_numpy(dtype=float, copy=True)

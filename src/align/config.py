@@ -58,11 +58,18 @@ class Years(_Strict):
     base: int = Field(ge=1990, le=2100, description="Last year of observed employment used as the base.")
     target: int = Field(ge=1990, le=2100, description="Projection year.")
     history_start: int | None = Field(default=None, description="Ignore employment history before this year.")
+    base_average: list[int] | None = Field(
+        default=None, description="Use the average of these years' industry employment as the base level (e.g. "
+                                  "[2018, 2019] when the base year is a recession or one-off shock); the forecast's "
+                                  "growth from the base year is kept.")
 
     @model_validator(mode="after")
     def _order(self) -> Years:
         if self.target <= self.base:
             raise ValueError(f"target year {self.target} must come after base year {self.base}")
+        late = [y for y in self.base_average or [] if y > self.base]
+        if late:
+            raise ValueError(f"base_average years {late} come after the base year {self.base}")
         if self.history_start is not None and self.history_start >= self.base:
             raise ValueError(f"history_start {self.history_start} must come before the base year {self.base}")
         return self
@@ -106,6 +113,8 @@ class Inputs(_Strict):
     cip_soc: Input = Field(description="CIP 2020 – SOC 2018 crosswalk (cip_soc).")
     training_inventory: Input | None = Field(default=None, description="ETPL, apprenticeship, non-credit programs.")
     occupation_wages: Input | None = Field(default=None, description="OEWS cross-industry wages (oews).")
+    occupation_control: Input | None = Field(
+        default=None, description="OEWS area estimates (oews or oews_database) the occupational mix is fitted to.")
     onet_related: Input | None = Field(default=None, description="O*NET Related Occupations, for pathways.")
     onet_job_zones: Input | None = Field(default=None, description="O*NET Job Zones, for pathways.")
     postings: Input | None = Field(default=None, description="Job postings (usajobs or postings_csv).")
@@ -187,6 +196,12 @@ class Parameters(_Strict):
                                            "(1: a certificate supplies an associate's-level occupation).")
     allow_below_entry_education: bool = Field(
         default=False, description="Let awards below an occupation's entry education supply it.")
+    control_area: str | list[str] | None = Field(
+        default=None, description="OEWS area(s) of occupation_control, in order of preference (an MSA code such as "
+                                  "18140, a state such as 39); default: the region's cbsa, else its state.")
+    self_employment: bool = Field(
+        default=True, description="Add the self-employed from the Employment Projections' self-employed share, so "
+                                  "exits and transfers apply to total employment as BLS computes them.")
     max_join_loss: float = Field(
         default=0.05, ge=0, le=1, description="Largest share of jobs, completers or programs a join between inputs "
                                               "may lose before the run stops (below it the report notes the loss).")

@@ -78,6 +78,14 @@ _ALL = [
     _f("employment_target", "float", "jobs", "Projected occupation employment in the target year."),
     _f("employment_target_lo80", "float", "jobs", "Lower 80% bound of projected target-year employment."),
     _f("employment_target_hi80", "float", "jobs", "Upper 80% bound of projected target-year employment."),
+    # occupational control, self-employment, estimated cells (demand)
+    _f("is_estimated", "bool", "", "True where the value includes suppressed cells estimated from their published parent (parent minus disclosed children, shared out by a pattern)."),
+    _f("employment_pattern", "float", "jobs", "Base-year occupation employment from the staffing pattern alone, before the control."),
+    _f("employment_control", "float", "jobs", "The control area's published occupation share, scaled to the region's base-year total (missing where not published)."),
+    _f("employment_controlled", "float", "jobs", "Base-year occupation employment after fitting the pattern to the control (wage and salary)."),
+    _f("control_status", "str", "", "controlled; no published value: pattern kept; or not in the staffing pattern: left out."),
+    _f("employment_wage_salary", "float", "jobs", "Base-year wage-and-salary employment (what QCEW and OEWS count)."),
+    _f("employment_self_employed", "float", "jobs", "Base-year self-employed workers added from the Employment Projections' self-employed share."),
     _f("growth_annual", "float", "jobs/yr", "(employment_target − employment_base) / years."),
     _f("exits_annual", "float", "jobs/yr", "Labour-force exits: exit rate × average employment over the period."),
     _f("transfers_annual", "float", "jobs/yr", "Occupational transfers: transfer rate × average employment over the period."),
@@ -147,6 +155,8 @@ _ALL = [
     _f("is_latest", "bool", "", "The API marked this as the series' latest published value."),
     # --- fields added by connectors: OEWS, EP, state projections ---
     _f("area_title", "str", "", "Name of the area a row describes, as published (state, MSA, U.S.)."),
+    _f("area_type", "str", "", "Kind of area as its publisher names it (County, Labor Market Area, Metropolitan Statistical Area, ...)."),
+    _f("industry_published", "str", "", "Industry code exactly as a state export writes it (NY: 00 total, 01 private, 31 for 31-33, 95x government)."),
     _f("state_abbr", "str", "", "Postal abbreviation of the (primary) state, e.g. OH; US for national rows."),
     _f("o_group", "str", "", "SOC level of the row: total, major, minor, broad or detailed."),
     _f("soc_vintage", "str", "", "SOC edition the codes follow: 2000, 2000/2010 hybrid, 2010 or 2018."),

@@ -26,9 +26,19 @@ import pandas as pd
 from align import connector, joins, schemas
 from align.config import RunConfig
 from align.coverage import check_coverage
+from align.demand.base_year import average_base, base_year_caveat
+from align.demand.control import (
+    CONTROLLED,
+    NO_CONTROL,
+    NOT_IN_PATTERN,
+    control_series,
+    control_to_area,
+)
 from align.demand.forecast import forecast_panel
 from align.demand.industry import regional_industry_employment
 from align.demand.occupations import (
+    StaffingMatrix,
+    aligned_industries,
     choose_patterns,
     pattern_code,
     staffing_matrix,
@@ -36,6 +46,7 @@ from align.demand.occupations import (
     unmatched_industries,
 )
 from align.demand.openings import annual_openings
+from align.demand.self_employment import add_self_employed, self_employed_shares
 from align.errors import AlignError, InputError
 from align.match.duplication import find_duplication
 from align.match.gaps import compute_gaps
@@ -135,9 +146,28 @@ def reference_tables(config: RunConfig, inputs: dict[str, pd.DataFrame]) -> dict
     staffing = choose_patterns(inputs["staffing_patterns"], preference)
     optional = {name: inputs[name] for name in ("occupation_wages", "onet_related", "onet_job_zones")
                 if name in inputs}
+    if "occupation_control" in inputs:
+        optional["control_estimates"] = control_estimates(config, inputs["occupation_control"])
     return {"staffing_patterns": staffing.reset_index(drop=True),
             "separation_rates": separation_rates(inputs["occupation_projections"], staffing),
             "cip_soc": inputs["cip_soc"], **optional}
+
+
+def control_area(config: RunConfig) -> list[str]:
+    """The OEWS areas the occupational mix may be controlled to, closest first."""
+    area = config.parameters.control_area
+    if area is not None:
+        return [area] if isinstance(area, str) else list(area)
+    return [a for a in (config.region.cbsa, config.region.state_fips) if a]
+
+
+def control_estimates(config: RunConfig, occupations: pd.DataFrame) -> pd.DataFrame:
+    """The closest area's detailed-occupation rows of the OEWS control input (kept for re-runs)."""
+    _, area, _ = control_series(occupations, control_area(config))
+    rows = occupations[(occupations["geography"].astype(str) == area) & (occupations["o_group"] == "detailed")]
+    keep = [c for c in ("geography", "area_title", "soc_code", "occupation_title", "o_group", "employment",
+                        "employment_missing_reason", "period", "soc_vintage", "source", "vintage") if c in rows]
+    return rows[keep].reset_index(drop=True)
 
 
 def separation_rates(projections: pd.DataFrame, staffing: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -148,7 +178,7 @@ def separation_rates(projections: pd.DataFrame, staffing: pd.DataFrame | None = 
         raise InputError(f"missing column(s) {missing}", file="occupation_projections",
                          expected="an Employment Projections table with separation rates (Table 1.10)")
     keep = need + [c for c in ("occupation_title", "typical_entry_education", "work_experience",
-                               "on_the_job_training") if c in projections.columns]
+                               "on_the_job_training", "self_employed_share") if c in projections.columns]
     rates = projections[keep].drop_duplicates("soc_code").copy()
     if "occupation_title" in rates.columns:
         rates["occupation_title"] = rates["occupation_title"].str.strip()
@@ -167,10 +197,36 @@ def stage_industry(config: RunConfig, inputs: dict[str, pd.DataFrame], notes: li
                    warnings: list[str]) -> dict[str, pd.DataFrame]:
     """Regional industry employment, forecast to the target year, with 80% bounds."""
     p = config.parameters
+    area = inputs["industry_employment"]
+    patterns = [a for a in (f"{config.region.state_fips}000", "US000") if a in set(area["area_fips"])]
     industry = regional_industry_employment(
-        inputs["industry_employment"], region_id=config.region.slug, counties=config.region.counties,
-        ownerships=p.ownerships, naics_digits=p.naics_digits, government_code=p.government_industry_code)
+        area, region_id=config.region.slug, counties=config.region.counties, ownerships=p.ownerships,
+        naics_digits=p.naics_digits, government_code=p.government_industry_code, pattern_areas=patterns)
+    warnings.extend(_input_year_caveats(config, inputs, area))
+    estimated = industry[industry["is_estimated"]]
+    if len(estimated):
+        warnings.append(
+            f"{estimated['naics_code'].nunique()} industries include suppressed QCEW cells estimated as their "
+            f"published parent minus its disclosed parts, shared out by "
+            f"{'the ' + ' and '.join(patterns) + ' pattern' if patterns else 'establishment counts'} "
+            f"(is_estimated in industry_employment): {', '.join(sorted(estimated['naics_code'].unique()))}")
     return {"industry_employment": industry, **forecast_industries(config, industry, notes, warnings)}
+
+
+def _input_year_caveats(config: RunConfig, inputs: dict[str, pd.DataFrame], area: pd.DataFrame) -> list[str]:
+    """What the report must say when inputs describe other years than the base, or lack detail."""
+    out, base = [], config.years.base
+    years = config.parameters.completion_years or sorted(set(inputs["completions"]["year"].dropna().astype(int)))
+    if years and (min(years) > base + 1 or max(years) < base - 1):
+        out.append(f"supply is the completions of {', '.join(map(str, years))}, not of the base year {base} "
+                   f"(the years the completions input holds): programs opened or closed since then are "
+                   f"{'not yet' if max(years) < base else 'already'} counted")
+    gov = area[area["own_code"].isin(["1", "2", "3"]) & (area["naics_code"] != "10")]
+    if config.parameters.government_industry_code and gov.empty and area["own_code"].isin(["1", "2", "3", "8"]).any():
+        out.append("the industry input counts government by level only (federal, state, local), so public schools "
+                   f"and hospitals are staffed as government (industry {config.parameters.government_industry_code}) "
+                   "until the occupational control places their teachers and nurses")
+    return out
 
 
 def forecast_industries(config: RunConfig, industry: pd.DataFrame, notes: list[str],
@@ -204,6 +260,14 @@ def forecast_industries(config: RunConfig, industry: pd.DataFrame, notes: list[s
                                "employment_target_lo80": target["lo80"],
                                "employment_target_hi80": target["hi80"]}).dropna(
         subset=["employment_base", "employment_target"])
+    if years.base_average:
+        projection = average_base(projection, path[path["period"] <= last], years.base_average)
+        warnings.append(f"the base level is the average of {', '.join(map(str, years.base_average))} "
+                        f"(years.base_average), not {years.base} alone; the forecast's growth from {years.base} is kept")
+    totals = observed.pivot_table(index="period", columns="naics_code", values="employment").dropna(axis=1).sum(axis=1)
+    caveat = base_year_caveat(years.base, totals)
+    if caveat:
+        warnings.append(caveat)
     no_range = int(projection["employment_target_lo80"].isna().sum())
     if no_range:
         warnings.append(f"{no_range} industries have too little history for a forecast interval; the "
@@ -226,9 +290,76 @@ def stage_occupations(config: RunConfig, tables: dict[str, pd.DataFrame], notes:
     if unmatched:
         warnings.append(f"industries without a staffing pattern (their jobs are not assigned to "
                         f"occupations): {', '.join(unmatched)}")
+    out: dict[str, pd.DataFrame] = {}
+    if "control_estimates" in tables:
+        matrix, out["occupation_control"] = _controlled(matrix, values, tables, config.years.base, notes, warnings)
     occ = to_occupations(values, matrix)
-    occ = occ[occ["employment_base"] > 0].reset_index()
-    return {"occupation_projection": schemas.validate(occ, "occupation_projection")}
+    occ = occ[occ["employment_base"] > 0]
+    if config.parameters.self_employment:
+        occ = _with_self_employed(occ, tables["separation_rates"], notes, warnings)
+    out["occupation_projection"] = schemas.validate(occ.reset_index(), "occupation_projection")
+    return out
+
+
+def _controlled(matrix: StaffingMatrix, values: pd.DataFrame, tables: dict[str, pd.DataFrame], base_year: int,
+                notes: list[str], warnings: list[str]) -> tuple[StaffingMatrix, pd.DataFrame]:
+    """The staffing pattern fitted to the control area's occupation mix; the run says how far it moved."""
+    estimates = tables["control_estimates"]
+    series, area, period = control_series(estimates, sorted(set(estimates["geography"].astype(str))))
+    base = aligned_industries(values[["employment_base"]], matrix)["employment_base"]
+    vintages = set(estimates["soc_vintage"].dropna()) if "soc_vintage" in estimates else set()
+    result = control_to_area(matrix, base, series, area=area, period=period, bridge=bool(vintages - {"2018"}))
+    if period is not None and period != base_year:
+        warnings.append(f"the occupational control is OEWS May {period}, the base year {base_year}: the area's "
+                        f"{period} mix is taken for the region's {base_year} mix, scaled to its {base_year} total")
+    table = result.table
+    titles = estimates.drop_duplicates("soc_code").set_index("soc_code")["occupation_title"]
+    if "occupation_title" in tables["staffing_patterns"].columns:
+        pattern_titles = tables["staffing_patterns"].drop_duplicates("soc_code").set_index("soc_code")[
+            "occupation_title"]
+        titles = titles.combine_first(pattern_titles)
+    table["occupation_title"] = table["soc_code"].map(titles)
+    name = estimates["area_title"].dropna().iloc[0] if "area_title" in estimates and estimates[
+        "area_title"].notna().any() else area
+    movers = "; ".join(f"{r.occupation_title or r.soc_code} {r.change:+,.0f}"
+                       for r in result.moved_most(5).itertuples())
+    counts = table["control_status"].value_counts()
+    left = table[table["control_status"] == NOT_IN_PATTERN]
+    warnings.append(
+        f"occupational mix controlled to OEWS {name} (May {period}), scaled to the region's base-year total: "
+        f"the staffing pattern's mix differed from it by a dissimilarity index of {result.dissimilarity_before:.3f} "
+        f"(half the sum of absolute share differences over {counts.get(CONTROLLED, 0)} detailed occupations), "
+        f"{result.dissimilarity_after:.3f} after the fit; largest moves: {movers}"
+        + (f"; {counts.get(NO_CONTROL, 0)} occupations without a published value keep their pattern employment"
+           if counts.get(NO_CONTROL, 0) else "")
+        + (f"; {len(left)} published occupations ({left['employment_control'].sum():,.0f} jobs) that no industry "
+           f"of the pattern employs are left out" if len(left) else "")
+        + (f"; the control is coded in SOC {', '.join(sorted(vintages))}, the pattern in SOC 2018: codes that "
+           f"changed between editions are matched within their SOC broad (else minor) group" if vintages - {"2018"}
+           else ""))
+    if not result.fit.converged:
+        warnings.append(f"the occupational control did not converge: columns off by up to "
+                        f"{result.fit.max_column_error:.1%} after {result.fit.iterations} iterations")
+    notes.append(f"controlled to {name}: dissimilarity {result.dissimilarity_before:.3f} → "
+                 f"{result.dissimilarity_after:.3f} ({result.fit.iterations} IPF iterations)")
+    return result.matrix, schemas.validate(_round(table), "occupation_control", origin="occupation_control")
+
+
+def _with_self_employed(occ: pd.DataFrame, rates: pd.DataFrame, notes: list[str], warnings: list[str]) -> pd.DataFrame:
+    """Wage-and-salary employment plus the self-employed (EP's share), as BLS's rates expect."""
+    if "self_employed_share" not in rates.columns or rates["self_employed_share"].isna().all():
+        warnings.append("the Employment Projections input has no self-employed share: employment and openings are "
+                        "wage and salary only (exits and transfers are understated where self-employment is common)")
+        return occ
+    share, unknown = self_employed_shares(occ.index, rates.set_index("soc_code")["self_employed_share"])
+    out = add_self_employed(occ, share)
+    added = out["employment_self_employed"].sum()
+    warnings.append(f"{added:,.0f} self-employed workers added to {out['employment_wage_salary'].sum():,.0f} "
+                    f"wage-and-salary jobs (Employment Projections' percent self-employed per occupation), so exits "
+                    f"and transfers apply to total employment as BLS computes them"
+                    + (f"; no share for {len(unknown)} occupations (taken as 0)" if unknown else ""))
+    notes.append(f"{added:,.0f} self-employed added")
+    return out
 
 
 def stage_openings(config: RunConfig, tables: dict[str, pd.DataFrame], notes: list[str],
@@ -260,7 +391,8 @@ def stage_openings(config: RunConfig, tables: dict[str, pd.DataFrame], notes: li
                                r["occupational_transfer_rate"])
 
     point = openings("employment_target")
-    demand = pd.concat([occ[PROJECTION_COLUMNS], point], axis=1)
+    split = [c for c in ("employment_wage_salary", "employment_self_employed") if c in occ.columns]
+    demand = pd.concat([occ[PROJECTION_COLUMNS + split], point], axis=1)
     demand["annual_openings_low"] = openings("employment_target_lo80")["annual_openings"]
     demand["annual_openings_high"] = openings("employment_target_hi80")["annual_openings"]
     demand["occupation_title"] = r.get("occupation_title")

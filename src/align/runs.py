@@ -24,11 +24,12 @@ import pandas as pd
 
 from align import __version__
 from align.config import RunConfig
+from align.demand.control import control_summary
 from align.errors import AlignError
 from align.store import sha256_file, write_table, write_text
 
 OUTPUT_TABLES = ("industry_employment", "industry_forecast", "forecast_accuracy", "forecast_backtest",
-                 "occupation_demand",
+                 "occupation_demand", "occupation_control",
                  "programs", "allocation", "occupation_supply", "gaps", "duplication", "duplication_series",
                  "double_count_audit",
                  "unallocated_programs", "pathways", "entry_points", "ladders", "stacks", "pathway_gaps",
@@ -77,6 +78,8 @@ def build_manifest(config: RunConfig, records: list[dict], tables: dict[str, pd.
         "models": {"chosen": fc["model"].value_counts().sort_index().to_dict(),
                    "accuracy": tables["forecast_accuracy"].to_dict(orient="records")},
         "warnings": list(warnings),
+        **({"occupation_control": control_summary(tables["occupation_control"])}
+           if "occupation_control" in tables else {}),
     }
 
 

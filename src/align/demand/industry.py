@@ -1,8 +1,9 @@
 """Regional industry employment: county QCEW cells summed to the planning region.
 
-A regional total is only known when every county cell in it is disclosed. Where one is
-suppressed the regional value is missing (flagged), never the sum of the disclosed part,
-which would read as a fall in employment.
+Suppressed cells are first estimated from their published parent (:mod:`align.demand.suppression`)
+and flagged ``is_estimated``. A regional total is only known when every county cell in it is
+disclosed or estimated; where one stays unknown the regional value is missing (flagged), never the
+sum of the disclosed part, which would read as a fall in employment.
 """
 
 from __future__ import annotations
@@ -10,20 +11,21 @@ from __future__ import annotations
 import pandas as pd
 
 from align import schemas
+from align.demand.suppression import estimate_suppressed
 from align.errors import InputError
 
 
 def regional_industry_employment(area: pd.DataFrame, *, region_id: str, counties: list[str],
                                  ownerships: list[str], naics_digits: int, government_code: str | None = None,
-                                 origin: str = "industry_employment") -> pd.DataFrame:
+                                 origin: str = "industry_employment", estimate: bool = True,
+                                 pattern_areas: list[str] = ()) -> pd.DataFrame:
     """Annual employment per NAICS industry of the given length, summed over counties and owners.
 
     ``area`` is the ``area_industry_employment`` table from the QCEW connector. Two-digit runs
     take the sectors as QCEW publishes them, ranges included (``31-33``). With
-    ``government_code`` government is arranged the way OEWS's cross-ownership files count it:
-    public schools and hospitals (NAICS 61 and 62) stay in their industries where QCEW discloses
-    them, and the rest of federal, state and local employment — including any suppressed school or
-    hospital part — goes to that one code (OEWS uses ``99``).
+    ``government_code`` government is arranged the way OEWS's cross-ownership files count it
+    (see :func:`_government`). With ``estimate`` suppressed cells are estimated from their parents,
+    shared out by ``pattern_areas`` (state or national QCEW rows in ``area``) or establishments.
     """
     need = {"area_fips", "own_code", "naics_code", "period", "qtr", "employment", "is_suppressed"}
     missing = need - set(area.columns)
@@ -31,7 +33,13 @@ def regional_industry_employment(area: pd.DataFrame, *, region_id: str, counties
         raise InputError(f"missing column(s) {sorted(missing)}", file=origin,
                          expected="the area_industry_employment table of the qcew connector")
     pattern = r"\d{2}(-\d{2})?" if naics_digits == 2 else rf"\d{{{naics_digits}}}"
-    annual = area[area["area_fips"].isin(counties) & (area["qtr"] == "A")]
+    annual = area[area["qtr"] == "A"]
+    if estimate and "agglvl_code" in annual.columns:
+        annual = estimate_suppressed(annual[annual["area_fips"].isin([*counties, *pattern_areas])], areas=counties,
+                                     pattern_areas=list(pattern_areas), max_digits=naics_digits)
+    else:
+        annual = annual.assign(is_estimated=False)
+    annual = annual[annual["area_fips"].isin(counties)]
     by_industry = [o for o in ownerships if government_code is None or o == "5"]
     rows = annual[annual["own_code"].isin(by_industry) & annual["naics_code"].str.fullmatch(pattern)]
     if "agglvl_code" in rows.columns:
@@ -55,7 +63,7 @@ def regional_industry_employment(area: pd.DataFrame, *, region_id: str, counties
     rows = rows.assign(_unknown=rows["is_suppressed"].astype(bool) | rows["employment"].isna())
     out = rows.groupby(["naics_code", "period"], sort=True).agg(
         employment=("employment", "sum"), is_suppressed=("is_suppressed", "any"),
-        _unknown=("_unknown", "any")).reset_index()
+        is_estimated=("is_estimated", "any"), _unknown=("_unknown", "any")).reset_index()
     per_year = annual.groupby("period")["area_fips"].nunique()
     incomplete = out["period"].map(per_year).fillna(0) < len(counties)
     out.loc[out["_unknown"] | incomplete, "employment"] = float("nan")
@@ -86,19 +94,30 @@ def _check_below_state(rows: pd.DataFrame, annual: pd.DataFrame, counties: list[
                          column="employment", expected="county employment summing to at most the state's")
 
 
-PUBLIC_SECTORS_KEPT = ("61", "62")  # OEWS counts public schools and hospitals in their industries
+# Where OEWS's cross-ownership files count public employers (OEWS ownership codes 235, 58, 59):
+# state and local schools in 61, state and local hospitals in 62, the Postal Service in 48-49.
+PUBLIC_KEPT = {"2": ("61", "62"), "3": ("61", "62"), "1": ("48", "49")}
 
 
 def _government(annual: pd.DataFrame, pattern: str, naics_digits: int, code: str) -> pd.DataFrame:
-    """Government rows: disclosed public schools and hospitals by industry, the rest as ``code``."""
+    """Government rows: public schools, hospitals and the Postal Service by industry, the rest as ``code``.
+
+    Suppressed school and hospital cells count where they were estimated (``is_estimated``);
+    one still unknown stays in ``code``, so every government job is counted once. At the sector
+    level a state or local 62 also holds public clinics and nursing homes, which OEWS counts in 99.
+    """
     gov = annual[annual["own_code"].isin(["1", "2", "3"])]
     totals = gov[gov["naics_code"] == "10"]
-    kept = gov[gov["naics_code"].str.fullmatch(pattern) & gov["naics_code"].str[:2].isin(PUBLIC_SECTORS_KEPT)
+    sector = gov["naics_code"].str[:2]
+    public = pd.Series([s in PUBLIC_KEPT.get(o, ()) for o, s in zip(gov["own_code"], sector, strict=True)],
+                       index=gov.index, dtype=bool)
+    kept = gov[gov["naics_code"].str.fullmatch(pattern) & public & gov["employment"].notna()
                & ~gov["is_suppressed"].astype(bool)]
     if "agglvl_code" in kept.columns:
         kept = kept[kept["agglvl_code"].astype(str).str[-1] == str(naics_digits + 2)]
     keys = ["area_fips", "own_code", "period"]
     placed = kept.groupby(keys)["employment"].sum()
     rest = totals.set_index(keys)
-    rest = rest.assign(employment=rest["employment"] - placed.reindex(rest.index).fillna(0.0))
+    rest = rest.assign(employment=rest["employment"] - placed.reindex(rest.index).fillna(0.0),
+                       is_estimated=kept.groupby(keys)["is_estimated"].any().reindex(rest.index, fill_value=False))
     return pd.concat([kept, rest.reset_index().assign(naics_code=code)], ignore_index=True)

@@ -85,15 +85,21 @@ def to_occupations(industry_values: pd.DataFrame, matrix: StaffingMatrix) -> pd.
     bounds…). Industries absent from the pattern contribute nothing (report them with
     :func:`unmatched_industries`). Returns a frame indexed by SOC code with the same columns.
     """
+    aligned = aligned_industries(industry_values, matrix)
+    product = matrix.shares.T @ aligned.to_numpy(float)
+    return pd.DataFrame(np.asarray(product), index=pd.Index(matrix.soc, name="soc_code"),
+                        columns=industry_values.columns)
+
+
+def aligned_industries(industry_values: pd.DataFrame, matrix: StaffingMatrix) -> pd.DataFrame:
+    """Industry values in the matrix's row order, under the pattern's codes (``31-33`` → ``31``)."""
     known = set(matrix.naics)
     renamed = industry_values.rename(index=lambda c: pattern_code(c, known))
     grouped = renamed.groupby(level=0).sum(min_count=1)
     # an industry the region lacks contributes nothing; an unknown value (no interval) stays unknown
     aligned = grouped.reindex(matrix.naics)
     aligned.loc[~aligned.index.isin(grouped.index)] = 0.0
-    product = matrix.shares.T @ aligned.to_numpy(float)
-    return pd.DataFrame(np.asarray(product), index=pd.Index(matrix.soc, name="soc_code"),
-                        columns=industry_values.columns)
+    return aligned
 
 
 def unmatched_industries(industry_codes: list[str], matrix: StaffingMatrix) -> list[str]:
