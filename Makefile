@@ -5,9 +5,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 REGION ?= data/demo/region.toml
 
-.PHONY: demo test lint bench clean
+.PHONY: demo columbus test lint bench clean
 
 $(STAMP): pyproject.toml
+	@echo "Setting up $(VENV): installing align and its dependencies from pyproject.toml (about a minute, once) ..."
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test]"
@@ -15,6 +16,9 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/align run $(REGION)
+
+columbus: $(STAMP)  # the real example: reads ../shared/data/real beside the checkout
+	$(BIN)/align run data/examples/columbus-oh/region.toml
 
 test: $(STAMP)
 	$(BIN)/ruff check src connectors tests benchmarks

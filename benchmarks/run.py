@@ -1,4 +1,5 @@
-"""Run every benchmark (``make bench``): forecast speed, then accuracy on real CES history.
+"""Run every benchmark (``make bench``): forecast speed, accuracy on real CES history, autocoder speed
+and the whole `align run` on the demo and Columbus.
 
 Extra arguments go to the speed benchmark (e.g. ``python benchmarks/run.py --scale``).
 """
@@ -13,6 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import autocode_speed
 import forecast_accuracy
 import forecast_speed
+import run_speed
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -22,7 +24,9 @@ def main(argv: list[str] | None = None) -> int:
     print("\n== forecast accuracy (real CES history) ==")
     rc = rc or forecast_accuracy.main([])
     print("\n== title autocoder speed (100,000 titles) ==")
-    return rc or autocode_speed.main([])
+    rc = rc or autocode_speed.main([])
+    print("\n== align run, report included (median of 3; targets: demo 5 s, Columbus 8 s) ==")
+    return rc or run_speed.main([])
 
 
 if __name__ == "__main__":

@@ -118,6 +118,11 @@ class Inputs(_Strict):
     onet_related: Input | None = Field(default=None, description="O*NET Related Occupations, for pathways.")
     onet_job_zones: Input | None = Field(default=None, description="O*NET Job Zones, for pathways.")
     postings: Input | None = Field(default=None, description="Job postings (usajobs or postings_csv).")
+    employer_hiring_plans: Input | None = Field(
+        default=None, description="Employer hiring-plan survey (employer_hiring_plans; docs/employer_hiring_plans.md).")
+    partner_inventory: Input | None = Field(
+        default=None, description="Partner funding, support services, work-based learning (partner_inventory; "
+                                  "docs/partner_inventory.md).")
 
 
 class Postings(_Strict):
@@ -148,6 +153,38 @@ class Outcomes(_Strict):
                 dt.date.fromisoformat(v)
             except ValueError:
                 raise ValueError(f"as_of {v!r} is not a date written YYYY-MM-DD") from None
+        return v
+
+
+class Partners(_Strict):
+    """Thresholds of the partner views: employer-survey suppression, signals, funding, support."""
+
+    onet: str | None = Field(default=None, description="O*NET folder to code employer job titles; default: "
+                                                       "[postings] onet.")
+    threshold: float = Field(default=0.5, gt=0, lt=1, description="Below this confidence an employer's title "
+                                                                  "is not coded (and not counted).")
+    min_employers: int = Field(default=3, ge=1, description="Suppress employer-survey cells with fewer employers.")
+    dominance: float = Field(default=0.8, gt=0, le=1, description="Suppress a cell where one employer holds this "
+                                                                  "share of its total or more.")
+    far_more_ratio: float = Field(default=2.0, gt=1, description="Employer hires ÷ projected openings at or above "
+                                                                 "this: employers report far more.")
+    stacked_streams: int = Field(default=3, ge=2, description="Funding streams on one program that count as "
+                                                             "stacked funding.")
+    essential_services: list[str] = Field(
+        default_factory=lambda: ["childcare", "transportation", "coaching"],
+        description="Support services completion depends on; a pathway none of whose programs offers one lacks it.")
+    unknown_programs: Literal["error", "note"] = Field(
+        default="error", description="Partner-inventory program ids the run does not have: stop, or leave out with "
+                                     "a note.")
+
+    @field_validator("essential_services")
+    @classmethod
+    def _services(cls, v: list[str]) -> list[str]:
+        from align.partners.vocabulary import SUPPORT_SERVICES
+
+        bad = [s for s in v if s not in SUPPORT_SERVICES]
+        if bad:
+            raise ValueError(f"unknown support service(s) {bad}; use {', '.join(SUPPORT_SERVICES)}")
         return v
 
 
@@ -224,6 +261,7 @@ class RunConfig(_Strict):
     parameters: Parameters = Field(default_factory=Parameters, description="See [parameters].")
     outcomes: Outcomes | None = Field(default=None, description="See [outcomes]; metrics only when given.")
     postings: Postings | None = Field(default=None, description="See [postings]; needed to code postings.")
+    partners: Partners | None = Field(default=None, description="See [partners]; defaults apply when absent.")
     output_dir: str = Field(default="runs", description="Where run folders go, relative to region.toml.")
 
     # set by load(): the folder relative paths are resolved against
@@ -286,6 +324,9 @@ def load(path: str | Path, *, require_files: bool = True) -> RunConfig:
                 raise ConfigError(f"{path}: inputs.{name}: {f} is not a file")
     if config.postings is not None and not (config.base_dir / config.postings.onet).is_dir():
         raise ConfigError(f"{path}: postings.onet: {config.postings.onet} is not a folder")
+    if config.partners is not None and config.partners.onet is not None \
+            and not (config.base_dir / config.partners.onet).is_dir():
+        raise ConfigError(f"{path}: partners.onet: {config.partners.onet} is not a folder")
     if config.outcomes is not None and not (config.base_dir / config.outcomes.records).is_file():
         raise ConfigError(f"{path}: outcomes.records: {config.outcomes.records} is not a file")
     return config
@@ -296,6 +337,7 @@ def reference() -> str:
     sections = [("[region]", Region), ("[years]", Years), ("[inputs.NAME] (each input)", Input),
                 ("[inputs] (which inputs)", Inputs), ("[parameters]", Parameters),
                 ("[parameters.flag_bands]", FlagBands), ("[postings]", Postings), ("[outcomes]", Outcomes),
+                ("[partners]", Partners),
                 ("top level", RunConfig)]
     lines = ["# region.toml reference", "",
              "Generated by `python -m align.config` from the configuration models; an unknown key, a wrong",

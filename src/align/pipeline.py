@@ -16,15 +16,15 @@ run folder.
 
 from __future__ import annotations
 
+import dataclasses
 import os
-import secrets
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from align import connector, joins, schemas
-from align.config import RunConfig
+from align import connector, joins, parsecache, schemas
+from align.config import Partners, RunConfig
 from align.coverage import check_coverage
 from align.demand.base_year import average_base, base_year_caveat
 from align.demand.control import (
@@ -50,9 +50,19 @@ from align.demand.self_employment import add_self_employed, self_employed_shares
 from align.errors import AlignError, InputError
 from align.match.duplication import find_duplication
 from align.match.gaps import compute_gaps
-from align.outcomes import compute_metrics, metric_definitions, prepare_records, read_records
+from align.notes import board_caveats, operator, operator_notes
+from align.outcomes import (
+    compute_metrics,
+    metric_definitions,
+    prepare_records,
+    read_records,
+    resolve_salt,
+)
+from align.partners import PartnerSettings, partner_views
+from align.partners.employers import code_plans
 from align.pathways import build_pathways
 from align.pathways.graph import occupation_wages
+from align.places import county_names
 from align.postings.agreement import postings_agreement
 from align.postings.autocoder import load_autocoder
 from align.postings.pipeline import postings_signal
@@ -62,13 +72,13 @@ from align.store import sha256_file
 from align.supply.allocation import Factors, allocate, below_level, eligible_edges, supply_bounds
 from align.supply.programs import build_programs, inventory_programs
 
-RUN_STEPS = 12  # the most stages a run announces (with postings); see run_steps()
+RUN_STEPS = 13  # the most stages a run announces (with postings and partners); see run_steps()
 
 
 def run_steps(config: RunConfig) -> int:
     """Stages this configuration's run announces: read, forecast, programs, [code postings],
-    six downstream stages, outcomes, write."""
-    return 11 + (config.inputs.postings is not None)
+    six downstream stages, outcomes, [partners], write."""
+    return 11 + (config.inputs.postings is not None) + has_partner_inputs(config)
 
 
 
@@ -91,9 +101,10 @@ def read_inputs(config: RunConfig) -> tuple[dict[str, pd.DataFrame], list[dict],
         source = connector.get(spec.source)
         frames = []
         for path in config.input_files(name):
-            frames.append(source.parse(path, **spec.options))
+            digest = sha256_file(path)
+            frames.append(parsecache.parse(source, path, digest, spec.options))
             records.append({"table": name, "source": spec.source, "path": _relative(path, config.base_dir),
-                            "sha256": sha256_file(path), "bytes": path.stat().st_size,
+                            "sha256": digest, "bytes": path.stat().st_size,
                             "vintage": _vintage(frames[-1])})
         per_file[name] = [(r["path"], f) for r, f in zip([r for r in records if r["table"] == name], frames,
                                                           strict=True)]
@@ -205,11 +216,11 @@ def stage_industry(config: RunConfig, inputs: dict[str, pd.DataFrame], notes: li
     warnings.extend(_input_year_caveats(config, inputs, area))
     estimated = industry[industry["is_estimated"]]
     if len(estimated):
-        warnings.append(
+        warnings.append(operator(
             f"{estimated['naics_code'].nunique()} industries include suppressed QCEW cells estimated as their "
             f"published parent minus its disclosed parts, shared out by "
             f"{'the ' + ' and '.join(patterns) + ' pattern' if patterns else 'establishment counts'} "
-            f"(is_estimated in industry_employment): {', '.join(sorted(estimated['naics_code'].unique()))}")
+            f"(is_estimated in industry_employment): {', '.join(sorted(estimated['naics_code'].unique()))}"))
     return {"industry_employment": industry, **forecast_industries(config, industry, notes, warnings)}
 
 
@@ -239,12 +250,12 @@ def forecast_industries(config: RunConfig, industry: pd.DataFrame, notes: list[s
     observed = history.dropna(subset=["employment"])
     missing = sorted(set(history["naics_code"]) - set(observed["naics_code"]))
     if missing:
-        warnings.append(f"industries with every year suppressed, not forecast: {', '.join(missing)}")
+        warnings.append(operator(f"industries with every year suppressed, not forecast: {', '.join(missing)}"))
     panel = observed.rename(columns={"naics_code": "series_id", "employment": "value"})[
         ["series_id", "period", "value"]]
     last = int(panel["period"].max())
     if last < years.base:
-        warnings.append(f"employment observed only to {last}; base year {years.base} is itself a forecast")
+        warnings.append(f"employment data end in {last}, so the base year {years.base} is itself an estimate")
     result = forecast_panel(panel, years.target - last, origin="industry_employment")
     fc = result.forecasts
     chosen = fc.drop_duplicates("series_id")["model"].value_counts()
@@ -270,8 +281,8 @@ def forecast_industries(config: RunConfig, industry: pd.DataFrame, notes: list[s
         warnings.append(caveat)
     no_range = int(projection["employment_target_lo80"].isna().sum())
     if no_range:
-        warnings.append(f"{no_range} industries have too little history for a forecast interval; the "
-                        f"occupations they employ get no openings range or probability of shortage")
+        warnings.append(f"{no_range} industries have too little history for a forecast range, so the "
+                        f"occupations they employ get no range of openings and no chance of shortage")
     projection = projection.rename_axis("naics_code").reset_index()
     return {"industry_forecast": _round(fc), "forecast_accuracy": _round(result.accuracy, 4),
             "forecast_backtest": _round(result.backtest, 4),
@@ -288,8 +299,8 @@ def stage_occupations(config: RunConfig, tables: dict[str, pd.DataFrame], notes:
     values = tables["industry_projection"].set_index("naics_code")[PROJECTION_COLUMNS]
     unmatched = unmatched_industries(list(values.index), matrix)
     if unmatched:
-        warnings.append(f"industries without a staffing pattern (their jobs are not assigned to "
-                        f"occupations): {', '.join(unmatched)}")
+        warnings.append(operator(f"industries without a staffing pattern (their jobs are not assigned to "
+                                 f"occupations): {', '.join(unmatched)}"))
     out: dict[str, pd.DataFrame] = {}
     if "control_estimates" in tables:
         matrix, out["occupation_control"] = _controlled(matrix, values, tables, config.years.base, notes, warnings)
@@ -325,7 +336,7 @@ def _controlled(matrix: StaffingMatrix, values: pd.DataFrame, tables: dict[str, 
                        for r in result.moved_most(5).itertuples())
     counts = table["control_status"].value_counts()
     left = table[table["control_status"] == NOT_IN_PATTERN]
-    warnings.append(
+    warnings.append(operator(
         f"occupational mix controlled to OEWS {name} (May {period}), scaled to the region's base-year total: "
         f"the staffing pattern's mix differed from it by a dissimilarity index of {result.dissimilarity_before:.3f} "
         f"(half the sum of absolute share differences over {counts.get(CONTROLLED, 0)} detailed occupations), "
@@ -336,10 +347,10 @@ def _controlled(matrix: StaffingMatrix, values: pd.DataFrame, tables: dict[str, 
            f"of the pattern employs are left out" if len(left) else "")
         + (f"; the control is coded in SOC {', '.join(sorted(vintages))}, the pattern in SOC 2018: codes that "
            f"changed between editions are matched within their SOC broad (else minor) group" if vintages - {"2018"}
-           else ""))
+           else "")))
     if not result.fit.converged:
-        warnings.append(f"the occupational control did not converge: columns off by up to "
-                        f"{result.fit.max_column_error:.1%} after {result.fit.iterations} iterations")
+        warnings.append(operator(f"the occupational control did not converge: columns off by up to "
+                                 f"{result.fit.max_column_error:.1%} after {result.fit.iterations} iterations"))
     notes.append(f"controlled to {name}: dissimilarity {result.dissimilarity_before:.3f} → "
                  f"{result.dissimilarity_after:.3f} ({result.fit.iterations} IPF iterations)")
     return result.matrix, schemas.validate(_round(table), "occupation_control", origin="occupation_control")
@@ -354,10 +365,10 @@ def _with_self_employed(occ: pd.DataFrame, rates: pd.DataFrame, notes: list[str]
     share, unknown = self_employed_shares(occ.index, rates.set_index("soc_code")["self_employed_share"])
     out = add_self_employed(occ, share)
     added = out["employment_self_employed"].sum()
-    warnings.append(f"{added:,.0f} self-employed workers added to {out['employment_wage_salary'].sum():,.0f} "
-                    f"wage-and-salary jobs (Employment Projections' percent self-employed per occupation), so exits "
-                    f"and transfers apply to total employment as BLS computes them"
-                    + (f"; no share for {len(unknown)} occupations (taken as 0)" if unknown else ""))
+    warnings.append(operator(f"{added:,.0f} self-employed workers added to {out['employment_wage_salary'].sum():,.0f} "
+                             f"wage-and-salary jobs (Employment Projections' percent self-employed per occupation), "
+                             f"so exits and transfers apply to total employment as BLS computes them"
+                             + (f"; no share for {len(unknown)} occupations (taken as 0)" if unknown else "")))
     notes.append(f"{added:,.0f} self-employed added")
     return out
 
@@ -374,8 +385,8 @@ def stage_openings(config: RunConfig, tables: dict[str, pd.DataFrame], notes: li
         for fallback in ([f"{s[:2]}-0000" for s in occ.index], ["00-0000"] * len(occ)):
             for col in ("labor_force_exit_rate", "occupational_transfer_rate"):
                 r[col] = r[col].fillna(rates[col].reindex(fallback).set_axis(occ.index))
-        warnings.append(f"no separation rates for {len(missing)} occupations; their major group's (or all "
-                        f"occupations') rates are used: {', '.join(missing[:10])}")
+        warnings.append(operator(f"no separation rates for {len(missing)} occupations; their major group's (or "
+                                 f"all occupations') rates are used: {', '.join(missing[:10])}"))
     unrated = occ.index[r["labor_force_exit_rate"].isna() | r["occupational_transfer_rate"].isna()]
     if len(unrated):
         raise InputError(f"no separation rates for {', '.join(unrated[:10])}", file="occupation_projections",
@@ -566,7 +577,7 @@ def code_postings_input(config: RunConfig, inputs: dict[str, pd.DataFrame], note
     """Code posting titles to SOC, de-duplicate re-posts and count per occupation (once per run)."""
     if "postings" not in inputs or config.postings is None:
         if "postings" in inputs:
-            warnings.append("postings given but no [postings] section (O*NET folder): postings not coded")
+            warnings.append(operator("postings given but no [postings] section (O*NET folder): postings not coded"))
         return {}
     p = config.postings
     model = load_autocoder(config.base_dir / p.onet)
@@ -583,16 +594,72 @@ def stage_outcomes(config: RunConfig, notes: list[str], warnings: list[str]) -> 
     o = config.outcomes
     if o is None:
         return {}
-    salt = os.environ.get(o.salt_env, "")
-    if not salt:
-        # only suppressed aggregates leave the run, so a one-off salt is safe; keys differ per run
-        salt = secrets.token_hex(16)
-        warnings.append(f"{o.salt_env} is not set: person ids were hashed with a one-off random salt")
+    salt, note = resolve_salt(o.salt_env)
+    if note:
+        warnings.append(operator(note))
     records = prepare_records(read_records(config.base_dir / o.records), salt=salt, origin=o.records)
     metrics = compute_metrics(records, min_cell=o.min_cell, as_of=o.as_of, hire_window_days=o.hire_window_days,
                               region_id=config.region.slug, origin=o.records)
     notes.append(f"{len(records)} participant records, {len(metrics)} metric cells")
     return {"metrics": metrics, "metric_definitions": metric_definitions()}
+
+
+def has_partner_inputs(config: RunConfig) -> bool:
+    return config.inputs.employer_hiring_plans is not None or config.inputs.partner_inventory is not None
+
+
+def stage_partners(config: RunConfig, inputs: dict[str, pd.DataFrame], tables: dict[str, pd.DataFrame],
+                   progress: Progress, warnings: list[str]) -> dict[str, pd.DataFrame]:
+    """Employer-reported demand, coordinated funding and support services beside the gaps (when given)."""
+    if not has_partner_inputs(config):
+        return {}
+    with progress.stage("Setting employer plans, funding and support services beside the gaps") as notes:
+        return _partner_tables(config, inputs, tables, notes, warnings)
+
+
+def _partner_settings(config: RunConfig) -> PartnerSettings:
+    p, o = config.partners or Partners(), config.outcomes
+    return PartnerSettings(min_employers=p.min_employers, dominance=p.dominance, far_more_ratio=p.far_more_ratio,
+                           stacked_streams=p.stacked_streams, essential_services=tuple(p.essential_services),
+                           min_cell=o.min_cell if o else 10, unknown_programs=p.unknown_programs)
+
+
+def refresh_partner_views(config: RunConfig, tables: dict[str, pd.DataFrame],
+                          warnings: list[str]) -> dict[str, pd.DataFrame]:
+    """The partner views again after a scenario changed demand or supply, from the coded survey and
+    the inventory the run keeps as reference tables (support outcomes do not depend on either)."""
+    if "employer_hiring_plans" not in tables and "partner_inventory" not in tables:
+        return {}
+    settings = dataclasses.replace(_partner_settings(config), unknown_programs="note")  # e.g. a closed program
+    return partner_views(tables, region_id=config.region.slug, settings=settings,
+                         plans=tables.get("employer_hiring_plans"), inventory=tables.get("partner_inventory"),
+                         warnings=warnings)
+
+
+def _partner_tables(config: RunConfig, inputs: dict[str, pd.DataFrame], tables: dict[str, pd.DataFrame],
+                    notes: list[str], warnings: list[str]) -> dict[str, pd.DataFrame]:
+    p, o = config.partners or Partners(), config.outcomes
+    settings = _partner_settings(config)
+    plans = inputs.get("employer_hiring_plans")
+    if plans is not None:
+        onet = p.onet or (config.postings.onet if config.postings else None)
+        model = load_autocoder(config.base_dir / onet) if onet and plans["soc_code"].isna().any() else None
+        plans = code_plans(plans, model, threshold=p.threshold).drop(columns="employer_name", errors="ignore")
+    records = None
+    if o is not None:
+        raw = read_records(config.base_dir / o.records)
+        if "support_received" in raw.columns:  # keys are not kept: any salt will do
+            records = prepare_records(raw, salt=resolve_salt(o.salt_env)[0], origin=o.records)
+        else:
+            notes.append("participant records carry no support_received column: no with/without-support comparison")
+    out = partner_views(tables, region_id=config.region.slug, settings=settings, plans=plans,
+                        inventory=inputs.get("partner_inventory"), records=records,
+                        outcome_options={"as_of": o.as_of, "hire_window_days": o.hire_window_days} if o else None,
+                        notes=notes, warnings=warnings)
+    kept = {"employer_hiring_plans": plans} if plans is not None else {}  # reference only: never published
+    if "partner_inventory" in inputs:
+        kept["partner_inventory"] = inputs["partner_inventory"]
+    return {**out, **kept}
 
 
 def run_from(stage: str, config: RunConfig, tables: dict[str, pd.DataFrame], *,
@@ -633,8 +700,8 @@ def _round(df: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
 # --- the whole run ----------------------------------------------------------------------------
 
 def run(config: RunConfig, *, progress: Progress | None = None, write: bool = True,
-        report: bool = True) -> RunResult:
-    """Run every stage for one region and (by default) write the run folder."""
+        report: bool = True, pdf: bool = True) -> RunResult:
+    """Run every stage for one region and (by default) write the run folder, PDFs included."""
     progress = progress or Progress(total=RUN_STEPS)
     progress.total = run_steps(config)
     warnings: list[str] = []
@@ -658,13 +725,17 @@ def run(config: RunConfig, *, progress: Progress | None = None, write: bool = Tr
     tables = run_from("occupations", config, tables, progress=progress, warnings=warnings)
     with progress.stage("Computing shared outcome metrics") as notes:
         tables.update(stage_outcomes(config, notes, warnings))
+    tables.update(stage_partners(config, inputs, tables, progress, warnings))
     result = RunResult(config, tables, build_manifest(config, records, tables, warnings), warnings=warnings)
+    result.manifest["region"]["county_names"] = county_names(inputs.get("providers"), config.region.counties)
     if write:
         with progress.stage("Writing tables, manifest and report") as notes:
-            result.folder = write_run(result, report=report)
+            result.folder = write_run(result, report=report, pdf=pdf)
             notes.append(str(result.folder))
-    for w in warnings:
+    for w in board_caveats(warnings):
         progress._print(f"      note: {w}")
+    for w in operator_notes(warnings):
+        progress._print(f"      note for the operator: {w}")
     return result
 
 

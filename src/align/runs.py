@@ -33,7 +33,10 @@ OUTPUT_TABLES = ("industry_employment", "industry_forecast", "forecast_accuracy"
                  "programs", "allocation", "occupation_supply", "gaps", "duplication", "duplication_series",
                  "double_count_audit",
                  "unallocated_programs", "pathways", "entry_points", "ladders", "stacks", "pathway_gaps",
-                 "metrics", "postings_occupation", "postings_agreement")
+                 "metrics", "postings_occupation", "postings_agreement",
+                 # the partner side (align.partners)
+                 "demand_signals", "employer_demand", "externships", "program_funding", "occupation_funding",
+                 "funding_coordination", "pathway_support", "support_outcomes")
 REFERENCE_TABLES = ("industry_projection", "occupation_projection", "staffing_patterns", "separation_rates",
                     "cip_soc", "occupation_wages", "onet_related", "onet_job_zones", "postings")
 PACKAGES = ("numpy", "pandas", "scipy", "statsmodels", "scikit-learn", "pyarrow", "openpyxl", "xlrd",
@@ -147,7 +150,7 @@ def file_hashes(folder: Path) -> dict[str, str]:
 
 
 def write_run(result: RunResult, *, report: bool = True, root: Path | None = None,
-              name: str | None = None, report_options: dict | None = None,
+              name: str | None = None, pdf: bool = True, report_options: dict | None = None,
               extras: dict[str, str] | None = None) -> Path:
     """Write every table (CSV and Parquet), the report and the manifest into a new folder.
 
@@ -181,7 +184,7 @@ def write_run(result: RunResult, *, report: bool = True, root: Path | None = Non
             from align.report.build import write_reports
 
             result.folder = tmp
-            write_reports(result.tables, result.manifest, tmp, **(report_options or {}))
+            write_reports(result.tables, result.manifest, tmp, **{"pdf": pdf, **(report_options or {})})
         for extra, text in (extras or {}).items():
             write_text(tmp / extra, text)
         result.manifest["files"] = file_hashes(tmp)

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from align import schemas
 from align.config import Parameters
 from align.errors import ConfigError, InputError
-from align.pipeline import DOWNSTREAM, forecast_industries, run_from
+from align.pipeline import DOWNSTREAM, forecast_industries, refresh_partner_views, run_from
 from align.runs import RunResult
 from align.supply.education import award_label
 
@@ -148,6 +148,7 @@ def apply(base: RunResult, scenario: Scenario) -> RunResult:
         first = "openings"
     if first is not None:
         tables = run_from(first, config, tables, warnings=warnings)
+        tables.update(refresh_partner_views(config, tables, warnings))
     supplied = set(tables["allocation"]["program_id"])
     for p in scenario.new_programs:
         pid = f"{p.provider_id}:{p.cip_code or p.soc_code}:{p.award_level}"

@@ -109,11 +109,11 @@ def test_bad_inputs_name_row_and_column(cohort: pd.DataFrame) -> None:
 def test_template_and_doc_agree() -> None:
     from pathlib import Path
 
-    from align.outcomes.records import TEMPLATE_COLUMNS
+    from align.outcomes.records import EXTENSIONS, TEMPLATE_COLUMNS
 
     root = Path(__file__).resolve().parents[2]
     template = read_records(root / "data" / "templates" / "participant_records.csv")
-    assert list(template.columns) == TEMPLATE_COLUMNS
+    assert list(template.columns) == TEMPLATE_COLUMNS + EXTENSIONS
     assert len(prepare_records(template, salt=SALT)) == 1
     doc = (root / "docs" / "participant_records.md").read_text()
-    assert all(c.split("_q")[0] in doc for c in TEMPLATE_COLUMNS)
+    assert all(c.split("_q")[0] in doc for c in TEMPLATE_COLUMNS + EXTENSIONS)

@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
-from pathlib import Path
 
 import numpy as np
 import openpyxl
 import pandas as pd
-import pytest
 
 from align.cli import main
 from align.match import gaps as G
-from align.report import load_run_tables, render_html, write_reports
-from align.report.html import gap_cards, summary_sentences, vintage_line
-from align.report.pdf import find_chromium, render_pdf
+from align.report import board, load_run_tables, render_html, write_reports
+from align.report.html import gap_cards, vintage_line
 from align.report.views import SUPPRESSED
 
 NASTY = "<script>alert(1)</script> \"Quoted\" & 'single'"
@@ -26,12 +22,12 @@ def _counts(gaps: pd.DataFrame) -> tuple[int, int]:
     return (int(gaps["flag"].isin(G.SHORTAGE_FLAGS).sum()), int(gaps["flag"].isin(G.SURPLUS_FLAGS).sum()))
 
 
-def test_run_writes_three_forms(demo_run):
+def test_run_writes_four_forms(demo_run):
     folder = demo_run.folder
     assert (folder / "report.html").stat().st_size > 10_000
     assert (folder / "report.xlsx").stat().st_size > 5_000
-    if find_chromium() is not None:
-        assert (folder / "report.pdf").read_bytes()[:5] == b"%PDF-"
+    for name in ("report.pdf", "report-appendix.pdf"):  # ReportLab is a dependency: always written
+        assert (folder / name).read_bytes()[:5] == b"%PDF-"
 
 
 def test_html_is_self_contained(demo_run):
@@ -49,13 +45,13 @@ def test_summary_states_counts_from_gaps_csv(demo_run):
     short, surplus = _counts(gaps)
     html = (demo_run.folder / "report.html").read_text(encoding="utf-8")
     headline = re.search(r'<p id="headline"><strong>(.*?)</strong>', html).group(1)
-    assert headline.startswith(f"{short} occupations where regional training falls short")
-    assert f"{surplus} where it outpaces demand" in headline
-    # The largest shortage by gap leads the summary, with its rounded openings and gap.
+    assert headline.startswith(f"{short} jobs where the region trains too few people")
+    assert f"{surplus} where it trains more than employers need" in headline
+    # The largest shortage by gap leads the summary, with its rounded openings and supply.
     top = gaps[gaps["flag"].isin(G.SHORTAGE_FLAGS)].sort_values("gap", ascending=False).iloc[0]
-    first = summary_sentences(gaps, demo_run.tables["duplication"])["shortages"][0]
+    first = board.sections(demo_run.tables, demo_run.manifest)[0].bullets[0]
     assert first.startswith(f"{top.occupation_title}: about {top.annual_openings:,.0f} openings a year")
-    assert f"a gap of {top.gap:,.0f} a year" in first
+    assert f"only about {top.effective_supply:,.0f} newly trained people" in first
     assert first.replace("'", "&#39;") in html
 
 
@@ -80,63 +76,54 @@ def test_method_lists_every_source_hash_and_backtest(demo_run):
     assert "proportional</strong> allocation" in html
     assert "<code>effective_supply</code>" in html  # data dictionary from the field dictionary
     assert "Job postings are not openings" in html
-    assert vintage_line(demo_run.manifest).startswith("industry employment: QCEW")
+    assert vintage_line(demo_run.manifest).startswith("Jobs by industry: QCEW")
 
 
 def test_xlsx_reads_back_same_numbers_as_gaps_csv(demo_run):
     gaps = pd.read_csv(demo_run.folder / "gaps.csv", dtype={"soc_code": str})
     wb = openpyxl.load_workbook(demo_run.folder / "report.xlsx")
-    assert wb.sheetnames[0] == "README"
-    assert {"gaps", "supply", "duplication", "sources", "dictionary"} <= set(wb.sheetnames)
-    ws = wb["gaps"]
-    assert ws.freeze_panes == "A2"
-    back = pd.read_excel(demo_run.folder / "report.xlsx", sheet_name="gaps", dtype={"soc_code": str})
-    assert list(back.columns) == list(gaps.columns)
-    assert back["soc_code"].tolist() == gaps["soc_code"].tolist()
-    assert back["flag"].tolist() == gaps["flag"].tolist()
-    for col in ("annual_openings", "effective_supply", "gap", "supply_demand_ratio", "probability_shortage"):
-        np.testing.assert_allclose(back[col].to_numpy(float), gaps[col].to_numpy(float), rtol=1e-9, equal_nan=True)
-    # The flag column is coloured, and the colour only repeats the words in the cell.
-    flag_col = list(gaps.columns).index("flag") + 1
-    row = int(np.flatnonzero(gaps["flag"].eq(G.UNDERSUPPLY))[0]) + 2
-    cell = ws.cell(row=row, column=flag_col)
-    assert cell.value == G.UNDERSUPPLY and cell.fill.fgColor.rgb.endswith("F6C7A8")
-    sources = pd.read_excel(demo_run.folder / "report.xlsx", sheet_name="sources")
-    assert sources["sha256"].tolist() == [r["sha256"] for r in demo_run.manifest["inputs"]]
+    assert wb.sheetnames[0] == "Read me"
+    assert {"Jobs", "Supply by job", "Duplicated programs", "Sources", "Data dictionary"} <= set(wb.sheetnames)
+    ws = wb["Jobs"]
+    assert ws.freeze_panes == "B2"  # the job's name stays in view
+    back = pd.read_excel(demo_run.folder / "report.xlsx", sheet_name="Jobs", dtype={"SOC code": str})
+    assert list(back.columns[:2]) == ["Job", "SOC code"]  # names before codes, headers in words
+    assert not any("_" in c for c in back.columns)
+    # The sheet opens with the largest shortages where training is the way in, not with cashiers.
+    short = gaps[gaps["flag"] == G.UNDERSUPPLY].sort_values("gap", ascending=False)
+    assert back["SOC code"].iloc[0] == short["soc_code"].iloc[0]
+    assert back["Finding"].iloc[0] == "shortage"
+    assert set(back["SOC code"]) == set(gaps["soc_code"])
+    merged = back.set_index("SOC code").join(gaps.set_index("soc_code"))
+    for col, word in (("annual_openings", "Openings a year"), ("effective_supply", "Trained supply a year"),
+                      ("gap", "Gap (openings minus trained supply)"), ("probability_shortage", "Chance of shortage")):
+        np.testing.assert_allclose(merged[word].to_numpy(float), merged[col].to_numpy(float), rtol=1e-9,
+                                   equal_nan=True)
+    # Rates read as percentages, pay as dollars; the flag's colour only repeats the words in the cell.
+    heads = [c.value for c in ws[1]]
+    first = 2
+    assert ws.cell(first, heads.index("Chance of shortage") + 1).number_format == "0.0%"
+    assert ws.cell(first, heads.index("Median pay a year") + 1).number_format == "$#,##0"
+    cell = ws.cell(first, heads.index("Finding") + 1)
+    assert cell.value == "shortage" and cell.fill.fgColor.rgb.endswith("F6C7A8")
+    supply = pd.read_excel(demo_run.folder / "report.xlsx", sheet_name="Supply by job")
+    assert list(supply.columns[:2]) == ["Job", "SOC code"] and supply["Job"].notna().all()
+    sources = pd.read_excel(demo_run.folder / "report.xlsx", sheet_name="Sources")
+    assert sources["SHA-256 fingerprint"].tolist() == [r["sha256"] for r in demo_run.manifest["inputs"]]
+    # The dictionary the sheets refer to exists, generated from align.fields, and covers every header.
+    dictionary = pd.read_excel(demo_run.folder / "report.xlsx", sheet_name="Data dictionary")
+    assert set(heads) <= set(dictionary["Header"])
+    row = dictionary.set_index("Column in the CSV files").loc["effective_supply"]
+    from align.fields import FIELDS
+
+    assert row["Meaning"] == FIELDS["effective_supply"].description
+    assert "Metric definitions" in wb.sheetnames  # the outcome measures note points here
 
 
-def _pdf_pages(path: Path) -> int:
-    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
-    return int(re.search(r"Pages:\s+(\d+)", info).group(1))
-
-
-@pytest.mark.skipif(shutil.which("pdfinfo") is None, reason="poppler-utils (pdfinfo, pdftotext) not installed")
-def test_pdf_has_summary_page_numbers_and_appendix(demo_run):
-    pdf = demo_run.folder / "report.pdf"
-    if not pdf.exists():
-        pytest.skip("no PDF renderer (Chromium or WeasyPrint) on this machine")
-    pages = _pdf_pages(pdf)
-    assert 8 <= pages <= 60
-    text = [subprocess.run(["pdftotext", "-layout", "-f", str(p), "-l", str(p), str(pdf), "-"],
-                           capture_output=True, text=True, check=True).stdout for p in (1, pages)]
-    assert "Training supply and employer demand" in text[0] and "Largest shortages" in text[0]
-    assert f"Page 1 of {pages}" in text[0] and f"Page {pages} of {pages}" in text[1]
-    assert "Duplicated effort" in text[0] and "one by one" not in text[0]  # the summary fits one page
-    everything = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    assert "Data dictionary" in everything and "Method and sources" in everything
-
-
-def test_pdf_skipped_with_reason_when_no_renderer(tmp_path, demo_run, monkeypatch):
-    monkeypatch.setenv("ALIGN_CHROMIUM", str(tmp_path / "no-such-chromium"))
-    path, note = render_pdf("<p>x</p>", tmp_path / "r.pdf", engine="chromium")
-    assert path is None and "report.pdf skipped" in note and "no Chromium" in note
-    assert not (tmp_path / "r.pdf").exists()
-    import align.report.pdf as pdf_mod
-
-    monkeypatch.setattr(pdf_mod, "ENGINES", ("chromium",))
-    out = write_reports(demo_run.tables, demo_run.manifest, tmp_path / "run", quiet=True)
+def test_no_pdf_writes_html_and_xlsx_only(demo_run, tmp_path):
+    out = write_reports(demo_run.tables, demo_run.manifest, tmp_path, pdf=False, quiet=True)
     assert [p.name for p in out.paths] == ["report.html", "report.xlsx"]
-    assert out.notes and out.notes[0].startswith("report.pdf skipped")
+    assert not list(tmp_path.glob("*.pdf")) and "--no-pdf" in out.notes[0]
 
 
 def test_cli_report_rebuilds_from_tables_without_recomputing(demo_run, tmp_path, capsys):
@@ -163,15 +150,15 @@ def test_no_shortages(demo_tables, demo_run):
     g = demo_tables["gaps"]
     g.loc[g["flag"].isin(G.SHORTAGE_FLAGS), "flag"] = G.BALANCED
     html = render_html(demo_tables, demo_run.manifest)
-    assert "<strong>0 occupations where regional training falls short" in html
-    assert "No occupation's openings exceed regional supply by a flagged margin." in html
+    assert "<strong>0 jobs where the region trains too few people" in html
+    assert "No job where training is the way in is short of trained people." in html
 
 
 def test_one_occupation(demo_tables, demo_run):
     g = demo_tables["gaps"]
     demo_tables["gaps"] = g[g["flag"] == G.UNDERSUPPLY].head(1)
     html = render_html(demo_tables, demo_run.manifest)
-    assert "<strong>1 occupation where regional training" in html
+    assert "<strong>1 job where the region trains too few people" in html
     assert html.count('<article class="card') == 1
 
 
@@ -200,8 +187,8 @@ def test_script_and_quotes_from_data_are_escaped(demo_tables, demo_run, tmp_path
     assert html.count("<script>") == 1  # only the report's own sort/filter script
     # The page footer in CSS cannot be broken out of either.
     assert re.search(r'@bottom-left \{ content: "[^"<>]*"', html)
-    back = pd.read_excel(out.paths[1], sheet_name="programs")
-    assert set(back["provider_name"]) == {NASTY}  # the workbook keeps the text verbatim, as text
+    back = pd.read_excel(out.paths[1], sheet_name="Programs")
+    assert set(back["Provider"]) == {NASTY}  # the workbook keeps the text verbatim, as text
 
 
 def test_very_long_titles(demo_tables, demo_run):
@@ -230,8 +217,12 @@ def test_suppressed_metrics_are_marked_not_zero(demo_tables, demo_run, tmp_path)
     assert "$9,850" in section and "72%" in section
     assert ">0<" not in section and ">0%<" not in section
     write_reports(demo_tables, demo_run.manifest, tmp_path, pdf=False, quiet=True)
-    back = pd.read_excel(tmp_path / "report.xlsx", sheet_name="metrics")
-    assert back.loc[2, "is_suppressed"] and pd.isna(back.loc[2, "metric_value"])
+    back = pd.read_excel(tmp_path / "report.xlsx", sheet_name="Outcome measures")
+    assert back.loc[2, "Withheld?"] == "yes" and pd.isna(back.loc[2, "Result"])
+    ws = openpyxl.load_workbook(tmp_path / "report.xlsx")["Outcome measures"]
+    heads = [c.value for c in ws[1]]
+    result = heads.index("Result") + 1
+    assert ws.cell(2, result).number_format == "0.0%" and ws.cell(3, result).number_format == "$#,##0"
 
 
 def test_forecasts_without_a_range_read_as_unknown_not_nan(demo_tables, demo_run):
@@ -241,4 +232,4 @@ def test_forecasts_without_a_range_read_as_unknown_not_nan(demo_tables, demo_run
     html = render_html(demo_tables, demo_run.manifest)
     text = re.sub(r"<[^>]+>", " ", re.sub(r"<script.*?</script>", "", html, flags=re.S))  # what a reader sees
     assert not re.search(r"\bnan\b", text, flags=re.I)
-    assert "no range: too little history" in text and "chance of a shortage unknown" in text
+    assert "no range: too little history" in text

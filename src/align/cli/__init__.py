@@ -14,12 +14,13 @@ import os
 import sys
 from collections.abc import Callable
 
-from align.cli import analysis, data, planning, whatif
+from align.cli import analysis, data, planning, publish, whatif
 from align.errors import AlignError
 
 SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     planning.add_run, data.add_fetch, whatif.add_whatif, whatif.add_diff, data.add_ingest, analysis.add_forecast,
-    planning.add_report, planning.add_reproduce, planning.add_verify, analysis.add_pathways, analysis.add_metrics, analysis.add_autocode,
+    planning.add_report, planning.add_reproduce, planning.add_verify, analysis.add_pathways, analysis.add_metrics,
+    analysis.add_autocode, publish.add_publish,
 ]
 
 

@@ -100,11 +100,14 @@ def add_autocode(sub: argparse._SubParsersAction) -> None:
 
 
 def _metrics(args: argparse.Namespace) -> int:
-    from align.outcomes import compute_metrics, prepare_records, read_records, salt_from_env
+    from align.outcomes import compute_metrics, prepare_records, read_records, resolve_salt
     from align.store import write_table
 
     path = Path(args.records)
-    records = prepare_records(read_records(path), salt=salt_from_env(args.salt_env), origin=str(path))
+    salt, note = resolve_salt(args.salt_env)
+    if note:
+        print(f"note: {note}", file=sys.stderr)
+    records = prepare_records(read_records(path), salt=salt, origin=str(path))
     table = compute_metrics(records, min_cell=args.min_cell, as_of=args.as_of,
                             hire_window_days=args.hire_window, region_id=args.region)
     write_table(table, Path(args.output))
@@ -119,7 +122,7 @@ def add_metrics(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", required=True, help="metrics table (.csv or .parquet)")
     p.add_argument("--min-cell", type=int, default=10, help="smallest numerator/denominator shown (default 10)")
     p.add_argument("--salt-env", default="ALIGN_HASH_SALT",
-                   help="environment variable holding the hashing salt (default ALIGN_HASH_SALT)")
+                   help="environment variable holding the hashing salt (default ALIGN_HASH_SALT; unset: a one-off salt, with a note)")
     p.add_argument("--as-of", help="date (YYYY-MM-DD) wage records are complete through")
     p.add_argument("--hire-window", type=int, default=180, help="days after an externship a hire counts (180)")
     p.add_argument("--region", default="region", help="id for the region-wide rows")

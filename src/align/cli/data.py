@@ -18,8 +18,7 @@ def _fetch(args: argparse.Namespace) -> int:
     jobs = [(name, spec) for name in type(config.inputs).model_fields
             if (spec := getattr(config.inputs, name)) is not None and spec.fetch]
     if not jobs:
-        print("nothing to fetch: no input in this configuration has a 'fetch' list")
-        return 0
+        return _nothing_to_fetch(config)
     store = RawStore(config.base_dir / args.store) if args.store else RawStore()
     session = Session(offline=args.offline)
     for name, spec in jobs:
@@ -29,6 +28,27 @@ def _fetch(args: argparse.Namespace) -> int:
                            session=session, dest=folder)
         print(f"{name}: {len(stored)} file(s) in {folder}")
     return 0
+
+
+def _nothing_to_fetch(config: object) -> int:
+    """Say why there is nothing to download: every input is a local file, present or missing."""
+    from align.errors import ConfigError
+
+    present, missing = 0, []
+    for name in type(config.inputs).model_fields:
+        if getattr(config.inputs, name) is None:
+            continue
+        try:
+            present += len(config.input_files(name))
+        except ConfigError as exc:
+            missing.append(str(exc))
+    print("nothing to fetch: no input in this configuration has a 'fetch' list, so every input is read "
+          "from local files (docs/fetch.md shows how to add one).")
+    print(f"  {present} local file(s) present" + (f"; {len(missing)} input(s) missing:" if missing else
+                                                  " — the configuration can run as it is."))
+    for m in missing:
+        print(f"  {m}")
+    return 1 if missing else 0
 
 
 def add_fetch(sub: argparse._SubParsersAction) -> None:

@@ -11,8 +11,11 @@ def _run(args: argparse.Namespace) -> int:
     from align.progress import Progress
 
     config = config_mod.load(args.config)
-    result = run(config, progress=Progress(total=RUN_STEPS, enabled=not args.quiet))
+    result = run(config, progress=Progress(total=RUN_STEPS, enabled=not args.quiet), pdf=not args.no_pdf)
     print(f"report: {result.report_path}")
+    packet = result.folder / "report.pdf" if result.folder else None
+    if packet is not None and packet.exists():
+        print(f"board packet: {packet}")
     return 0
 
 
@@ -20,6 +23,7 @@ def add_run(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("run", help="the annual planning run for one region (region.toml)")
     p.add_argument("config", help="path to region.toml")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    p.add_argument("--no-pdf", action="store_true", help="skip the board packet and appendix PDFs")
     p.set_defaults(func=_run)
 
 
@@ -27,11 +31,10 @@ def _report(args: argparse.Namespace) -> int:
     from align.runs import derive_run, load_run
 
     parent = load_run(args.run_folder)
-    options = {"pdf": not args.no_pdf, "pdf_engine": args.pdf_engine}
+    options = {"pdf": not args.no_pdf}
     folder = derive_run(parent, {}, command="align report", parameters=options, report_options=options)
-    for name in ("report.html", "report.xlsx", "report.pdf"):
-        if (folder / name).is_file():
-            print(f"report: {folder / name}")
+    for path in sorted(p for p in folder.iterdir() if p.name.startswith("report") or p.suffix == ".pdf"):
+        print(f"report: {path}")
     return 0
 
 
@@ -39,9 +42,7 @@ def add_report(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("report", help="report a finished run again (html, pdf, xlsx) into a new run folder "
                                       "beside it; the finished folder is never changed")
     p.add_argument("run_folder", help="a run folder written by `align run` (runs/<region>/<run-id>)")
-    p.add_argument("--no-pdf", action="store_true", help="skip the PDF")
-    p.add_argument("--pdf-engine", choices=["auto", "chromium", "weasyprint"], default="auto",
-                   help="PDF renderer (default: Chromium if installed, else WeasyPrint)")
+    p.add_argument("--no-pdf", action="store_true", help="skip the board packet and appendix PDFs")
     p.set_defaults(func=_report)
 
 

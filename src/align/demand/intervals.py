@@ -41,11 +41,14 @@ Z = {80: 1.2816, 95: 1.96}
 
 def inflation(windows: np.ndarray, levels: tuple[int, ...]) -> np.ndarray:
     """Small-sample widening ``t_{k−1}(p)/z(p)`` per horizon and level, ``(H, len(levels))``."""
-    from scipy.stats import norm, t
+    from scipy.special import (  # t and normal quantiles, without importing scipy.stats
+        ndtri,
+        stdtrit,
+    )
 
     k = np.maximum(np.asarray(windows, dtype=float) - 1.0, 1.0)
     ps = np.array([(100 + lv) / 200 for lv in levels])
-    return t.ppf(ps[None, :], k[:, None]) / norm.ppf(ps)[None, :]
+    return stdtrit(k[:, None], ps[None, :]) / ndtri(ps)[None, :]
 
 
 def effective_windows(e: np.ndarray) -> float:

@@ -261,6 +261,9 @@ def generate(out: Path) -> list[Path]:
     from align.demo.postings import write_postings
 
     written += write_postings(out)
+    from align.demo.partners import write_partners  # employer survey and partner inventory
+
+    written += write_partners(out)
     return written
 
 

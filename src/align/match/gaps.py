@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
+from scipy.special import ndtr, ndtri  # normal cdf, quantile; lighter than scipy.stats
 
 from align import schemas
 from align.config import FlagBands
 from align.supply.allocation import Factors
 from align.supply.education import entry_rank
 
-Z80 = float(norm.ppf(0.9))  # half-width of a central 80% interval in standard deviations
+Z80 = float(ndtri(0.9))  # half-width of a central 80% interval in standard deviations
 
 UNDERSUPPLY = "undersupply"
 SLIGHT_UNDERSUPPLY = "slight undersupply"
@@ -55,7 +55,7 @@ def probability_shortage(openings: pd.Series, low: pd.Series, high: pd.Series,
     if supply_sd is not None:
         sd = np.sqrt(sd ** 2 + supply_sd.fillna(0.0) ** 2)
     z = (openings - supply) / sd.where(sd > 0)
-    p = pd.Series(norm.cdf(z), index=openings.index)
+    p = pd.Series(ndtr(z), index=openings.index)
     exact = (openings > supply).astype(float)
     return p.where(sd.isna() | (sd > 0), exact)  # no range known: no probability either
 

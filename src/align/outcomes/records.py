@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import secrets
 from pathlib import Path
 
 import pandas as pd
@@ -26,6 +27,9 @@ OPTIONAL = ["pathway", "credential", "credential_date", "externship", "externshi
             "wage_q1", "wage_q2", "wage_q3", "wage_q4", "employer_q1", "employer_q2", "employer_q3",
             "employer_q4"]
 TEMPLATE_COLUMNS = REQUIRED + OPTIONAL
+#: optional columns added to the template later (the template holds TEMPLATE_COLUMNS + EXTENSIONS);
+#: read when present, blank otherwise, so files written to the first template stay valid
+EXTENSIONS = ["support_received"]
 DATES = ["enrol_date", "exit_date", "credential_date", "externship_end_date", "hire_date"]
 WAGES = ["wage_pre", "wage_q1", "wage_q2", "wage_q3", "wage_q4"]
 FLAGS = ["in_training", "externship", "externship_completed"]
@@ -33,13 +37,20 @@ _YES = {"y", "yes", "true", "1"}
 _NO = {"n", "no", "false", "0", ""}
 
 
-def salt_from_env(var: str = SALT_ENV) -> str:
-    """The hashing salt from ``var``; refuses to run without one (an unsalted hash is reversible)."""
+def resolve_salt(var: str = SALT_ENV) -> tuple[str, str | None]:
+    """The hashing salt from ``var``, else a one-off random salt and a note saying so.
+
+    Every command that hashes person ids (``align run``, ``align metrics``) takes its salt from
+    here, so they behave alike. A one-off salt is safe because only suppressed aggregates leave
+    align; what it costs is linking: hashed ids then differ from run to run, so records cannot be
+    matched across years or partners. The note is for the operator (run log and manifest).
+    """
     salt = os.environ.get(var, "")
-    if not salt:
-        raise InputError(f"environment variable {var} is not set", expected=
-                         "a secret salt for hashing person ids (keep it the same across years)")
-    return salt
+    if salt:
+        return salt, None
+    return secrets.token_hex(16), (f"{var} is not set: person ids were hashed with a one-off random salt, so "
+                                   f"hashed ids cannot be linked to other runs (set {var}, the same every "
+                                   f"year, to link them)")
 
 
 def hash_id(person_id: str, salt: str) -> str:
@@ -80,14 +91,14 @@ def prepare_records(raw: pd.DataFrame, *, salt: str, origin: str = "participant 
                          expected=f"the participant-records template columns {TEMPLATE_COLUMNS}")
     df = df.astype(object).where(df.notna(), "")
     df = df.map(lambda v: str(v).strip())
-    for c in OPTIONAL:
+    for c in OPTIONAL + EXTENSIONS:
         if c not in df.columns:
             df[c] = ""
     ids = df["person_id"]
     if (ids == "").any():
         raise InputError("blank person id", file=origin, row=int((ids == "").to_numpy().argmax()) + 1,
                          column="person_id", expected="an id in every row")
-    out = df[[c for c in TEMPLATE_COLUMNS if c != "person_id"]].copy()
+    out = df[[c for c in TEMPLATE_COLUMNS + EXTENSIONS if c != "person_id"]].copy()
     out.insert(0, "person_key", [hash_id(v, salt) for v in ids])
     for c in DATES:
         out[c] = _dates(out[c], c, origin)
@@ -95,6 +106,7 @@ def prepare_records(raw: pd.DataFrame, *, salt: str, origin: str = "participant 
         out[c] = _numbers(out[c], c, origin)
     for c in FLAGS:
         out[c] = _flags(out[c], c, origin)
+    out["support_received"] = _services(out["support_received"], origin)
     for c in ("program_id", "provider_id", "enrol_date"):
         blank = out[c].isna() | (out[c] == "")
         if blank.any():
@@ -123,6 +135,22 @@ def _numbers(col: pd.Series, name: str, origin: str) -> pd.Series:
         raise InputError(f"not a wage amount: {col.iloc[i]!r}", file=origin, row=i + 1, column=name,
                          expected="quarterly earnings in dollars (≥ 0) or blank for no wage record")
     return num.astype("float64")
+
+
+def _services(col: pd.Series, origin: str) -> pd.Series:
+    """';'-separated support-service codes → the same codes sorted ('none' and blank: none received)."""
+    from align.partners.vocabulary import SUPPORT_SERVICES
+
+    out = []
+    for i, text in enumerate(col):
+        items = {t.strip().lower() for t in str(text).split(";") if t.strip()} - {"none"}
+        unknown = sorted(items - set(SUPPORT_SERVICES))
+        if unknown:
+            raise InputError(f"unknown support service {unknown[0]!r}", file=origin, row=i + 1,
+                             column="support_received",
+                             expected="';'-separated codes from " + ", ".join(SUPPORT_SERVICES) + ", or none")
+        out.append("; ".join(sorted(items)))
+    return pd.Series(out, index=col.index, dtype=object)
 
 
 def _flags(col: pd.Series, name: str, origin: str) -> pd.Series:

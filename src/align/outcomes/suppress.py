@@ -78,18 +78,24 @@ def _partitions(table: pd.DataFrame, program_provider: dict[str, str]) -> list[t
 def suppress(table: pd.DataFrame, *, min_cell: int = 10, program_provider: dict[str, str] | None = None,
              kinds: dict[str, str] | None = None,
              same_people: list[list[tuple[str, str]]] | None = None,
+             partitions: list[tuple[tuple[str, str], list[tuple[str, str]]]] | None = None,
+             primary: dict[tuple[str, str, str], str] | None = None,
              people: dict[Cell, Iterable[int]] | None = None) -> pd.DataFrame:
     """Mark and blank suppressed cells of a long metrics table (group_type, group_id, metric, …).
 
     With ``people`` (the row ids behind each cell) every additive equation is found from the
     cells; without it, the region, provider and program nesting (``program_provider``) is used.
+    ``partitions`` adds (parent, children) cells whose counts add up beyond those; ``primary`` adds
+    reasons of the caller's own, keyed (group_type, group_id, metric) (e.g. one employer
+    dominating an employer-survey cell). Callers counting people check ``min_cell`` against the
+    floor (:func:`check_min_cell`); an employer survey counts employers under rules of its own.
     """
-    min_cell = check_min_cell(min_cell)
     out = table.copy()
     out["is_suppressed"] = False
     out["suppression"] = ""
     kinds = kinds or {}
-    parts = partitions_from_people(people) if people is not None else _partitions(out, program_provider or {})
+    parts = (partitions_from_people(people) if people is not None else _partitions(out, program_provider or {})) \
+        + list(partitions or [])
     for metric, idx in out.groupby("metric").groups.items():
         cells = out.loc[idx]
         key = list(zip(cells["group_type"], cells["group_id"], strict=True))
@@ -101,6 +107,8 @@ def suppress(table: pd.DataFrame, *, min_cell: int = 10, program_provider: dict[
                 why[k] = f"primary: denominator {int(den[k])} < {min_cell}"
             elif kinds.get(metric, "rate") == "rate" and pd.notna(num[k]) and num[k] < min_cell:
                 why[k] = f"primary: numerator {int(num[k])} < {min_cell}"
+            elif (k[0], k[1], metric) in (primary or {}):
+                why[k] = f"primary: {primary[(k[0], k[1], metric)]}"
         changed = True
         while changed:
             changed = False

@@ -80,25 +80,30 @@ def dedupe_postings(postings: pd.DataFrame, *, window_days: int = 60,
         order = pd.DataFrame({"block": block, "date": dates, "i": np.arange(n)}).sort_values(
             ["block", "date", "i"], na_position="last", kind="stable")
         ids = df["posting_id"].astype(str).to_numpy()
-        for _, group in order.groupby("block", sort=False):
-            rows = group["i"].to_numpy()
-            if len(rows) < 2:
+        codes = pd.factorize(titles)[0]
+        dated = dates.notna().to_numpy()
+        day = np.where(dated, dates.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").astype(np.int64), 0)
+        i_sorted = order["i"].to_numpy()
+        b = order["block"].to_numpy()
+        starts = np.flatnonzero(np.r_[True, b[1:] != b[:-1]])
+        for start, stop in zip(starts, np.r_[starts[1:], n], strict=True):
+            if stop - start < 2:
                 continue
+            rows = i_sorted[start:stop]
             sim = (x[rows] @ x[rows].T).toarray()
-            heads: list[int] = []  # positions in ``rows`` of the kept postings
-            for j, r in enumerate(rows):
-                match = None
-                for h in heads:
-                    same_title = titles.iat[r] == titles.iat[rows[h]] or sim[j, h] >= similarity
-                    d0, d1 = dates.iat[rows[h]], dates.iat[r]
-                    in_window = pd.isna(d0) or pd.isna(d1) or (d1 - d0).days <= window_days
-                    if same_title and in_window:
-                        match = h
-                        break
-                if match is None:
-                    heads.append(j)
+            tc, dy, hd = codes[rows], day[rows], dated[rows]
+            heads = np.empty(len(rows), dtype=np.int64)  # positions in ``rows`` of the kept postings
+            n_heads = 0
+            for j in range(len(rows)):
+                h = heads[:n_heads]
+                same_title = (tc[h] == tc[j]) | (sim[j, h] >= similarity)
+                in_window = ~hd[h] | (not hd[j]) | (dy[j] - dy[h] <= window_days)
+                match = np.flatnonzero(same_title & in_window)
+                if len(match):
+                    duplicate_of[rows[j]] = ids[rows[h[match[0]]]]
                 else:
-                    duplicate_of[r] = ids[rows[match]]
+                    heads[n_heads] = j
+                    n_heads += 1
     df["duplicate_of"] = pd.Series(duplicate_of, index=df.index, dtype=object)
     is_dup = df["duplicate_of"].notna()
     n_dup = int(is_dup.sum())

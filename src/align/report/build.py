@@ -1,8 +1,12 @@
-"""Write the three forms of the board report (HTML, XLSX, PDF) from a run's tables.
+"""Write the forms of the board report from a run's tables.
 
-The HTML and XLSX need only Python packages and are always written; the PDF needs a layout
-engine (WeasyPrint, or headless Chromium). When neither is present the run still succeeds and the
-note says the PDF was skipped and why, so a missing renderer never costs an analyst a run.
+- ``report.html``: the full report, every job and table, sortable (and printable from a browser);
+- ``report.xlsx``: every table for staff who sort and filter;
+- ``report.pdf``: the board packet, at most 12 pages (:mod:`align.report.packet`);
+- ``report-appendix.pdf``: a card for every flagged job and every table (:mod:`align.report.appendix`).
+
+The PDFs are laid out by ReportLab, an ordinary dependency, so every install writes them; ``pdf=False``
+(``--no-pdf``) skips them when only the tables and the HTML are wanted.
 """
 
 from __future__ import annotations
@@ -13,10 +17,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from align.report.html import render_html
-from align.report.pdf import render_pdf
+from align.report.appendix import write_appendix
+from align.report.html import gap_cards, render_html
+from align.report.packet import write_packet
+from align.report.views import board_views
 from align.report.xlsx import write_xlsx
 from align.store import write_text
+
+PACKET, APPENDIX = "report.pdf", "report-appendix.pdf"
 
 
 @dataclass
@@ -26,21 +34,20 @@ class ReportOutcome:
 
 
 def write_reports(tables: dict[str, pd.DataFrame], manifest: dict, folder: Path, *, pdf: bool = True,
-                  pdf_engine: str = "auto", quiet: bool = False) -> ReportOutcome:
-    """Write report.html, report.xlsx and report.pdf into ``folder``; notes say what was skipped."""
+                  quiet: bool = False) -> ReportOutcome:
+    """Write report.html, report.xlsx and (unless ``pdf`` is False) the packet and appendix PDFs."""
     folder = Path(folder)
     out = ReportOutcome()
-    html = render_html(tables, manifest)
-    out.paths.append(write_text(folder / "report.html", html))
+    views = board_views(tables)  # shared by the HTML and the appendix
+    out.paths.append(write_text(folder / "report.html", render_html(tables, manifest, views)))
     out.paths.append(write_xlsx(tables, manifest, folder / "report.xlsx"))
     if pdf:
-        path, note = render_pdf(html, folder / "report.pdf", engine=pdf_engine)
-        if path is not None:
-            out.paths.append(path)
-        if note:
-            out.notes.append(note)
+        out.paths.append(write_packet(tables, manifest, folder / PACKET))
+        params = manifest.get("config", {}).get("parameters", {})
+        cards = gap_cards(tables["gaps"], params)
+        out.paths.append(write_appendix(tables, manifest, cards, folder / APPENDIX, views))
     else:
-        out.notes.append("report.pdf skipped: not requested")
+        out.notes.append(f"{PACKET} and {APPENDIX} skipped: not requested (--no-pdf)")
     if not quiet:
         for n in out.notes:
             print(f"      note: {n}", file=sys.stderr)

@@ -1,4 +1,4 @@
-"""Charts for the board report, rendered to inline SVG (no files, no network).
+"""Charts for the board report: matplotlib figures, as inline SVG for HTML and PNG for the PDFs.
 
 Colours come from the Okabe–Ito palette, which colour-blind readers can tell apart, and every
 chart also encodes the flag by marker shape or label so colour is never the only cue.
@@ -7,19 +7,22 @@ chart also encodes the flag by marker shape or label so colour is never the only
 from __future__ import annotations
 
 import io
+import textwrap
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib.ticker import FuncFormatter
 
 OKABE_ITO = {"shortage": "#D55E00", "surplus": "#0072B2", "balanced": "#009E73", "neutral": "#999999",
              "supply": "#56B4E9", "demand": "#E69F00"}
 plt.rcParams.update({"svg.hashsalt": "align", "font.size": 9, "font.family": "DejaVu Sans"})
 
 
-def _svg(fig: plt.Figure) -> str:
+def svg(fig: plt.Figure) -> str:
+    """The figure as inline SVG for the HTML report (text drawn as paths: no markup from data)."""
     buf = io.StringIO()
     fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": "align"})
     plt.close(fig)
@@ -27,63 +30,99 @@ def _svg(fig: plt.Figure) -> str:
     return text[text.index("<svg"):]
 
 
-def openings_vs_supply(gaps: pd.DataFrame, n: int = 15) -> str:
-    """Horizontal bars: openings (with 80% range) beside effective supply, largest gaps first."""
-    top = gaps.reindex(gaps["gap"].abs().sort_values(ascending=False).index).head(n).iloc[::-1]
-    fig, ax = plt.subplots(figsize=(7.5, 0.38 * len(top) + 1.2))
+def png(fig: plt.Figure, dpi: int = 200) -> bytes:
+    """The figure as PNG at print resolution for the PDFs."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def wrap(text: object, width: int = 30) -> str:
+    """A label on as many lines as it needs: never cut off."""
+    return textwrap.fill(str(text), width, break_long_words=False) or str(text)
+
+
+def _lines(labels: list[str]) -> int:
+    return sum(label.count("\n") + 1 for label in labels)
+
+
+def _legend_above(ax: plt.Axes, ncol: int = 2) -> None:
+    """The legend above the plot, so it can never cover a bar."""
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.01), ncol=ncol, frameon=False, borderaxespad=0.2)
+
+
+def _thousands(ax: plt.Axes, axis: str = "x", prefix: str = "") -> None:
+    fmt = FuncFormatter(lambda v, _: f"{prefix}{v:,.0f}")
+    (ax.xaxis if axis == "x" else ax.yaxis).set_major_formatter(fmt)
+
+
+def openings_vs_supply(gaps: pd.DataFrame, n: int = 15, *, largest: bool = True) -> plt.Figure:
+    """Horizontal bars: openings (with the 80% range where there is one) beside trained supply.
+
+    ``largest`` picks the ``n`` largest gaps either way; otherwise the rows are drawn as given.
+    """
+    top = gaps.reindex(gaps["gap"].abs().sort_values(ascending=False).index).head(n) if largest else gaps.head(n)
+    top = top.iloc[::-1]
+    labels = [wrap(t, 34) for t in top["occupation_title"]]
+    fig, ax = plt.subplots(figsize=(7.5, 0.2 * _lines(labels) + 0.22 * len(top) + 1.0))
     y = range(len(top))
+    low, high = top["annual_openings_low"], top["annual_openings_high"]
+    has_range = bool(low.notna().any())
     ax.barh([i + 0.2 for i in y], top["annual_openings"], height=0.4, color=OKABE_ITO["demand"],
-            label="Annual openings (80% range)",
-            xerr=[top["annual_openings"] - top["annual_openings_low"],
-                  top["annual_openings_high"] - top["annual_openings"]],
-            error_kw={"elinewidth": 1, "capsize": 2})
+            label="Openings a year" + (" (line: 80% range)" if has_range else ""),
+            xerr=[(top["annual_openings"] - low).fillna(0), (high - top["annual_openings"]).fillna(0)]
+            if has_range else None, error_kw={"elinewidth": 1, "capsize": 2})
     ax.barh([i - 0.2 for i in y], top["effective_supply"], height=0.4, color=OKABE_ITO["supply"],
-            hatch="//", label="Effective supply (completers who stay and work)")
-    ax.set_yticks(list(y), [_short(t) for t in top["occupation_title"]])
-    ax.set_xlabel("People per year")
-    ax.legend(loc="lower right", frameon=False)
+            hatch="//", label="Trained supply a year (graduates who stay and work)")
+    ax.set_yticks(list(y), labels)
+    ax.set_xlabel("People a year")
+    _thousands(ax)
+    _legend_above(ax)
     ax.spines[["top", "right"]].set_visible(False)
-    return _svg(fig)
+    return fig
 
 
-def ratio_bands(gaps: pd.DataFrame, order: list[str]) -> str:
-    """How many occupations fall in each supply/demand band."""
-    counts = gaps["flag"].value_counts().reindex(order).fillna(0)
-    fig, ax = plt.subplots(figsize=(7.5, 2.9))
+def ratio_bands(gaps: pd.DataFrame, order: list[str], labels: dict[str, str] | None = None) -> plt.Figure:
+    """How many jobs have each finding: one bar each, the finding in words beside it (never overlapping)."""
+    counts = gaps["flag"].value_counts().reindex(order).fillna(0).iloc[::-1]
+    fig, ax = plt.subplots(figsize=(7.5, 0.3 * len(counts) + 0.8))
     colours = [OKABE_ITO["shortage"] if "under" in f or "no regional" in f else
                OKABE_ITO["surplus"] if "over" in f else
                OKABE_ITO["balanced"] if f == "balanced" else OKABE_ITO["neutral"] for f in counts.index]
-    bars = ax.bar(range(len(counts)), counts.to_numpy(), color=colours)
-    ax.bar_label(bars, fmt="%d")
-    ax.set_xticks(range(len(counts)), list(counts.index), rotation=28, ha="right", rotation_mode="anchor")
-    ax.set_ylabel("Occupations")
+    bars = ax.barh(range(len(counts)), counts.to_numpy(), color=colours)
+    ax.bar_label(bars, fmt="%d", padding=2)
+    ax.set_yticks(range(len(counts)), [(labels or {}).get(f, f) for f in counts.index])
+    ax.set_xlabel("Jobs")
+    ax.margins(x=0.08)
     ax.spines[["top", "right"]].set_visible(False)
-    return _svg(fig)
+    return fig
 
 
-def duplication_clusters(dup: pd.DataFrame) -> str:
-    """Combined supply vs allocated demand for each multi-provider program cluster."""
+def duplication_clusters(dup: pd.DataFrame) -> plt.Figure:
+    """Combined supply vs allocated demand for each multi-provider program, award level in the label."""
     d = dup.head(10).iloc[::-1]
-    fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(d) + 1.2))
+    labels = [f"{'⚑ ' if bool(dup_) else ''}" + wrap(f"{str(t or c).rstrip('.')}, {a} ({n} providers)", 40)
+              for t, c, a, n, dup_ in zip(d["cip_title"], d["cip_code"], d["award_label"], d["n_providers"],
+                                          d["is_duplicated"], strict=True)]
+    fig, ax = plt.subplots(figsize=(7.5, 0.2 * _lines(labels) + 0.22 * len(d) + 1.0))
     y = range(len(d))
     ax.barh([i + 0.2 for i in y], d["allocated_demand"], height=0.4, color=OKABE_ITO["demand"],
-            label="Openings allocated to the cluster")
+            label="Openings the program serves")
     ax.barh([i - 0.2 for i in y], d["combined_supply"], height=0.4, color=OKABE_ITO["supply"], hatch="//",
-            label="Combined effective supply")
-    labels = [f"{'⚑ ' if dup_ else ''}{_short(str(t or c), 38)} ({n} providers)"
-              for t, c, n, dup_ in zip(d["cip_title"], d["cip_code"], d["n_providers"], d["is_duplicated"],
-                                       strict=True)]
+            label="Trained supply from all its providers")
     ax.set_yticks(list(y), labels)
-    ax.set_xlabel("People per year  (⚑ = duplicated effort)")
-    ax.legend(loc="lower right", frameon=False)
+    ax.set_xlabel("People a year  (⚑ = duplicated effort)")
+    _thousands(ax)
+    _legend_above(ax)
     ax.spines[["top", "right"]].set_visible(False)
-    return _svg(fig)
+    return fig
 
 
-def duplication_by_provider(dup: pd.DataFrame, programs: pd.DataFrame, n: int = 4) -> str:
+def duplication_by_provider(dup: pd.DataFrame, programs: pd.DataFrame, n: int = 4) -> plt.Figure:
     """Completers per provider inside each duplicated cluster, names on the bars (no legend to decode)."""
     clusters = dup[dup["is_duplicated"].astype(bool)].sort_values("excess_supply", ascending=False).head(n)
-    fig, axes = plt.subplots(len(clusters), 1, figsize=(7.5, sum(0.32 * c + 0.9 for c in clusters["n_providers"])),
+    fig, axes = plt.subplots(len(clusters), 1, figsize=(7.5, sum(0.3 * c + 1.0 for c in clusters["n_providers"])),
                              squeeze=False)
     for ax, c in zip(axes[:, 0], clusters.itertuples(), strict=True):
         p = programs[(programs["cip_code"] == c.cip_code) & (programs["award_level"].astype(str) == str(c.award_level))]
@@ -91,66 +130,59 @@ def duplication_by_provider(dup: pd.DataFrame, programs: pd.DataFrame, n: int = 
         bars = ax.barh(range(len(p)), p.to_numpy(), color=OKABE_ITO["supply"], hatch="//", edgecolor="#333333",
                        linewidth=0.4)
         ax.bar_label(bars, fmt="%.0f", padding=2, fontsize=8)
-        ax.set_yticks(range(len(p)), [_short(str(name), 40) for name in p.index])
-        ax.set_title(f"⚑ {_short(str(c.cip_title or c.cip_code), 48)} ({_short(str(c.award_label), 30)}): "
-                     f"{p.sum():,.0f} completers, {c.combined_supply:,.0f} after retention and participation, "
-                     f"vs {c.allocated_demand:,.0f} openings", fontsize=8,
-                     loc="left")
+        ax.set_yticks(range(len(p)), [wrap(name, 36) for name in p.index])
+        name = str(c.cip_title or c.cip_code).rstrip(".")
+        ax.set_title(wrap(f"⚑ {name}, {c.award_label}: {p.sum():,.0f} graduates a year, {c.combined_supply:,.0f} "
+                          f"likely to stay and work, for {c.allocated_demand:,.0f} openings", 90),
+                     fontsize=8, loc="left")
+        ax.margins(x=0.12)
         ax.spines[["top", "right"]].set_visible(False)
-    axes[-1, 0].set_xlabel("Completers per year, by provider")
+    axes[-1, 0].set_xlabel("Graduates a year, by provider")
     fig.tight_layout()
-    return _svg(fig)
+    return fig
 
 
-def pathway_ladder(ladders: pd.DataFrame | None) -> str | None:
-    """One career ladder as steps with wages, when the run has ladders with step order and wages."""
-    if ladders is None or not len(ladders):
+def pathway_ladder(ladders: pd.DataFrame | None, ladder_id: object = None) -> plt.Figure | None:
+    """One career ladder as steps with wages (the best-paying one unless ``ladder_id`` is given)."""
+    need = {"step", "wage_annual_median", "occupation_title", "ladder_id"}
+    if ladders is None or not len(ladders) or not need <= set(ladders.columns):
         return None
-    step = next((c for c in ("step", "step_order", "rung", "level") if c in ladders.columns), None)
-    wage = next((c for c in ("wage_annual_median", "median_wage", "wage_median", "wage") if c in ladders.columns),
-                None)
-    title = next((c for c in ("occupation_title", "title", "step_title") if c in ladders.columns), None)
-    ladder_id = next((c for c in ("ladder_id", "pathway_id", "entry_soc_code") if c in ladders.columns), None)
-    if step is None or wage is None or title is None:
-        return None
-    first = ladders if ladder_id is None else ladders[ladders[ladder_id] == ladders[ladder_id].iloc[0]]
-    first = first.sort_values(step).dropna(subset=[wage])
+    if ladder_id is None:
+        ladder_id = ladders["ladder_id"].iloc[0]
+    first = ladders[ladders["ladder_id"] == ladder_id].sort_values("step").dropna(subset=["wage_annual_median"])
     if len(first) < 2:
         return None
-    fig, ax = plt.subplots(figsize=(7.5, 2.8))
-    x = range(len(first))
-    ax.step(list(x), first[wage].to_numpy(), where="mid", color=OKABE_ITO["surplus"], lw=1.5)
-    ax.plot(list(x), first[wage].to_numpy(), "o", color=OKABE_ITO["surplus"])
-    for i, (t, w) in enumerate(zip(first[title], first[wage], strict=True)):
-        ax.annotate(f"{_short(str(t), 26)}\n${w:,.0f}", (i, w), textcoords="offset points", xytext=(0, 8),
-                    ha="center", fontsize=7)
-    ax.set_xticks(list(x), [f"step {i + 1}" for i in x])
-    ax.set_ylabel("Median annual wage ($)")
-    ax.margins(y=0.35)
+    fig, ax = plt.subplots(figsize=(7.5, 3.0))
+    x = list(range(len(first)))
+    wages = first["wage_annual_median"].to_numpy()
+    ax.step(x, wages, where="mid", color=OKABE_ITO["surplus"], lw=1.5)
+    ax.plot(x, wages, "o", color=OKABE_ITO["surplus"])
+    for i, w in enumerate(wages):
+        ax.annotate(f"${w:,.0f}", (i, w), textcoords="offset points", xytext=(0, 7), ha="center", fontsize=8)
+    ax.set_xticks(x, [f"Step {i + 1}\n{wrap(t, 22)}" for i, t in enumerate(first["occupation_title"])], fontsize=7.5)
+    ax.set_ylabel("Median pay a year")
+    _thousands(ax, "y", prefix="$")
+    ax.margins(x=0.08, y=0.25)
     ax.spines[["top", "right"]].set_visible(False)
-    return _svg(fig)
+    return fig
 
 
 def industry_forecasts(history: pd.DataFrame, forecast: pd.DataFrame, codes: list[str],
-                       titles: dict[str, str]) -> str:
+                       titles: dict[str, str]) -> plt.Figure:
     """History and projection with 80% and 95% intervals for the largest industries."""
     n = len(codes)
-    fig, axes = plt.subplots((n + 1) // 2, 2, figsize=(7.5, 1.9 * ((n + 1) // 2)), sharex=True)
+    fig, axes = plt.subplots((n + 1) // 2, 2, figsize=(7.5, 2.1 * ((n + 1) // 2)), sharex=True)
     for ax, code in zip(axes.ravel(), codes, strict=False):
         h = history[history["naics_code"] == code]
         f = forecast[forecast["series_id"] == code]
-        ax.plot(h["period"], h["employment"], color="#000000", lw=1.2, label="observed")
+        ax.plot(h["period"], h["employment"], color="#000000", lw=1.2, marker="o", ms=2.5, label="observed")
         ax.fill_between(f["period"], f["lo95"], f["hi95"], color=OKABE_ITO["supply"], alpha=0.25, lw=0)
         ax.fill_between(f["period"], f["lo80"], f["hi80"], color=OKABE_ITO["supply"], alpha=0.45, lw=0)
         ax.plot(f["period"], f["forecast"], color=OKABE_ITO["surplus"], lw=1.2, ls="--", label="projected")
-        model = f["model"].iloc[0] if len(f) else ""
-        ax.set_title(f"{_short(titles.get(code, code), 40)} ({code}) · {model}", fontsize=8)
+        ax.set_title(wrap(f"{titles.get(code, code)} ({code})", 48), fontsize=8)
+        _thousands(ax, "y")
         ax.spines[["top", "right"]].set_visible(False)
     for ax in axes.ravel()[n:]:
         ax.set_visible(False)
     fig.tight_layout()
-    return _svg(fig)
-
-
-def _short(text: str, width: int = 44) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return fig

@@ -18,9 +18,19 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from align import schemas
 from align.errors import InputError
 from align.match import gaps as G
-from align.report import charts
-from align.report.formats import number, percent
+from align.report import board, charts
+from align.report.formats import money, number, percent
+from align.report.partners import partner_section
 from align.report.views import VIEWS, board_views
+from align.report.words import (
+    agreement_label,
+    band_sentences,
+    flag_label,
+    glossary,
+    per_hundred,
+    robustness_label,
+    training_is_the_way_in,
+)
 
 FLAG_ORDER = [G.UNDERSUPPLY, G.SLIGHT_UNDERSUPPLY, G.NO_PROGRAM, G.BALANCED, G.SLIGHT_OVERSUPPLY, G.OVERSUPPLY,
               G.ON_THE_JOB, G.EXPERIENCED, G.BELOW_MINIMUM]
@@ -35,6 +45,11 @@ def _env() -> Environment:
                       autoescape=select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True)
     env.filters["num"] = number
     env.filters["pct"] = percent
+    env.filters["money"] = money
+    env.filters["flag_label"] = flag_label
+    env.filters["robustness"] = robustness_label
+    env.filters["agreement"] = agreement_label
+    env.tests["training_flag"] = training_is_the_way_in
     return env
 
 
@@ -61,7 +76,7 @@ def vintage_line(manifest: dict) -> str:
             by_table[i["table"]].append(str(i["vintage"]))
     parts = []
     for table, vintages in by_table.items():
-        label = table.replace("_", " ")
+        label = board.TABLE_NAMES.get(table, table.replace("_", " "))
         if not vintages:
             parts.append(label)
         elif len(vintages) <= 2:
@@ -71,84 +86,22 @@ def vintage_line(manifest: dict) -> str:
     return "; ".join(parts)
 
 
-def _range_words(r: Any) -> str:
-    """The openings range, or why there is none."""
-    if pd.isna(r.annual_openings_low):
-        return "no forecast range: too little history"
-    return f"{r.annual_openings_low:,.0f}–{r.annual_openings_high:,.0f}"
-
-
-def _chance_words(p: float) -> str:
-    return "chance of a shortage unknown" if pd.isna(p) else f"chance of a shortage {p:.0%}"
-
-
-def _supply_words(r: Any) -> str:
-    return (f"regional programs supply about {r.effective_supply:,.0f}" if r.n_programs
-            else "no regional program trains for it")
-
-
-def summary_sentences(gaps: pd.DataFrame, dup: pd.DataFrame,
-                      tables: dict[str, pd.DataFrame] | None = None, n: int = 5) -> dict[str, list[str]]:
-    """Short sentences a board member can repeat, largest first and most certain first."""
-    short = gaps[gaps["flag"].isin(G.SHORTAGE_FLAGS)]
-    surplus = gaps[gaps["flag"].isin(G.SURPLUS_FLAGS)]
-    out: dict[str, list[str]] = {k: [] for k in ("shortages", "shortages_sure", "surpluses", "surpluses_sure",
-                                                  "duplication", "pathways")}
-    for r in short.sort_values(["gap", "soc_code"], ascending=[False, True]).head(n).itertuples():
-        out["shortages"].append(
-            f"{r.occupation_title}: about {r.annual_openings:,.0f} openings a year "
-            f"({_range_words(r)}), {_supply_words(r)} — "
-            f"a gap of {r.gap:,.0f} a year; {_chance_words(r.probability_shortage)}.")
-    listed = set(short.sort_values(["gap", "soc_code"], ascending=[False, True]).head(n)["soc_code"])
-    robust = short[~short["soc_code"].isin(listed)]  # new names only: the largest are listed above
-    if "robustness" in robust.columns:
-        robust = robust[robust["robustness"].isin(["short under every allocation", "no regional program"])]
-    for r in robust.sort_values(["probability_shortage", "gap"], ascending=[False, False]).head(n).itertuples():
-        chance = "" if pd.isna(r.probability_shortage) else f" with {r.probability_shortage:.0%} probability"
-        out["shortages_sure"].append(
-            f"{r.occupation_title}: a shortage{chance} — short however program completers are shared "
-            f"among occupations (gap {r.gap:,.0f} a year).")
-    for r in surplus.sort_values(["gap", "soc_code"]).head(n).itertuples():
-        out["surpluses"].append(
-            f"{r.occupation_title}: regional programs supply about {r.effective_supply:,.0f} a year "
-            f"for about {r.annual_openings:,.0f} openings — {-r.gap:,.0f} more than the region's "
-            f"employers are expected to hire.")
-    sure = surplus[~surplus["soc_code"].isin(surplus.sort_values("gap").head(n)["soc_code"])]
-    if "robustness" in sure.columns:
-        sure = sure[sure["robustness"] == "surplus under every allocation"]
-    for r in sure.sort_values(["probability_shortage", "gap"]).head(n).itertuples():
-        chance = ("" if pd.isna(r.probability_shortage) else
-                  f"; the chance that openings outrun supply after all is {r.probability_shortage:.0%}")
-        out["surpluses_sure"].append(f"{r.occupation_title}: a surplus however completers are shared{chance}.")
-    for r in dup[dup["is_duplicated"].astype(bool)].sort_values("excess_supply", ascending=False).itertuples():
-        out["duplication"].append(
-            f"{r.cip_title or r.cip_code} ({r.award_label or r.award_level}) is offered by {r.n_providers} "
-            f"providers whose combined supply of {r.combined_supply:,.0f} a year exceeds the "
-            f"{r.allocated_demand:,.0f} openings it serves.")
-    pg = (tables or {}).get("pathway_gaps")
-    if pg is not None and len(pg):
-        title = next((c for c in ("occupation_title", "to_occupation_title", "step_title") if c in pg.columns), None)
-        for r in pg.head(n).to_dict("records"):
-            what = r.get(title) if title else None
-            why = r.get("reason") or r.get("gap_reason") or "has demand but no regional training"
-            out["pathways"].append(f"{what or r.get('soc_code', 'A ladder step')}: {why}.")
-    return out
-
-
 def _ratio_sentence(r: dict, bands: dict) -> str:
+    """Why the flag, in words: trained people per 100 openings against the band's round threshold."""
     flag = r["flag"]
     if flag == G.NO_PROGRAM:
         return (f"Employers are expected to hire about {r['annual_openings']:,.0f} people a year, and no "
-                f"program in the region trains for this occupation.")
+                f"program in the region trains for this job.")
     ratio = r["supply_demand_ratio"]
     per100 = f"about {ratio * 100:,.0f} trained people for every 100 openings"
     if flag in G.SHORTAGE_FLAGS:
         limit = bands.get("undersupply" if flag == G.UNDERSUPPLY else "slight_undersupply")
-        return (f"Regional programs produce {per100}. Below {limit} trained per opening counts as "
-                f"{flag}, so employers will likely have to recruit from elsewhere or train on the job.")
+        rule = f" Fewer than {per_hundred(limit)} counts as a {flag_label(flag)}." if limit is not None else ""
+        return (f"Regional programs produce {per100}.{rule} Employers will likely have to hire from "
+                f"elsewhere or train on the job.")
     limit = bands.get("slight_oversupply" if flag == G.OVERSUPPLY else "balanced")
-    return (f"Regional programs produce {per100}. Above {limit} trained per opening counts as {flag}: "
-            f"some graduates will not find work in this occupation in the region.")
+    rule = f" More than {per_hundred(limit)} counts as a {flag_label(flag)}." if limit is not None else ""
+    return f"Regional programs produce {per100}.{rule} Some graduates will not find this work in the region."
 
 
 def gap_cards(gaps: pd.DataFrame, params: dict) -> list[dict]:
@@ -166,7 +119,7 @@ def gap_cards(gaps: pd.DataFrame, params: dict) -> list[dict]:
     return cards
 
 
-def render_html(tables: dict[str, pd.DataFrame], manifest: dict) -> str:
+def render_html(tables: dict[str, pd.DataFrame], manifest: dict, views: list[dict] | None = None) -> str:
     """The whole report as one self-contained HTML page (also the source the PDF is laid out from)."""
     gaps = tables["gaps"]
     dup = tables.get("duplication", pd.DataFrame(columns=list(schemas.TABLES["duplication"].columns)))
@@ -178,16 +131,17 @@ def render_html(tables: dict[str, pd.DataFrame], manifest: dict) -> str:
     trained = shown[~shown["flag"].isin([G.ON_THE_JOB, G.EXPERIENCED])]  # training is the way in
     chart_svgs: dict[str, str] = {}
     if len(trained):
-        chart_svgs["gaps"] = charts.openings_vs_supply(trained)
+        chart_svgs["gaps"] = charts.svg(charts.openings_vs_supply(trained))
     if len(shown):
-        chart_svgs["bands"] = charts.ratio_bands(gaps, FLAG_ORDER)
+        chart_svgs["bands"] = charts.svg(charts.ratio_bands(gaps, FLAG_ORDER, {f: flag_label(f) for f in FLAG_ORDER}))
     if len(dup) and dup["is_duplicated"].astype(bool).any() and "programs" in tables:
-        chart_svgs["providers"] = charts.duplication_by_provider(dup, tables["programs"])
+        chart_svgs["providers"] = charts.svg(charts.duplication_by_provider(dup, tables["programs"]))
     if len(dup):
-        chart_svgs["duplication"] = charts.duplication_clusters(dup)
-    ladder = charts.pathway_ladder(tables.get("ladders"))
-    if ladder:
-        chart_svgs["ladder"] = ladder
+        chart_svgs["duplication"] = charts.svg(charts.duplication_clusters(dup))
+    best = board.best_ladders(tables.get("ladders"), n=1)
+    ladder = charts.pathway_ladder(tables.get("ladders"), best["ladder_id"].iloc[0]) if len(best) else None
+    if ladder is not None:
+        chart_svgs["ladder"] = charts.svg(ladder)
     if history is not None and fc is not None and len(fc):
         latest = history[history["period"] == history["period"].max()].dropna(subset=["employment"])
         top = latest.sort_values("employment", ascending=False)["naics_code"].head(6).tolist()
@@ -196,7 +150,7 @@ def render_html(tables: dict[str, pd.DataFrame], manifest: dict) -> str:
             titles = history.dropna(subset=["industry_title"]).drop_duplicates("naics_code").set_index(
                 "naics_code")["industry_title"].to_dict()
         if top:
-            chart_svgs["forecasts"] = charts.industry_forecasts(history, fc, top, titles)
+            chart_svgs["forecasts"] = charts.svg(charts.industry_forecasts(history, fc, top, titles))
     accuracy = tables.get("forecast_accuracy", pd.DataFrame())
     acc = accuracy.set_index("model") if len(accuracy) else pd.DataFrame()
     dict_tables = [t for t in ("gaps", "occupation_demand", "occupation_supply", "duplication", "programs",
@@ -206,28 +160,31 @@ def render_html(tables: dict[str, pd.DataFrame], manifest: dict) -> str:
         manifest=manifest, config=config, region=manifest.get("region", {}),
         region_css=re.sub(r"[^\w ().,-]", "", str(manifest.get("region", {}).get("name", "")))[:60],
         years=config.get("years", {}), params=params, vintages=vintage_line(manifest),
-        sentences=summary_sentences(gaps, dup, tables), cards=gap_cards(gaps, params),
+        sections=board.sections(tables, manifest), headline=board.headline(gaps, dup), cards=gap_cards(gaps, params),
+        county_line=board.county_line(manifest.get("region", {})), glossary=glossary(params),
+        bands=band_sentences(params.get("flag_bands") or {}), caveats=board.caveats(manifest),
         has_wages="wage_annual_median" in gaps.columns and gaps["wage_annual_median"].notna().any(),
         has_postings="n_postings" in gaps.columns,
         gaps=shown.sort_values(["gap"], ascending=False).to_dict("records"),
         below_minimum=counts[G.BELOW_MINIMUM], counts=counts,
         n_short=sum(counts[f] for f in G.SHORTAGE_FLAGS), n_surplus=sum(counts[f] for f in G.SURPLUS_FLAGS),
         symbols=FLAG_SYMBOL, shortage_flags=G.SHORTAGE_FLAGS, surplus_flags=G.SURPLUS_FLAGS,
-        duplication=dup.to_dict("records"),
+        duplication=dup.assign(largest_share=board.largest_share(dup, tables.get("programs"))).to_dict("records"),
         unallocated=tables.get("unallocated_programs", pd.DataFrame()).to_dict("records"),
         audit=tables.get("double_count_audit", pd.DataFrame()).to_dict("records"),
         accuracy=accuracy[accuracy["n_series"] > 0].to_dict("records") if "n_series" in accuracy else [],
-        scenario=manifest.get("scenario"), run_notes=manifest.get("warnings", []),
+        scenario=manifest.get("scenario"),
         mase_selected=acc["mase"].get("selected") if len(acc) else None,
         mase_naive=acc["mase"].get("naive") if len(acc) else None,
-        optional=board_views(tables), charts=chart_svgs,
+        optional=board_views(tables) if views is None else views, charts=chart_svgs,
+        partners=partner_section(tables),
         dictionary=schemas.data_dictionary(dict_tables).to_dict("records"),
         synthetic="synthetic" in str(manifest.get("region", {}).get("name", "")).lower(),
     )
 
 
-def build_reports(result: Any, folder: Path) -> list[Path]:
-    """Write report.html, report.xlsx and (where a renderer exists) report.pdf into ``folder``."""
+def build_reports(result: Any, folder: Path, *, pdf: bool = True) -> list[Path]:
+    """Write report.html, report.xlsx and (unless ``pdf`` is False) the two PDFs into ``folder``."""
     from align.report.build import write_reports
 
-    return write_reports(result.tables, result.manifest, Path(folder)).paths
+    return write_reports(result.tables, result.manifest, Path(folder), pdf=pdf).paths

@@ -1,104 +1,215 @@
-"""Lay the report's HTML out for print: page numbers, tables that do not break mid-row.
+"""Paper: the page furniture, type and tables the board packet and its appendix share.
 
-Two engines, tried in order: headless Chromium's print-to-PDF (about 2 s for the demo report;
-installed in CI) and WeasyPrint (a Python package, about 10 s; needs the Pango library, which
-desktop Linux, macOS with Homebrew and any machine with Chromium already have). Both read the same HTML and its ``@media print``/``@page``
-rules, so the PDF says exactly what the web page says. When neither works the caller gets
-``None`` and a one-line reason instead of an exception.
+PDFs are laid out with ReportLab, a pip-installed package with no system libraries, so every
+machine that can install align writes the same PDF (byte for byte: invariant mode). Type is DejaVu
+Sans, shipped inside matplotlib, so the flag symbols (▼ ▲ ● ○) print everywhere. Charts come from
+:mod:`align.report.charts` as PNG at print resolution.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import shutil
-import signal
-import subprocess
-import tempfile
+import io
+from collections.abc import Callable, Sequence
+from functools import cache
 from pathlib import Path
+from xml.sax.saxutils import escape
 
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import letter
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import inch
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas as rl_canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    Image,
+    KeepTogether,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from align.report.board import Table as BoardTable
 from align.store import atomic_write
 
-ENGINES = ("chromium", "weasyprint")  # Chromium first: 5x faster where installed
-CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-extensions",
-                  "--no-pdf-header-footer", "--run-all-compositor-stages-before-draw")
+PAGE = letter
+MARGIN = 0.6 * inch
+WIDTH = PAGE[0] - 2 * MARGIN
+INK, MUTED, LINE, HEAD_BG, BAND = (colors.HexColor(c) for c in ("#1d2327", "#55606a", "#c9d0d5", "#e7ebee",
+                                                                 "#f6f7f8"))
+SHORT, SURPLUS = colors.HexColor("#B34700"), colors.HexColor("#005A8F")
 
 
-def find_chromium() -> str | None:
-    """The Chromium executable (``ALIGN_CHROMIUM`` overrides), or None when none is installed."""
-    env = os.environ.get("ALIGN_CHROMIUM")
-    if env:
-        return env if Path(env).exists() or shutil.which(env) else None
-    for name in CHROMIUM_NAMES:
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
+@cache
+def fonts() -> tuple[str, str]:
+    """Register DejaVu Sans (regular, bold) from matplotlib's own font folder."""
+    import matplotlib
+
+    folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    pdfmetrics.registerFont(TTFont("DejaVu", str(folder / "DejaVuSans.ttf")))
+    pdfmetrics.registerFont(TTFont("DejaVu-Bold", str(folder / "DejaVuSans-Bold.ttf")))
+    pdfmetrics.registerFontFamily("DejaVu", normal="DejaVu", bold="DejaVu-Bold", italic="DejaVu",
+                                  boldItalic="DejaVu-Bold")
+    return "DejaVu", "DejaVu-Bold"
 
 
-def _weasyprint(html: str, dest: Path) -> None:
-    try:
-        import weasyprint
-    except (ImportError, OSError) as exc:  # OSError: the package is there but Pango is not
-        raise RuntimeError(f"WeasyPrint unavailable ({type(exc).__name__}: {str(exc).splitlines()[0]})") from exc
-
-    def fetch_nothing(url: str, *args: object, **kwargs: object) -> dict:
-        raise ValueError(f"report must be self-contained; refused to fetch {url}")
-
-    doc = weasyprint.HTML(string=html, url_fetcher=fetch_nothing)
-    atomic_write(dest, lambda p: doc.write_pdf(str(p)))
-
-
-def _chromium(html: str, dest: Path, timeout: float = 120) -> None:
-    exe = find_chromium()
-    if exe is None:
-        raise RuntimeError("no Chromium found on PATH (chromium, chromium-browser, google-chrome)")
-    with tempfile.TemporaryDirectory(prefix="align-pdf-") as tmp:
-        src = Path(tmp) / "report.html"
-        src.write_text(html, encoding="utf-8")
-        out = Path(tmp) / "report.pdf"
-        cmd = [exe, *CHROMIUM_FLAGS, f"--user-data-dir={tmp}/profile", f"--print-to-pdf={out}", src.as_uri()]
-        returncode, stderr = _run_in_own_group(cmd, timeout)
-        if not out.exists() or out.stat().st_size == 0:
-            tail = (stderr or "").strip().splitlines()[-1:] or ["no output"]
-            raise RuntimeError(f"Chromium wrote no PDF (exit {returncode}: {tail[0]})")
-        atomic_write(dest, lambda p: shutil.copyfile(out, p))
+@cache
+def styles() -> dict[str, ParagraphStyle]:
+    regular, bold = fonts()
+    body = ParagraphStyle("body", fontName=regular, fontSize=9.5, leading=13, textColor=INK, spaceAfter=4)
+    return {
+        "body": body,
+        "lead": ParagraphStyle("lead", parent=body, fontName=bold, fontSize=12.5, leading=16, spaceAfter=8),
+        "title": ParagraphStyle("title", parent=body, fontName=bold, fontSize=19, leading=23, spaceAfter=4),
+        "h1": ParagraphStyle("h1", parent=body, fontName=bold, fontSize=14, leading=18, spaceBefore=10,
+                             spaceAfter=5),
+        "h2": ParagraphStyle("h2", parent=body, fontName=bold, fontSize=11, leading=14, spaceBefore=6,
+                             spaceAfter=3),
+        "meta": ParagraphStyle("meta", parent=body, fontSize=8.5, leading=11, textColor=MUTED),
+        "bullet": ParagraphStyle("bullet", parent=body, leftIndent=11, bulletIndent=0, spaceAfter=3),
+        "banner": ParagraphStyle("banner", parent=body, backColor=colors.HexColor("#fff4d6"),
+                                 borderColor=colors.HexColor("#e0b94d"), borderWidth=0.6, borderPadding=4,
+                                 spaceBefore=4, spaceAfter=8),
+        "cell": ParagraphStyle("cell", parent=body, fontSize=8, leading=10, spaceAfter=0),
+    }
 
 
-def _run_in_own_group(cmd: list[str], timeout: float) -> tuple[int, str]:
-    """Run Chromium in a process group of its own and end the whole group when done.
+def para(text: str, style: str = "body") -> Paragraph:
+    """A paragraph of plain text (escaped: nothing from an input file becomes markup)."""
+    return Paragraph(escape(str(text)), styles()[style])
 
-    Chromium forks zygote, GPU and renderer children; killing only the parent on a timeout or an
-    interrupt would leave them running after align has exited.
+
+def rich(markup: str, style: str = "body") -> Paragraph:
+    """A paragraph whose markup this package wrote (bold, links); escape any data inside it first."""
+    return Paragraph(markup, styles()[style])
+
+
+def bullets(items: Sequence[str]) -> list[Flowable]:
+    return [Paragraph(escape(str(t)), styles()["bullet"], bulletText="•") for t in items]
+
+
+CELL_SIZE, HEAD_SIZE = 8, 8
+
+
+def _fill(text: str, width: float, size: float, font: str) -> str:
+    """``text`` broken into lines that fit ``width`` points (measured, so no cell is ever cut off)."""
+    words, lines, line = str(text).split(), [], ""
+    for word in words:
+        trial = f"{line} {word}" if line else word
+        if line and pdfmetrics.stringWidth(trial, font, size) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = trial
+    return "\n".join([*lines, line]) if words else ""
+
+
+def table(t: BoardTable, widths: Sequence[float] | None = None, repeat: bool = True) -> Table:
+    """A table that wraps its cells, right-aligns numbers and repeats its header across pages.
+
+    Cells are plain strings wrapped here by measured width, not Paragraphs: a 500-row table lays
+    out in a fraction of the time, and the text cannot carry markup.
     """
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
-    try:
-        _, stderr = proc.communicate(timeout=timeout)
-        return proc.returncode, stderr
-    except subprocess.TimeoutExpired as exc:
-        raise RuntimeError(f"Chromium did not finish printing within {timeout:.0f} s") from exc
-    finally:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(proc.pid, signal.SIGKILL)  # the group outlives a parent that has exited
-        if proc.poll() is None:
-            proc.wait()
+    regular, bold = fonts()
+    n = len(t.columns)
+    if widths is None:
+        first = min(0.34, 1.4 / n) if n > 2 else 0.55
+        widths = [WIDTH * first] + [WIDTH * (1 - first) / (n - 1)] * (n - 1) if n > 1 else [WIDTH]
+    room = [w - 6 for w in widths]  # less the cell padding
+
+    def fit(text: object, j: int, font: str, size: float) -> str:
+        text = str(text)
+        return text if pdfmetrics.stringWidth(text, font, size) <= room[j] else _fill(text, room[j], size, font)
+
+    head = [fit(c, j, bold, HEAD_SIZE) for j, c in enumerate(t.columns)]
+    body = [[fit(v, j, regular, CELL_SIZE) for j, v in enumerate(row)] for row in t.rows]
+    out = Table([head, *body], colWidths=list(widths), repeatRows=1 if repeat else 0)
+    style = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONT", (0, 0), (-1, 0), bold, HEAD_SIZE, HEAD_SIZE + 2),
+             ("FONT", (0, 1), (-1, -1), regular, CELL_SIZE, CELL_SIZE + 2), ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+             ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG),
+             ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK), ("LINEBELOW", (0, 1), (-1, -1), 0.3, LINE),
+             ("TOPPADDING", (0, 0), (-1, -1), 2.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+             ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3)]
+    style += [("ALIGN", (j, 0), (j, -1), "RIGHT") for j in sorted(t.numeric)]
+    style += [("BACKGROUND", (0, i), (-1, i), BAND) for i in range(2, len(body) + 1, 2)]
+    out.setStyle(TableStyle(style))
+    return out
 
 
-def render_pdf(html: str, dest: Path, *, engine: str = "auto") -> tuple[Path | None, str | None]:
-    """Write ``dest`` with the first engine that works; returns (path or None, note or None)."""
-    order = ENGINES if engine == "auto" else (engine,)
-    html = html.replace("<details>", "<details open>")  # paper cannot be clicked: print the arithmetic
-    reasons = []
-    for name in order:
-        try:
-            (_weasyprint if name == "weasyprint" else _chromium)(html, Path(dest))
-        except RuntimeError as exc:
-            reasons.append(str(exc))
-            continue
-        return Path(dest), None
-    return None, ("report.pdf skipped: " + "; ".join(reasons)
-                  + ". Install WeasyPrint (pip install weasyprint) or Chromium to get the PDF;"
-                  " report.html prints the same content from a browser.")
+def image(png: bytes, width: float = WIDTH) -> Image:
+    """A chart at the page's width, keeping its aspect ratio."""
+    img = Image(io.BytesIO(png))
+    scale = width / img.imageWidth
+    img.drawWidth, img.drawHeight = width, img.imageHeight * scale
+    return img
+
+
+def keep(*flowables: Flowable) -> KeepTogether:
+    return KeepTogether(list(flowables))
+
+
+def space(h: float = 6) -> Spacer:
+    return Spacer(1, h)
+
+
+def _numbered_canvas(footer: str) -> type:
+    """A canvas that prints "page N of M" (it needs the page count, so it holds pages until the end)."""
+    regular, _ = fonts()
+
+    class Numbered(rl_canvas.Canvas):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict] = []
+
+        def showPage(self) -> None:
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                self.setFont(regular, 7.5)
+                self.setFillColor(MUTED)
+                self.drawString(MARGIN, 0.38 * inch, footer)
+                self.drawRightString(PAGE[0] - MARGIN, 0.38 * inch, f"Page {self._pageNumber} of {total}")
+                super().showPage()
+            super().save()
+
+    return Numbered
+
+
+def write_pdf(dest: Path, story: list[Flowable], *, title: str, footer: str, two_column_from: str | None = None,
+              author: str = "align") -> Path:
+    """Lay ``story`` out on Letter pages with a footer; atomic, and the same bytes for the same story."""
+    frame = Frame(MARGIN, MARGIN, WIDTH, PAGE[1] - 2 * MARGIN, id="one", leftPadding=0, rightPadding=0,
+                  topPadding=0, bottomPadding=0)
+    gutter = 0.2 * inch
+    col = (WIDTH - gutter) / 2
+    left = Frame(MARGIN, MARGIN, col, PAGE[1] - 2 * MARGIN, id="left", leftPadding=0, rightPadding=0,
+                 topPadding=0, bottomPadding=0)
+    right = Frame(MARGIN + col + gutter, MARGIN, col, PAGE[1] - 2 * MARGIN, id="right", leftPadding=0,
+                  rightPadding=0, topPadding=0, bottomPadding=0)
+
+    def writer(path: Path) -> None:
+        doc = BaseDocTemplate(str(path), pagesize=PAGE, title=title, author=author, creator="align",
+                              leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=MARGIN,
+                              invariant=1)
+        doc.addPageTemplates([PageTemplate(id="one", frames=[frame]),
+                              PageTemplate(id="two", frames=[left, right])])
+        doc.build(story, canvasmaker=_numbered_canvas(footer))
+
+    return atomic_write(Path(dest), writer)
+
+
+def column_width() -> float:
+    """The width of one column on a two-column page."""
+    return (WIDTH - 0.2 * inch) / 2
+
+
+Builder = Callable[..., list[Flowable]]

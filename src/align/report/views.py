@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from align.report.formats import money, number, percent
+from align.report.words import agreement_label
 
 SUPPRESSED = "◌ suppressed"
 RATE_METRICS = ("rate",)
@@ -29,36 +30,37 @@ class View:
 def pathway_gaps(df: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     d = df.sort_values(["n_ladders", "annual_openings"], ascending=False)
     return pd.DataFrame({
-        "Occupation": d["occupation_title"] + " (" + d["soc_code"] + ")",
-        "Openings / yr": d["annual_openings"].map(number), "Why it is a gap": d["gap_kind"],
-        "On ladders": d["n_ladders"].map(number), "Typical entry": d["typical_entry_education"],
-        "Median wage": d["wage_annual_median"].map(money), "Regional programs": d["n_programs"].map(number)})
+        "Job": d["occupation_title"] + " (" + d["soc_code"] + ")",
+        "Openings a year": d["annual_openings"].map(number), "Why it is a gap": d["gap_kind"],
+        "On ladders": d["n_ladders"].map(number), "Usual entry education": d["typical_entry_education"],
+        "Median pay": d["wage_annual_median"].map(money), "Regional programs": d["n_programs"].map(number)})
 
 
 def ladders(df: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    steps = df.sort_values(["ladder_id", "step"])
-    rows = []
-    for _, g in steps.groupby("ladder_id", sort=False):
-        first, last = g.iloc[0], g.iloc[-1]
-        rows.append({"_rank": first["ladder_rank"], "_gain": last["wage_gain_cumulative_pct"],
-                     "Ladder": " → ".join(g["occupation_title"]),
-                     "Wage at entry": money(first["wage_annual_median"]),
-                     "Wage at the top": money(last["wage_annual_median"]),
-                     "Wage gain": percent(last["wage_gain_cumulative_pct"]),
-                     "Steps with regional training": f"{int((g['n_programs'] > 0).sum())} of {len(g)}"})
-    out = pd.DataFrame(rows)
-    if out.empty:
-        return out
-    out = out[out["_rank"] == 1].sort_values("_gain", ascending=False)  # the best ladder from each start
-    return out.drop(columns=["_rank", "_gain"])
+    """The best-paying ladder from each start (rank 1), one row each, in one grouped pass."""
+    steps = df[df["ladder_rank"] == 1].sort_values(["ladder_id", "step"])
+    if steps.empty:
+        return pd.DataFrame()
+    g = steps.assign(_trained=steps["n_programs"].fillna(0) > 0).groupby("ladder_id", sort=False)
+    first = steps.drop_duplicates("ladder_id", keep="first").set_index("ladder_id")
+    last = steps.drop_duplicates("ladder_id", keep="last").set_index("ladder_id")
+    out = pd.DataFrame({"path": g["occupation_title"].agg(" → ".join), "start": first["wage_annual_median"],
+                        "top": last["wage_annual_median"], "gain": last["wage_gain_cumulative_pct"],
+                        "trained": g["_trained"].sum(), "steps": g.size()})
+    out = out.sort_values("gain", ascending=False, kind="stable")
+    return pd.DataFrame({
+        "Ladder": out["path"], "Pay at the start": out["start"].map(money), "Pay at the top": out["top"].map(money),
+        "Pay rise": out["gain"].map(percent),
+        "Steps with regional training": [f"{int(t)} of {int(n)}" for t, n in zip(out["trained"], out["steps"],
+                                                                                  strict=True)]}).reset_index(drop=True)
 
 
 def entry_points(df: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     d = df.sort_values(["n_reachable", "best_wage_gain_pct"], ascending=False)
     return pd.DataFrame({
-        "Entry occupation": d["occupation_title"], "Typical entry": d["typical_entry_education"],
-        "Median wage": d["wage_annual_median"].map(money), "High-demand jobs within reach": d["n_reachable"].map(number),
-        "Best wage gain": d["best_wage_gain_pct"].map(percent), "Regional programs": d["n_programs"].map(number)})
+        "Entry job": d["occupation_title"], "Usual entry education": d["typical_entry_education"],
+        "Median pay": d["wage_annual_median"].map(money), "High-demand jobs within reach": d["n_reachable"].map(number),
+        "Best pay rise": d["best_wage_gain_pct"].map(percent), "Regional programs": d["n_programs"].map(number)})
 
 
 def _names(codes: pd.Series, lookup: dict[str, str]) -> pd.Series:
@@ -80,7 +82,7 @@ def stacks(df: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     if "occupation_demand" in tables:
         occupations = tables["occupation_demand"].set_index("soc_code")["occupation_title"].to_dict()
     return pd.DataFrame({
-        "CIP family": d["cip_family"] + d["cip_family"].map(families).map(lambda t: f" (e.g. {t})", na_action="ignore")
+        "Field of study (CIP family)": d["cip_family"] + d["cip_family"].map(families).map(lambda t: f" (e.g. {t})", na_action="ignore")
         .fillna(""),
         "Step": d["award_rank_label"], "Stack": d["stack_kind"],
         "Broken?": d["is_broken"].map(lambda b: "⚠ broken: no regional program" if bool(b) else "offered"),
@@ -112,8 +114,8 @@ def metrics(df: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 def postings(df: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     d = df.sort_values("annual_openings", ascending=False)
     return pd.DataFrame({
-        "Occupation": d["occupation_title"], "Projected openings / yr": d["annual_openings"].map(number),
-        "Job postings (de-duplicated)": d["n_postings"].map(number), "Postings vs projections": d["agreement_label"]})
+        "Job": d["occupation_title"], "Projected openings a year": d["annual_openings"].map(number),
+        "Job postings (de-duplicated)": d["n_postings"].map(number), "Postings and projections": d["agreement_label"].map(agreement_label)})
 
 
 VIEWS: dict[str, View] = {
@@ -126,11 +128,11 @@ VIEWS: dict[str, View] = {
                          note="Occupations open with short training or a certificate that lead, within three steps, "
                               "to high-demand occupations."),
     "stacks": View("Stackable credentials", stacks, limit=30,
-                   note="Programs in one CIP family at rising award levels; a broken step has openings but no "
+                   note="Programs in one field of study at rising award levels; a broken step has openings but no "
                         "regional program at that level."),
     "metrics": View("Outcome metrics", metrics, limit=40,
-                    note="Shared definitions for every partner (see metric_definitions in the data dictionary). "
-                         "◌ suppressed: too few people to publish, or recoverable from totals — withheld, not zero."),
+                    note="Shared definitions for every partner (the \"Metric definitions\" sheet of report.xlsx says how each "
+                         "is counted). ◌ suppressed: too few people to publish, or recoverable from totals — withheld, not zero."),
     "postings_agreement": View("Job postings compared with projected openings", postings, limit=25,
                                note="Postings are not openings: they show where employers are advertising now, "
                                     "beside the projections, never in place of them."),
