@@ -157,7 +157,7 @@ def test_reproduce_repeats_a_run_and_notices_a_changed_input(tmp_path, capsys):
     cfg = config_mod.load(demo / "region.toml").model_copy(update={"output_dir": str(tmp_path / "runs")})
     folder = run(cfg, progress=Progress(0, enabled=False), report=False).folder
     assert main(["reproduce", str(folder)]) == 0
-    assert "reproduced: the same inputs gave all" in capsys.readouterr().out
+    assert "the same inputs gave all" in capsys.readouterr().out
     inventory = demo / "inventory" / "training_inventory.csv"
     inventory.write_text(inventory.read_text(encoding="utf-8").replace(",24,yes", ",25,yes"), encoding="utf-8")
     assert main(["reproduce", str(folder)]) == 1
