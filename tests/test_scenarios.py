@@ -136,7 +136,8 @@ def test_whatif_and_diff_cli(base, capsys):
     assert main(["whatif", str(base.folder), str(DEMO / "scenarios" / "add_nursing_seats.toml")]) == 0
     out = capsys.readouterr().out
     assert "Registered nurses" in out
-    folder = base.folder / "scenarios" / "add-nursing-seats"
+    folder = Path(out.strip().splitlines()[-1].removeprefix("scenario folder: "))
+    assert folder.parent == base.folder.parent  # beside the base run, which is left as it was
     assert (folder / "comparison.csv").is_file() and (folder / "gaps.csv").is_file()
     page = (folder / "comparison.html").read_text(encoding="utf-8")
     assert "What if: add-nursing-seats" in page and "Registered nurses" in page and "<svg" in page
@@ -158,7 +159,7 @@ def test_reproduce_repeats_a_run_and_notices_a_changed_input(tmp_path, capsys):
     cfg = config_mod.load(demo / "region.toml").model_copy(update={"output_dir": str(tmp_path / "runs")})
     folder = run(cfg, progress=Progress(0, enabled=False), report=False).folder
     assert main(["reproduce", str(folder)]) == 0
-    assert "reproduced: the same inputs gave all" in capsys.readouterr().out
+    assert "the same inputs gave all" in capsys.readouterr().out
     inventory = demo / "inventory" / "training_inventory.csv"
     inventory.write_text(inventory.read_text(encoding="utf-8").replace(",24,yes", ",25,yes"), encoding="utf-8")
     assert main(["reproduce", str(folder)]) == 1

@@ -48,7 +48,8 @@ def marker_meaning(text: object) -> str | None:
     return MISSING_MARKERS.get(stripped) if stripped else None
 
 
-def check_row_widths(text: str, *, file: str | Path, delimiter: str = ",", header_row: int = 1) -> None:
+def check_row_widths(text: str, *, file: str | Path, delimiter: str = ",", header_row: int = 1,
+                     quoting: int = 0) -> None:
     """Refuse a file with a short (or long) row, or one that ends inside a quoted field.
 
     A download cut short, or a record half written when the file was copied, parses into a row
@@ -60,11 +61,11 @@ def check_row_widths(text: str, *, file: str | Path, delimiter: str = ",", heade
 
     from align.errors import LayoutError
 
-    if text.count('"') % 2:  # an opened quote never closed: the file stops inside a field
+    if quoting != csv.QUOTE_NONE and text.count('"') % 2:  # an opened quote never closed: cut inside a field
         line = text.count("\n", 0, text.rfind('"')) + 1
         raise LayoutError("the file ends inside a quoted field (cut short?)", file=file, row=line,
                           expected="complete, properly quoted records")
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, quoting=quoting)
     width = None
     try:
         for fields in reader:
@@ -95,6 +96,12 @@ def decode(data: bytes, *, file: str | Path | None = None) -> str:
     """
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text": UTF-16 with a BOM
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"cannot decode UTF-16 text at byte {exc.start} (file cut short?)", file=file,
+                             expected="complete UTF-16 text") from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -239,7 +246,8 @@ def read_csv_text(text: str, *, file: str | Path, what: str = "CSV", empty: str 
 
     if empty is not None and not text.strip():
         raise InputError("the file is empty", file=file, expected=empty)
-    check_row_widths(text, file=file, delimiter=str(options.get("sep", ",")))
+    check_row_widths(text, file=file, delimiter=str(options.get("sep", ",")),
+                     quoting=int(options.get("quoting", 0)))  # type: ignore[call-overload]
     try:
         return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, **options)
     except (pd.errors.ParserError, ValueError) as exc:

@@ -21,7 +21,13 @@ import pandas as pd
 from align import schemas
 from align.connector import Connector
 from align.errors import InputError, LayoutError
-from align_connectors._published import checked_number, decode, read_text, require_columns
+from align_connectors._published import (
+    check_row_widths,
+    checked_number,
+    decode,
+    read_text,
+    require_columns,
+)
 
 _VINTAGED = re.compile(r"^(?P<series>[A-Za-z0-9.]+?)_(?P<vintage>\d{8})$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -53,6 +59,7 @@ class FREDConnector(Connector):
         text = read_text(path)
         first = text.split("\n", 1)[0]
         sep = "\t" if "\t" in first else ","
+        check_row_widths(text, file=path, delimiter=sep)
         wide = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
         wide.columns = [str(c).strip() for c in wide.columns]
         require_columns(wide.columns, ["observation_date"], file=path)

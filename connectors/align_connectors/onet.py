@@ -50,7 +50,11 @@ def onet_vintage(path: Path, option: str | None = None) -> str | None:
 def _read_tab(path: Path, header: list[str]) -> tuple[pd.DataFrame, str]:
     """A tab-delimited O*NET file as text columns, checked against its published header."""
     file = str(path)
-    df = read_csv_text(read_text(path), file=file, what="a tab-delimited file",
+    text = read_text(path)
+    if text.strip() and not text.endswith("\n"):  # O*NET ends every record, the last one too
+        raise LayoutError("the last record is not terminated (file cut short?)", file=file,
+                          row=text.count("\n") + 1, expected="tab-delimited records, each ending in a newline")
+    df = read_csv_text(text, file=file, what="a tab-delimited file",
                        empty="\t".join(header), sep="\t", na_filter=False, quoting=3)
     df.columns = [str(c).strip() for c in df.columns]
     require_columns(df.columns, header, file=file)

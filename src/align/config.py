@@ -40,6 +40,15 @@ class Region(_Strict):
     def _counties(cls, v: list[str]) -> list[str]:
         return sorted({_code(codes.fips, c) for c in v})
 
+    @field_validator("id")
+    @classmethod
+    def _plain_slug(cls, v: str | None) -> str | None:
+        # the id names a folder under output_dir: "../x" or "a/b" would write outside it
+        if v is not None and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", v):
+            raise ValueError(f"region id {v!r} is not a plain slug (letters, digits, '-' and '_', "
+                             f"starting with a letter or digit)")
+        return v
+
     @property
     def slug(self) -> str:
         return self.id or re.sub(r"[^a-z0-9]+", "-", self.name.lower()).strip("-")
@@ -61,6 +70,8 @@ class Years(_Strict):
         late = [y for y in self.base_average or [] if y > self.base]
         if late:
             raise ValueError(f"base_average years {late} come after the base year {self.base}")
+        if self.history_start is not None and self.history_start >= self.base:
+            raise ValueError(f"history_start {self.history_start} must come before the base year {self.base}")
         return self
 
     @property
@@ -128,10 +139,23 @@ class Outcomes(_Strict):
     """Participant records for the shared outcome metrics (hashed on the way in)."""
 
     records: str = Field(description="CSV or Parquet in the participant-records template.")
-    min_cell: int = Field(default=10, ge=1, description="Suppress cells with fewer people than this.")
+    min_cell: int = Field(default=10, ge=3, description="Suppress cells with fewer people than this (at least 3: "
+                                                      "smaller cells identify people).")
     hire_window_days: int = Field(default=180, ge=1, description="Externship-to-hire counts hires within this window.")
     as_of: str | None = Field(default=None, description="Date outcomes are observed to (YYYY-MM-DD).")
     salt_env: str = Field(default="ALIGN_HASH_SALT", description="Environment variable holding the salt.")
+
+    @field_validator("as_of")
+    @classmethod
+    def _iso_date(cls, v: str | None) -> str | None:
+        import datetime as dt
+
+        if v is not None:
+            try:
+                dt.date.fromisoformat(v)
+            except ValueError:
+                raise ValueError(f"as_of {v!r} is not a date written YYYY-MM-DD") from None
+        return v
 
 
 class Partners(_Strict):

@@ -20,6 +20,7 @@ class RunDiff:
     inputs: pd.DataFrame       # one row per input file that was added, removed or changed
     parameters: pd.DataFrame   # one row per configuration value that differs
     occupations: pd.DataFrame  # per occupation: openings, supply, gap, ratio and flag, before and after
+    warning: str | None = None  # set when the runs are for different regions
 
     @property
     def flag_changes(self) -> pd.DataFrame:
@@ -30,7 +31,7 @@ def diff_runs(a: RunResult, b: RunResult) -> RunDiff:
     occupations = compare(a, _as_scenario(b)).drop(columns="scenario")
     occupations.columns = [c.replace("_base", "_a").replace("_scenario", "_b") for c in occupations.columns]
     return RunDiff(_inputs(a.manifest, b.manifest), _parameters(a.manifest["config"], b.manifest["config"]),
-                   occupations)
+                   occupations, region_warning(a.manifest, b.manifest))
 
 
 def _as_scenario(run: RunResult) -> RunResult:
@@ -39,20 +40,38 @@ def _as_scenario(run: RunResult) -> RunResult:
 
 
 def _inputs(a: dict, b: dict) -> pd.DataFrame:
-    def index(manifest: dict) -> dict[tuple[str, str], dict]:
-        return {(i["table"], i["path"]): i for i in manifest.get("inputs", [])}
+    """Input files that differ, compared by content (sha256) within each table, never by path:
+    the same bytes read from another folder are the same input."""
+    def by_table(manifest: dict) -> dict[str, dict[str, dict]]:
+        out: dict[str, dict[str, dict]] = {}
+        for i in manifest.get("inputs", []):
+            out.setdefault(i["table"], {})[i["sha256"]] = i
+        return out
 
-    ia, ib = index(a), index(b)
+    ta, tb = by_table(a), by_table(b)
     rows = []
-    for key in sorted(set(ia) | set(ib)):
-        x, y = ia.get(key), ib.get(key)
-        if x and y and x["sha256"] == y["sha256"]:
-            continue
-        change = "added" if x is None else "removed" if y is None else "changed"
-        rows.append({"table": key[0], "path": key[1], "change": change,
-                     "vintage_a": (x or {}).get("vintage"), "vintage_b": (y or {}).get("vintage"),
-                     "sha256_a": (x or {}).get("sha256"), "sha256_b": (y or {}).get("sha256")})
+    for table in sorted(set(ta) | set(tb)):
+        xa, xb = ta.get(table, {}), tb.get(table, {})
+        gone = sorted((xa[h] for h in set(xa) - set(xb)), key=lambda r: r["path"])
+        new = sorted((xb[h] for h in set(xb) - set(xa)), key=lambda r: r["path"])
+        for i in range(max(len(gone), len(new))):
+            x = gone[i] if i < len(gone) else None
+            y = new[i] if i < len(new) else None
+            change = "added" if x is None else "removed" if y is None else "changed"
+            rows.append({"table": table, "path": (y or x)["path"], "change": change,
+                         "vintage_a": (x or {}).get("vintage") or "", "vintage_b": (y or {}).get("vintage") or "",
+                         "sha256_a": (x or {}).get("sha256") or "", "sha256_b": (y or {}).get("sha256") or ""})
     return pd.DataFrame(rows, columns=["table", "path", "change", "vintage_a", "vintage_b", "sha256_a", "sha256_b"])
+
+
+def region_warning(a: dict, b: dict) -> str | None:
+    """A sentence when two runs describe different regions (their numbers are not a change)."""
+    ra, rb = a.get("region", {}), b.get("region", {})
+    if (ra.get("slug"), sorted(ra.get("counties", []))) == (rb.get("slug"), sorted(rb.get("counties", []))):
+        return None
+    return (f"the runs are for different regions ({ra.get('name') or ra.get('slug')}: "
+            f"{', '.join(ra.get('counties', []))}; {rb.get('name') or rb.get('slug')}: "
+            f"{', '.join(rb.get('counties', []))}): differences are between regions, not over time")
 
 
 def _parameters(a: dict, b: dict) -> pd.DataFrame:

@@ -5,7 +5,7 @@ run must be repeatable next year from what was downloaded this year. So every re
 through one :class:`Session`:
 
 - responses are cached in SQLite (requests-cache) under a cache folder (default
-  ``data/cache/http``), POST bodies included, so a re-run asks the network nothing new;
+  ``$ALIGN_HTTP_CACHE``, else ``~/.cache/align/http``), POST bodies included, so a re-run asks the network nothing new;
 - in offline mode only the cache answers, and a request it cannot answer raises
   :class:`~align.errors.OfflineMiss` naming the URL;
 - connection errors, timeouts, 429 and 5xx answers are retried with exponential backoff,
@@ -40,7 +40,18 @@ from align.errors import OfflineMiss, UpstreamError
 
 log = logging.getLogger("align.http")
 
-DEFAULT_CACHE_DIR = Path("data/cache/http")
+def user_cache_dir() -> Path:
+    """Where HTTP responses are cached: ``$ALIGN_HTTP_CACHE``, else the user's cache folder
+    (``$XDG_CACHE_HOME/align/http``, by default ``~/.cache/align/http``) — never the folder the
+    command happens to be run from."""
+    env = os.environ.get("ALIGN_HTTP_CACHE", "").strip()
+    if env:
+        return Path(env).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME", "").strip() or Path.home() / ".cache"
+    return Path(base) / "align" / "http"
+
+
+DEFAULT_CACHE_DIR = "user cache"  # resolved by user_cache_dir() when a session is made
 PROJECT_URL = "https://pypi.org/project/align-workforce/"
 USER_AGENT = f"align/{__version__} (+{PROJECT_URL})"
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
@@ -113,6 +124,8 @@ class Session(requests_cache.CachedSession):
     ) -> None:
         """``cache_dir=None`` keeps the cache in memory (tests); ``expire_after=-1`` never expires,
         because a planning run pins what it downloaded (refresh with a new cache or ``refresh=True``)."""
+        if cache_dir == DEFAULT_CACHE_DIR:
+            cache_dir = user_cache_dir()
         if cache_dir is None:
             backend: Any = "memory"
             cache_name: str | Path = "align-http"
@@ -206,7 +219,7 @@ def current_session() -> Session:
     if session is not None:
         return session
     if not _DEFAULT:
-        cache_dir = os.environ.get("ALIGN_HTTP_CACHE", str(DEFAULT_CACHE_DIR))
+        cache_dir = user_cache_dir()
         offline = os.environ.get("ALIGN_OFFLINE", "").strip().lower() in ("1", "true", "yes")
         _DEFAULT.append(Session(cache_dir, offline=offline))
     return _DEFAULT[0]

@@ -52,6 +52,5 @@ def check(loss: JoinLoss, limit: float) -> str | None:
     if loss.lost <= 0:
         return None
     if loss.share > limit:
-        raise InputError(loss.text(), file=loss.join,
-                         expected=f"at most {limit:.0%} lost (parameters.max_join_loss)")
+        raise InputError(loss.text(), expected=f"at most {limit:.0%} lost (parameters.max_join_loss)")
     return loss.text()

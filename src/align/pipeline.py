@@ -68,7 +68,7 @@ from align.postings.agreement import postings_agreement
 from align.postings.autocoder import load_autocoder
 from align.postings.pipeline import postings_signal
 from align.progress import Progress
-from align.runs import RunResult, build_manifest, write_run
+from align.runs import RunResult, build_manifest, writable_root, write_run
 from align.store import sha256_file
 from align.supply.accounts import SupplyRules, check_conservation, not_occupation_specific
 from align.supply.allocation import Factors, allocate, below_level, supply_bounds, supply_edges
@@ -128,6 +128,19 @@ def _coverage_notes(config: RunConfig, tables: dict[str, pd.DataFrame],
                             accepted=config.inputs.completions.accept_gaps,
                             years=config.parameters.completion_years)
     return notes
+
+
+def side_inputs(config: RunConfig) -> list[dict]:
+    """Manifest records for the files read outside the connectors: participant records and the
+    O*NET folder the postings autocoder learns from (every file in it)."""
+    files: list[tuple[str, Path]] = []
+    if config.outcomes is not None:
+        files.append(("participants", config.base_dir / config.outcomes.records))
+    if config.postings is not None:
+        folder = config.base_dir / config.postings.onet
+        files += [("postings_onet", p) for p in sorted(folder.rglob("*")) if p.is_file()]
+    return [{"table": table, "source": table, "path": _relative(path, config.base_dir), "sha256": sha256_file(path),
+             "bytes": path.stat().st_size, "vintage": None} for table, path in files]
 
 
 def _relative(path: Path, base: Path) -> str:
@@ -747,7 +760,7 @@ def run_from(stage: str, config: RunConfig, tables: dict[str, pd.DataFrame], *,
              progress: Progress | None = None, warnings: list[str] | None = None) -> dict[str, pd.DataFrame]:
     """Re-run ``stage`` and every stage below it on a copy of ``tables``; returns the new tables."""
     if stage not in DOWNSTREAM:
-        raise ValueError(f"unknown stage {stage!r}; one of {list(DOWNSTREAM)}")
+        raise AlignError(f"unknown stage {stage!r}; one of {list(DOWNSTREAM)}")
     progress = progress or Progress(total=0, enabled=False)
     warnings = warnings if warnings is not None else []
     out = dict(tables)
@@ -786,8 +799,11 @@ def run(config: RunConfig, *, progress: Progress | None = None, write: bool = Tr
     progress = progress or Progress(total=RUN_STEPS)
     progress.total = run_steps(config)
     warnings: list[str] = []
+    if write:  # an output folder that cannot be written is said before the work, not after it
+        writable_root((config.base_dir / config.output_dir / config.region.slug).resolve())
     with progress.stage("Reading inputs through their connectors") as notes:
         inputs, records, accepted = read_inputs(config)
+        records += side_inputs(config)
         warnings.extend(accepted)
         notes.append(f"{len(records)} files")
     with progress.stage("Forecasting industry employment") as notes:

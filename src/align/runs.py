@@ -11,7 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
+import secrets
 import shutil
+import socket
+import tempfile
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -66,7 +70,7 @@ def build_manifest(config: RunConfig, records: list[dict], tables: dict[str, pd.
     fc = tables["industry_forecast"].drop_duplicates("series_id")
     return {
         "align_version": __version__,
-        "run_id": f"{created:%Y%m%dT%H%M%SZ}-{fingerprint[:8]}",
+        "run_id": new_run_id(fingerprint, created),
         "created_utc": created.isoformat(),
         "fingerprint": fingerprint,
         "region": {"name": config.region.name, "slug": config.region.slug, "counties": config.region.counties},
@@ -82,6 +86,13 @@ def build_manifest(config: RunConfig, records: list[dict], tables: dict[str, pd.
     }
 
 
+def new_run_id(fingerprint: str, created: dt.datetime | None = None) -> str:
+    """Time, configuration fingerprint and a random part: two runs started in the same second
+    of the same configuration still get distinct ids, and an id is never handed out twice."""
+    created = created or dt.datetime.now(dt.UTC)
+    return f"{created:%Y%m%dT%H%M%SZ}-{fingerprint[:8]}-{secrets.token_hex(3)}"
+
+
 def _pkg_version(name: str) -> str | None:
     try:
         return version(name)
@@ -89,23 +100,76 @@ def _pkg_version(name: str) -> str | None:
         return None
 
 
-def write_run(result: RunResult, *, report: bool = True, root: Path | None = None,
-              name: str | None = None, pdf: bool = True) -> Path:
-    """Write every table (CSV and Parquet), the manifest and the report into a new folder.
+INCOMPLETE = ".incomplete-"
+OWNER = ".owner"  # inside a folder being written: "host pid", so a stale one can be recognised
+MANIFEST = "manifest.json"
 
-    The folder is assembled under a hidden temporary name and renamed into place only when
-    everything has been written.
+
+def writable_root(root: Path) -> Path:
+    """Create ``root`` and prove it can be written, before any work is done."""
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=root, prefix=".align-write-test-"):
+            pass
+    except OSError as exc:
+        raise AlignError(f"cannot write run folders in {root}: {exc.strerror or exc}") from None
+    return root
+
+
+def clean_stale(root: Path) -> list[Path]:
+    """Remove folders left half-written by runs that died (their owning process is gone)."""
+    removed = []
+    for tmp in sorted(Path(root).glob(f"{INCOMPLETE}*")):
+        if tmp.is_dir() and not _owner_alive(tmp):
+            shutil.rmtree(tmp, ignore_errors=True)
+            removed.append(tmp)
+    return removed
+
+
+def _owner_alive(tmp: Path) -> bool:
+    try:
+        host, pid = (tmp / OWNER).read_text(encoding="utf-8").split()
+    except (OSError, ValueError):
+        return False  # no owner file: a folder from before owners were written, or a broken one
+    if host != socket.gethostname():
+        return True  # another machine's run: not ours to judge
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, ValueError):
+        return True
+    return True
+
+
+def file_hashes(folder: Path) -> dict[str, str]:
+    """sha256 of every file in a run folder (relative POSIX paths), the manifest itself excepted."""
+    folder = Path(folder)
+    return {p.relative_to(folder).as_posix(): sha256_file(p) for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.relative_to(folder).as_posix() not in (MANIFEST, OWNER)}
+
+
+def write_run(result: RunResult, *, report: bool = True, root: Path | None = None,
+              name: str | None = None, pdf: bool = True, report_options: dict | None = None,
+              extras: dict[str, str] | None = None) -> Path:
+    """Write every table (CSV and Parquet), the report and the manifest into a new folder.
+
+    The folder is assembled under a hidden temporary name of its own (two runs at once never
+    share one) and renamed into place only when everything has been written; the manifest,
+    written last, holds the sha256 of every other file in the folder, so ``verify`` can tell
+    whether anything changed afterwards. A finished folder is never written again, so files
+    that belong with the run (a scenario's comparison) come in ``extras`` (name → text).
     """
     config = result.config
-    root = root or (config.base_dir / config.output_dir / config.region.slug).resolve()
+    root = writable_root(root or (config.base_dir / config.output_dir / config.region.slug).resolve())
+    clean_stale(root)
     final = root / (name or result.manifest["run_id"])
     if final.exists():
         raise AlignError(f"run folder {final} already exists (a scenario of that name was applied before? "
                          f"rename the scenario or remove the folder)")
-    tmp = root / f".incomplete-{final.name}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f"{INCOMPLETE}{final.name}-", dir=root))
     try:
+        write_text(tmp / OWNER, f"{socket.gethostname()} {os.getpid()}")
         outputs = {}
         for table in OUTPUT_TABLES:
             if table in result.tables:
@@ -116,13 +180,17 @@ def write_run(result: RunResult, *, report: bool = True, root: Path | None = Non
             if table in result.tables:
                 write_table(result.tables[table], tmp / "reference" / f"{table}.parquet")
         result.manifest["outputs"] = {k: outputs[k] for k in sorted(outputs) if k.endswith(".csv")}
-        write_text(tmp / "manifest.json", json.dumps(result.manifest, indent=2, sort_keys=True, default=str))
         if report:
-            from align.report import build_reports
+            from align.report.build import write_reports
 
             result.folder = tmp
-            build_reports(result, tmp, pdf=pdf)
-        tmp.rename(final)
+            write_reports(result.tables, result.manifest, tmp, **{"pdf": pdf, **(report_options or {})})
+        for extra, text in (extras or {}).items():
+            write_text(tmp / extra, text)
+        result.manifest["files"] = file_hashes(tmp)
+        write_text(tmp / MANIFEST, json.dumps(result.manifest, indent=2, sort_keys=True, default=str))
+        (tmp / OWNER).unlink()
+        os.rename(tmp, final)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         result.folder = None
@@ -131,10 +199,30 @@ def write_run(result: RunResult, *, report: bool = True, root: Path | None = Non
     return final
 
 
+def derive_run(parent: RunResult, tables: dict[str, pd.DataFrame], *, command: str, parameters: dict,
+               report_options: dict | None = None) -> Path:
+    """Write what a command derived from a finished run as a new, complete run folder.
+
+    The parent folder is left exactly as it was; the new one sits beside it, with its own id and
+    manifest naming the parent, the command and its parameters.
+    """
+    if parent.folder is None:
+        raise AlignError("a derived run needs a parent run folder")
+    manifest = {k: v for k, v in parent.manifest.items() if k not in ("outputs", "files", "parent", "derived")}
+    manifest.update(run_id=new_run_id(parent.manifest.get("fingerprint", "0" * 8)),
+                    created_utc=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+                    parent={"run_id": parent.manifest.get("run_id"), "folder": str(Path(parent.folder).resolve())},
+                    derived={"command": command, "parameters": parameters})
+    child = RunResult(parent.config, {**parent.tables, **tables}, manifest, warnings=list(parent.warnings))
+    return write_run(child, root=Path(parent.folder).resolve().parent, report_options=report_options)
+
+
 def load_run(folder: str | Path) -> RunResult:
     """Load a finished run — its configuration and every table — for what-if analysis."""
     folder = Path(folder)
-    manifest_path = folder / "manifest.json"
+    manifest_path = folder / MANIFEST
+    if folder.name.startswith(INCOMPLETE) or (folder / OWNER).exists():
+        raise AlignError(f"{folder}: an unfinished run (interrupted or still being written), not a run folder")
     if not manifest_path.is_file():
         raise AlignError(f"{folder}: not a finished align run (no manifest.json)")
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
@@ -144,23 +232,43 @@ def load_run(folder: str | Path) -> RunResult:
     return RunResult(config, tables, manifest, folder=folder, warnings=list(manifest.get("warnings", [])))
 
 
-def reproduce(folder: str | Path, *, config_dir: str | Path | None = None) -> list[str]:
-    """Run a finished run's manifest again and list every difference (empty: reproduced).
+def verify(folder: str | Path) -> list[str]:
+    """Check every file of a finished run against the sha256 its manifest recorded.
 
-    The inputs must be the same bytes the manifest records (read from the folder the original
-    configuration lived in, or ``config_dir``); the run is then repeated in a scratch folder and
-    each table compared by hash.
+    Returns the problems (a file changed, missing, or added since the run); empty: intact.
     """
-    import tempfile
+    run = load_run(folder)
+    folder = Path(folder)
+    recorded = run.manifest.get("files")
+    if recorded is None:  # runs written before every file was hashed: their CSV tables only
+        recorded = run.manifest.get("outputs", {})
+        present = {k: sha256_file(folder / k) for k in recorded if (folder / k).is_file()}
+    else:
+        present = file_hashes(folder)
+    problems = [f"file missing from the run folder: {name}" for name in sorted(set(recorded) - set(present))]
+    problems += [f"file changed since the run: {name}" for name in sorted(set(recorded) & set(present))
+                 if recorded[name] != present[name]]
+    problems += [f"file not written by the run: {name}" for name in sorted(set(present) - set(recorded))]
+    return problems
 
+
+def reproduce(folder: str | Path, *, config_dir: str | Path | None = None) -> list[str]:
+    """Check a finished run's files, then run its manifest again and list every difference.
+
+    The folder's files must be those the run wrote (:func:`verify`); the inputs must be the same
+    bytes the manifest records (read from the folder the original configuration lived in, or
+    ``config_dir``); the run is then repeated in a scratch folder and each table compared by hash.
+    """
     # the pipeline builds runs and this module only stores them, so it is imported here
     from align.pipeline import RUN_STEPS, run
     from align.progress import Progress
 
+    problems = verify(folder)
+    if problems:
+        return problems
     original = load_run(folder)
     base = Path(config_dir or original.manifest.get("config_dir") or ".")
     config = RunConfig.model_validate({**original.manifest["config"], "base_dir": base.resolve()})
-    problems = []
     for record in original.manifest["inputs"]:
         path = base / record["path"]
         if not path.is_file():
@@ -169,6 +277,9 @@ def reproduce(folder: str | Path, *, config_dir: str | Path | None = None) -> li
             problems.append(f"input changed since the run: {record['table']} {path}")
     if problems:
         return problems
+    if "derived" in original.manifest:
+        return [f"a run derived by `{original.manifest['derived'].get('command')}` from run "
+                f"{original.manifest.get('parent', {}).get('run_id')}: reproduce that run instead"]
     with tempfile.TemporaryDirectory(prefix="align-reproduce-") as scratch:
         again = run(config.model_copy(update={"output_dir": scratch}), progress=Progress(RUN_STEPS), report=False)
         recorded = original.manifest.get("outputs", {})

@@ -357,6 +357,12 @@ def validate(df: pd.DataFrame, table: str, *, origin: str | None = None) -> pd.D
             _check_range(out[name], FIELDS[name], where)
     if table in SHARE_GROUPS:
         _check_share_sums(out, table, where)
+    if not len(schema.key):  # a table without a key still never holds the same row twice
+        twice = out.duplicated(keep="first")
+        if twice.any():
+            row = int(np.flatnonzero(twice.to_numpy())[0])
+            raise SchemaError(f"row repeated exactly ({int(twice.sum())} repeats; a line copied twice?)", file=where,
+                              row=row + 1, expected="each row once")
     if len(schema.key):
         dup = out.duplicated(list(schema.key), keep=False)
         if dup.any():

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
+
+from align.errors import AlignError
 
 _UMASK = os.umask(0)
 os.umask(_UMASK)
@@ -55,11 +58,40 @@ def write_text(path: Path, text: str) -> Path:
     return atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"^[+-]?(\d[\d,]*)?(\.\d+)?([eE][+-]?\d+)?$")
+
+
+def neutral_text(value: str) -> str:
+    """A text cell a spreadsheet would run as a formula (``=HYPERLINK(...)``, ``@SUM``, ``+1+1``)
+    gets a leading apostrophe, so it shows as the text it is; numbers written as text stay."""
+    if value.startswith(_FORMULA_START) and not (_NUMBER.match(value) and any(c.isdigit() for c in value)):
+        return "'" + value
+    return value
+
+
+def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with :func:`neutral_text` applied to every text cell (numeric columns untouched)."""
+    text = [c for c in df.columns if df[c].dtype == object or pd.api.types.is_string_dtype(df[c].dtype)]
+    risky = [c for c in text if df[c].map(lambda v: isinstance(v, str) and v.startswith(_FORMULA_START)).any()]
+    if not risky:
+        return df
+    out = df.copy()
+    for c in risky:
+        out[c] = out[c].map(lambda v: neutral_text(v) if isinstance(v, str) else v)
+    return out
+
+
 def write_table(df: pd.DataFrame, path: Path) -> Path:
-    """Write a table as CSV or Parquet (by extension), deterministically and atomically."""
+    """Write a table as CSV or Parquet (by extension), deterministically and atomically.
+
+    CSV files are opened in spreadsheets, so text that would run as a formula is neutralised
+    there (:func:`neutral_text`); Parquet keeps the values exactly.
+    """
     path = Path(path)
     if path.suffix == ".parquet":
         return atomic_write(path, lambda p: df.to_parquet(p, index=False))
     if path.suffix == ".csv":
-        return atomic_write(path, lambda p: df.to_csv(p, index=False, lineterminator="\n"))
-    raise ValueError(f"unsupported table format {path.suffix!r} for {path}; use .csv or .parquet")
+        safe = neutralise_formulas(df)
+        return atomic_write(path, lambda p: safe.to_csv(p, index=False, lineterminator="\n"))
+    raise AlignError(f"unsupported table format {path.suffix!r} for {path}; use .csv or .parquet")

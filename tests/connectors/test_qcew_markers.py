@@ -36,7 +36,7 @@ def test_a_marker_is_a_withheld_value_with_its_meaning(tmp_path, marker, meaning
     assert meaning in cell["missing_reason"].iloc[0]
 
 
-def test_a_marked_county_makes_the_regional_total_missing_not_the_other_counties_sum(tmp_path):
+def test_a_marked_county_leaves_the_regional_total_unknown_or_estimated_never_a_partial_sum(tmp_path):
     path, i = _with_cell(tmp_path, "**")
     qcew = connector.get("qcew")
     import pandas as pd
@@ -45,4 +45,12 @@ def test_a_marked_county_makes_the_regional_total_missing_not_the_other_counties
     naics = qcew.parse(FILE).iloc[i - 1]["naics_code"]
     out = regional_industry_employment(area, region_id="r", counties=["99001", "99003"], ownerships=["5"],
                                        naics_digits=3).set_index("naics_code")
-    assert pd.isna(out.loc[naics, "employment"]) and out.loc[naics, "is_suppressed"]
+    row = out.loc[naics]
+    other = area[(area["area_fips"] == "99003") & (area["naics_code"] == naics) & (area["own_code"] == "5")]
+    partial = float(other["employment"].sum())
+    # unknown, or estimated from the published parent and flagged — never the other county's part alone
+    if pd.isna(row["employment"]):
+        assert row["is_suppressed"]
+    else:
+        assert row["is_estimated"]
+    assert pd.isna(row["employment"]) or row["employment"] != partial

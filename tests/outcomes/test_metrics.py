@@ -21,7 +21,13 @@ import pandas as pd
 import pytest
 
 from align.errors import InputError
-from align.outcomes import compute_metrics, metric_definitions, prepare_records, read_records
+from align.outcomes import (
+    compute_metrics,
+    metric_cells,
+    metric_definitions,
+    prepare_records,
+    read_records,
+)
 from align.outcomes.metrics import METRICS, quarter_end
 
 SALT = "test-salt-not-secret"
@@ -44,7 +50,7 @@ def test_quarter_after_exit() -> None:
 
 
 def test_hand_worked_definitions(cohort: pd.DataFrame) -> None:
-    m = region(compute_metrics(cohort, min_cell=0, salt=SALT))
+    m = region(metric_cells(cohort, salt=SALT))
     assert m["employment_rate_q2"] == (3, 4, 0.75)        # rows 1, 2, 5 of exiters 1, 2, 3, 5
     assert m["employment_rate_q4"] == (3, 4, 0.75)        # rows 2, 3, 5 (row 1 employed Q2 not Q4)
     assert m["median_earnings_q2"][1:] == (3, 5000)       # 5000, 7000, 3000 (the "3,000" text)
@@ -59,7 +65,7 @@ def test_hand_worked_definitions(cohort: pd.DataFrame) -> None:
 
 
 def test_groups_program_provider_pathway(cohort: pd.DataFrame) -> None:
-    t = compute_metrics(cohort, min_cell=0, salt=SALT)
+    t = metric_cells(cohort, salt=SALT)
     assert set(t["group_type"]) == {"region", "provider", "program", "pathway"}
     emp = t[t["metric"] == "employment_rate_q2"].set_index(["group_type", "group_id"])
     assert emp.loc[("provider", "A"), "denominator"] == 3
@@ -70,14 +76,14 @@ def test_groups_program_provider_pathway(cohort: pd.DataFrame) -> None:
 
 def test_as_of_leaves_unobserved_quarters_out(cohort: pd.DataFrame) -> None:
     # wages complete through 2023-12-31: every Q2 (2023Q3) is observed, no Q4 (2024Q1..) is
-    m = region(compute_metrics(cohort, min_cell=0, salt=SALT, as_of="2023-12-31"))
+    m = region(metric_cells(cohort, salt=SALT, as_of="2023-12-31"))
     assert m["employment_rate_q2"][:2] == (3, 4)
     assert m["employment_rate_q4"][1] == 0
     assert m["credential_attainment_rate"][1] == 0   # no one-year window has closed
 
 
 def test_hire_window_is_configurable(cohort: pd.DataFrame) -> None:
-    m = region(compute_metrics(cohort, min_cell=0, salt=SALT, hire_window_days=300))
+    m = region(metric_cells(cohort, salt=SALT, hire_window_days=300))
     assert m["externship_hire_rate_any_employer"][:2] == (3, 3)   # row 3's 274-day hire now counts
 
 

@@ -79,11 +79,12 @@ def test_real_onet_edges(real_onet: dict) -> None:
     assert e.loc[("31-1131", "29-1141"), "wage_gain"] == 93600 - 39530
 
 
-def test_real_onet_through_cli(real_onet: dict, demo_run_folder: Path, tmp_path: Path) -> None:
+def test_real_onet_through_cli(real_onet: dict, demo_run_folder: Path, tmp_path: Path, capsys) -> None:
     import shutil
 
-    folder = tmp_path / "run"
-    shutil.copytree(demo_run_folder, folder)
-    assert main(["pathways", str(folder), "--onet", str(real_onet["dir"])]) == 0
+    parent = tmp_path / "run"
+    shutil.copytree(demo_run_folder, parent)
+    assert main(["pathways", str(parent), "--onet", str(real_onet["dir"])]) == 0
+    folder = Path(capsys.readouterr().out.strip().splitlines()[-1].removeprefix("pathways: "))
     edges = pd.read_csv(folder / "pathways.csv", dtype=str)
     assert (edges["soc_code"] == "31-1131").sum() >= 2

@@ -9,6 +9,8 @@ food→cashiers gains only 2%, so both are dropped; cashiers→NA is a Supplemen
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -143,16 +145,17 @@ def test_pathway_gaps(inputs: dict) -> None:
     assert g.loc["29-1141", "gap_kind"] == "shortage"
 
 
-def test_cli_pathways(demo_run_folder, fixtures, tmp_path) -> None:
+def test_cli_pathways(demo_run_folder, fixtures, tmp_path, capsys) -> None:
     import shutil
 
     from align.cli import main
+    from align.runs import verify
 
-    folder = tmp_path / "run"
-    shutil.copytree(demo_run_folder, folder)
-    for name in ("pathways", "ladders", "stacks", "pathway_gaps", "entry_points"):
-        (folder / f"{name}.csv").unlink(missing_ok=True)
-    assert main(["pathways", str(folder), "--onet", str(fixtures / "pathways")]) == 0
+    parent = tmp_path / "run"
+    shutil.copytree(demo_run_folder, parent)
+    assert main(["pathways", str(parent), "--onet", str(fixtures / "pathways")]) == 0
+    folder = Path(capsys.readouterr().out.strip().splitlines()[-1].removeprefix("pathways: "))
+    assert folder.parent == parent.parent and verify(parent) == [] and verify(folder) == []
     for name in ("pathways", "ladders", "stacks", "pathway_gaps", "entry_points"):
         assert (folder / f"{name}.csv").exists()
     edges = pd.read_csv(folder / "pathways.csv", dtype={"soc_code": str, "related_soc_code": str})

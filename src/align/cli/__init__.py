@@ -2,8 +2,9 @@
 
 Each subcommand lives with its neighbours in a small module (planning, data, whatif, analysis)
 as an ``add_*`` function that declares its arguments and a function that runs it. Errors align
-raises on purpose, and files that cannot be read or written, are printed as one line (no
-traceback; set ALIGN_DEBUG=1 to see one) and exit with status 2.
+raises on purpose (:class:`~align.errors.AlignError`), and files that cannot be read or written,
+are printed as one line (no traceback; set ALIGN_DEBUG=1 to see one) and exit with status 2.
+Any other exception is a bug and keeps its traceback.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from align.errors import AlignError
 
 SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     planning.add_run, data.add_fetch, whatif.add_whatif, whatif.add_diff, data.add_ingest, analysis.add_forecast,
-    planning.add_report, planning.add_reproduce, analysis.add_pathways, analysis.add_metrics, analysis.add_autocode,
-    publish.add_publish,
+    planning.add_report, planning.add_reproduce, planning.add_verify, analysis.add_pathways, analysis.add_metrics,
+    analysis.add_autocode, publish.add_publish,
 ]
 
 
@@ -45,13 +46,19 @@ def main(argv: list[str] | None = None) -> int:
     except AlignError as exc:
         print(f"align: error: {exc}", file=sys.stderr)
         return 2
-    except (OSError, ValueError) as exc:
-        # a file that cannot be opened or written, a value a library refused: one line, not a
-        # traceback (ALIGN_DEBUG=1 shows the traceback for a bug report)
+    except OSError as exc:
+        # a file or folder that cannot be opened or written: the user's to fix, one line
+        # (ALIGN_DEBUG=1 shows the traceback)
         if os.environ.get("ALIGN_DEBUG"):
             raise
-        print(f"align: error: {exc}", file=sys.stderr)
+        where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+        print(f"align: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 2
+    except Exception:
+        # anything else is a bug in align, not a mistake of the user's: keep the traceback
+        print("align: internal error (a bug in align; please report it with the traceback below)",
+              file=sys.stderr)
+        raise
     except KeyboardInterrupt:
         print("align: interrupted", file=sys.stderr)
         return 130

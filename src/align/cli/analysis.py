@@ -182,10 +182,9 @@ def add_metrics(sub: argparse._SubParsersAction) -> None:
 
 def _pathways(args: argparse.Namespace) -> int:
     from align import connector
-    from align.errors import InputError
+    from align.errors import AlignError, InputError
     from align.pathways import PathwayParams, build_pathways
-    from align.runs import load_run
-    from align.store import write_table
+    from align.runs import derive_run, load_run
 
     target = Path(args.target)
     if target.suffix == ".toml":  # a region: the planning run maps pathways when O*NET inputs are set
@@ -213,20 +212,24 @@ def _pathways(args: argparse.Namespace) -> int:
     if args.wages:
         source = connector.get(args.wages_source) if args.wages_source else connector.detect(Path(args.wages))
         tables["occupation_wages"] = source.parse(Path(args.wages))
+    if args.sector is not None:
+        groups = sorted({str(c)[:2] for c in tables["occupation_demand"]["soc_code"]})
+        if str(args.sector).strip() not in groups:
+            raise AlignError(f"--sector {args.sector!r} is not a SOC major group of this run's occupations; "
+                             f"valid: {', '.join(groups)}")
     params = PathwayParams(min_wage_gain=args.min_wage_gain, max_steps=args.max_steps, sector=args.sector)
     out = build_pathways(tables["occupation_demand"], tables["gaps"], tables["programs"], tables["cip_soc"],
                          tables["onet_related"], tables.get("onet_job_zones"), tables.get("occupation_wages"),
                          params=params)
-    for name, df in out.items():
-        write_table(df, target / f"{name}.csv")
-        write_table(df, target / f"{name}.parquet")
-    from align.report import write_reports  # the run's report shows the new pathways
-
-    write_reports({**tables, **out}, base.manifest, target)
+    parameters = {"onet": args.onet, "wages": args.wages, "wages_source": args.wages_source,
+                  "min_wage_gain": args.min_wage_gain, "max_steps": args.max_steps, "sector": args.sector}
+    inputs = {k: tables[k] for k in ("onet_related", "onet_job_zones", "occupation_wages") if k in tables}
+    folder = derive_run(base, {**inputs, **out}, command="align pathways", parameters=parameters)
     counts = {name: len(df) for name, df in out.items()}
     counts["ladders"] = out["ladders"]["ladder_id"].nunique() if "ladder_id" in out["ladders"] else 0
-    print("pathways: " + ", ".join(f"{n:,} {name}" for name, n in counts.items()) + f" → {target}",
+    print("pathways: " + ", ".join(f"{n:,} {name}" for name, n in counts.items()) + f" → {folder}",
           file=sys.stderr)
+    print(f"pathways: {folder}")
     return 0
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -29,18 +28,19 @@ def add_run(sub: argparse._SubParsersAction) -> None:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from align.report import load_run_tables, write_reports
+    from align.runs import derive_run, load_run
 
-    folder = Path(args.run_folder)
-    tables, manifest = load_run_tables(folder)
-    outcome = write_reports(tables, manifest, folder, pdf=not args.no_pdf)
-    for path in outcome.paths:
+    parent = load_run(args.run_folder)
+    options = {"pdf": not args.no_pdf}
+    folder = derive_run(parent, {}, command="align report", parameters=options, report_options=options)
+    for path in sorted(p for p in folder.iterdir() if p.name.startswith("report") or p.suffix == ".pdf"):
         print(f"report: {path}")
     return 0
 
 
 def add_report(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("report", help="rebuild report.html, .pdf and .xlsx from a finished run's tables")
+    p = sub.add_parser("report", help="report a finished run again (html, pdf, xlsx) into a new run folder "
+                                      "beside it; the finished folder is never changed")
     p.add_argument("run_folder", help="a run folder written by `align run` (runs/<region>/<run-id>)")
     p.add_argument("--no-pdf", action="store_true", help="skip the board packet and appendix PDFs")
     p.set_defaults(func=_report)
@@ -55,9 +55,26 @@ def _reproduce(args: argparse.Namespace) -> int:
             print(f"  {p}")
         print("not reproduced")
         return 1
-    n = len(load_run(args.run).manifest.get("outputs", {}))
-    print(f"reproduced: the same inputs gave all {n} tables byte for byte")
+    manifest = load_run(args.run).manifest
+    print(f"reproduced: every file of the run is as written ({len(manifest.get('files', {}))} files), and the "
+          f"same inputs gave all {len(manifest.get('outputs', {}))} tables byte for byte")
     return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from align.runs import verify
+
+    problems = verify(args.run)
+    for p in problems:
+        print(f"  {p}")
+    print("changed since the run" if problems else "intact: every file matches the manifest's sha256")
+    return 1 if problems else 0
+
+
+def add_verify(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("verify", help="check every file of a finished run against the manifest's sha256")
+    p.add_argument("run", help="run folder (runs/<region>/<run-id>)")
+    p.set_defaults(func=_verify)
 
 
 def add_reproduce(sub: argparse._SubParsersAction) -> None:

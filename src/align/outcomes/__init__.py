@@ -7,8 +7,8 @@ to publish hidden with complementary suppression (:mod:`align.outcomes.suppress`
 
 from __future__ import annotations
 
-from align.outcomes.metrics import METRICS, compute_metrics, metric_definitions
+from align.outcomes.metrics import METRICS, compute_metrics, metric_cells, metric_definitions
 from align.outcomes.records import SALT_ENV, hash_id, prepare_records, read_records, resolve_salt
 
-__all__ = ["METRICS", "SALT_ENV", "compute_metrics", "hash_id", "metric_definitions", "prepare_records",
-           "read_records", "resolve_salt"]
+__all__ = ["METRICS", "SALT_ENV", "compute_metrics", "hash_id", "metric_cells", "metric_definitions",
+           "prepare_records", "read_records", "resolve_salt"]

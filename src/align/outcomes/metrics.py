@@ -17,7 +17,7 @@ import pandas as pd
 
 from align import schemas
 from align.outcomes.records import prepare_records
-from align.outcomes.suppress import suppress
+from align.outcomes.suppress import check_min_cell, suppress
 
 GROUP_COLUMNS = {"region": None, "provider": "provider_id", "program": "program_id", "pathway": "pathway"}
 
@@ -126,8 +126,37 @@ def compute_metrics(records: pd.DataFrame, *, min_cell: int = 10, salt: str | No
     """The ``metrics`` table per region, provider, program and pathway, small cells suppressed.
 
     ``records`` is either a prepared ``participants`` table (with ``person_key``) or raw records
-    with ``person_id``, which are hashed with ``salt`` first.
+    with ``person_id``, which are hashed with ``salt`` first. ``min_cell`` may not be set below
+    :data:`~align.outcomes.suppress.MIN_CELL_FLOOR`.
     """
+    check_min_cell(min_cell)
+    table, members = _cells(records, salt=salt, as_of=as_of, hire_window_days=hire_window_days,
+                            region_id=region_id, origin=origin)
+    people = {cell: ids for ids, cells in members.items() for cell in cells}
+    table = suppress(table, min_cell=min_cell, kinds={m.id: m.kind for m in METRICS},
+                     same_people=[cells for cells in members.values() if len(cells) > 1], people=people)
+    return _finish(table)
+
+
+def metric_cells(records: pd.DataFrame, *, salt: str | None = None, as_of: str | None = None,
+                 hire_window_days: int = 180, region_id: str = "region",
+                 origin: str = "participant records") -> pd.DataFrame:
+    """Every metric cell before suppression: for checking the arithmetic, never for publication."""
+    table, _ = _cells(records, salt=salt, as_of=as_of, hire_window_days=hire_window_days, region_id=region_id,
+                      origin=origin)
+    return _finish(table.assign(is_suppressed=False, suppression=""))
+
+
+def _finish(table: pd.DataFrame) -> pd.DataFrame:
+    table["metric_value"] = table["metric_value"].round(4)
+    out = table[["group_type", "group_id", "metric", "numerator", "denominator", "metric_value",
+                 "is_suppressed", "suppression", "metric_label"]]
+    return schemas.validate(out, "metrics", origin="metrics")
+
+
+def _cells(records: pd.DataFrame, *, salt: str | None, as_of: str | None, hire_window_days: int,
+           region_id: str, origin: str) -> tuple[pd.DataFrame, dict[frozenset, list[tuple[str, str]]]]:
+    """The unsuppressed cells and, per set of people, the cells that count exactly them."""
     if "person_key" not in records.columns:
         if not salt:
             from align.errors import InputError
@@ -162,12 +191,4 @@ def compute_metrics(records: pd.DataFrame, *, min_cell: int = 10, salt: str | No
                              "metric_label": m.label, "numerator": num, "denominator": n, "metric_value": val})
     table = pd.DataFrame(rows, columns=["group_type", "group_id", "metric", "metric_label", "numerator",
                                         "denominator", "metric_value"])
-    parents = p[["program_id", "provider_id"]].drop_duplicates()
-    table = suppress(table, min_cell=min_cell, program_provider=dict(zip(parents["program_id"],
-                                                                         parents["provider_id"], strict=True)),
-                     kinds={m.id: m.kind for m in METRICS},
-                     same_people=[cells for cells in members.values() if len(cells) > 1])
-    table["metric_value"] = table["metric_value"].round(4)
-    out = table[["group_type", "group_id", "metric", "numerator", "denominator", "metric_value",
-                 "is_suppressed", "suppression", "metric_label"]]
-    return schemas.validate(out, "metrics", origin="metrics")
+    return table, members

@@ -20,7 +20,7 @@ from align import fields
 from align.match import gaps as G
 from align.report import views
 from align.report.words import TRAINING_FLAGS, flag_label
-from align.store import atomic_write
+from align.store import atomic_write, neutral_text
 
 FLAG_FILL = {**{f: "#F6C7A8" for f in G.SHORTAGE_FLAGS}, **{f: "#B3D4EC" for f in G.SURPLUS_FLAGS},
              G.BALANCED: "#B8E0D2", G.ON_THE_JOB: "#E3E3E3", G.EXPERIENCED: "#E3E3E3"}
@@ -209,7 +209,7 @@ def _write_table(ws: object, df: pd.DataFrame, fmts: dict) -> None:
                     else fmts[k]
                 ws.write_number(i, j, float(v), fmt)
             else:
-                ws.write_string(i, j, str(v))
+                ws.write_string(i, j, neutral_text(str(v)))
     ws.freeze_panes(1, 1 if cols and cols[0] in ("occupation_title", "cip_title", "provider_name") else 0)
     if cols:
         ws.autofilter(0, 0, max(len(df), 1), len(cols) - 1)
