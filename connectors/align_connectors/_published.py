@@ -28,8 +28,61 @@ MISSING_MARKERS: dict[str, str] = {
     "N/A": "not available",
     "n/a": "not available",
     "NA": "not available",
+    "(D)": "withheld to avoid disclosing data of individual employers",
+    "(NA)": "not available",
+    "(S)": "withheld: does not meet publication standards",
+    "(X)": "not applicable",
+    "N": "withheld for confidentiality",
     "": "blank",
 }
+# Markers that say the publisher knows the value but withheld it (is_suppressed), as opposed
+# to "not available" or a blank, which say nothing about why the value is missing.
+SUPPRESSION_MARKERS = frozenset({"**", "***", "(D)", "(S)", "N"})
+
+
+def marker_meaning(text: object) -> str | None:
+    """The meaning of a publisher's marker (``**``, ``(D)``, ``—``, ...), or None for anything else."""
+    if not isinstance(text, str):
+        return None
+    stripped = text.strip()
+    return MISSING_MARKERS.get(stripped) if stripped else None
+
+
+def check_row_widths(text: str, *, file: str | Path, delimiter: str = ",", header_row: int = 1) -> None:
+    """Refuse a file with a short (or long) row, or one that ends inside a quoted field.
+
+    A download cut short, or a record half written when the file was copied, parses into a row
+    whose last cells are blank, which reads as real data: it is an error naming the row.
+    ``header_row`` is the 1-based line of the header; rows before it are not checked.
+    """
+    import csv
+    import io
+
+    from align.errors import LayoutError
+
+    if text.count('"') % 2:  # an opened quote never closed: the file stops inside a field
+        line = text.count("\n", 0, text.rfind('"')) + 1
+        raise LayoutError("the file ends inside a quoted field (cut short?)", file=file, row=line,
+                          expected="complete, properly quoted records")
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    width = None
+    try:
+        for fields in reader:
+            if reader.line_num < header_row:
+                continue
+            if width is None:
+                width = len(fields)
+                continue
+            if not fields or fields == [""]:
+                continue  # a blank line (trailing newline) is not a record
+            if len(fields) != width:
+                what = "cut short?" if len(fields) < width else "a stray delimiter?"
+                raise LayoutError(f"row has {len(fields)} of the header's {width} fields ({what})",
+                                  file=file, row=reader.line_num,
+                                  expected=f"{width} fields separated by {delimiter!r}")
+    except csv.Error as exc:
+        raise LayoutError(f"unreadable record ({exc}); the file may end mid-record", file=file,
+                          row=reader.line_num, expected="complete, properly quoted records") from None
 
 _NUMBER_TEXT = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?$")
 
@@ -186,6 +239,7 @@ def read_csv_text(text: str, *, file: str | Path, what: str = "CSV", empty: str 
 
     if empty is not None and not text.strip():
         raise InputError("the file is empty", file=file, expected=empty)
+    check_row_widths(text, file=file, delimiter=str(options.get("sep", ",")))
     try:
         return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, **options)
     except (pd.errors.ParserError, ValueError) as exc:

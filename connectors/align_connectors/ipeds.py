@@ -229,12 +229,7 @@ class IPEDSCompletionsConnector(Connector):
             i = int(np.flatnonzero(unknown.to_numpy())[0])
             raise InputError(f"unknown award level {awlevel.iloc[i]!r}", file=file, row=i + 2,
                              column="AWLEVEL", expected=f"one of {list(AWARD_LEVEL_LABELS)}")
-        unitid = df["UNITID"].astype(str).str.strip()
-        bad_id = ~unitid.str.fullmatch(r"\d+")
-        if bad_id.any():
-            i = int(np.flatnonzero(bad_id.to_numpy())[0])
-            raise InputError(f"not a UNITID: {df['UNITID'].iloc[i]!r}", file=file, row=i + 2,
-                             column="UNITID", expected="digits")
+        unitid = map_codes(df["UNITID"].astype(str), codes.unitid, file=file, column="UNITID")
         out = pd.DataFrame({
             "provider_id": unitid,
             "cip_code": cip,
@@ -312,7 +307,7 @@ class IPEDSDirectoryConnector(Connector):
 
         cbsa = df["CBSA"].astype(str).str.strip()
         out = pd.DataFrame({
-            "provider_id": df["UNITID"].astype(str).str.strip(),
+            "provider_id": map_codes(df["UNITID"].astype(str), codes.unitid, file=file, column="UNITID"),
             "provider_name": df["INSTNM"].astype(str).str.strip(),
             "provider_kind": "ipeds",
             "county_fips": code_or_none("COUNTYCD", 5),

@@ -121,6 +121,7 @@ _CATEGORY_KEY: dict[str, tuple[str, str]] = {
 
 
 class _OnetConnector(Connector):
+    extra_options: ClassVar[frozenset[str]] = frozenset({"vintage"})
     """An O*NET text file recognised by its exact header line."""
 
     header: ClassVar[list[str]]

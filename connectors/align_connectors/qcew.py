@@ -37,13 +37,16 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from align import schemas
+from align import codes, schemas
 from align.connector import Connector
 from align.errors import InputError, LayoutError
 from align_connectors._published import (
+    check_row_widths,
     decode,
     existing_file,
     header_line,
+    map_codes,
+    marker_meaning,
     require_columns,
     to_number,
 )
@@ -196,7 +199,7 @@ def _parse_text(text: str, origin: str) -> pd.DataFrame:
     else:
         raise LayoutError("neither annual nor quarterly value columns", file=origin,
                           expected="annual_avg_emplvl (annual layout) or month1_emplvl (quarterly layout)")
-    _check_last_row(text, len(header), len(raw), origin)
+    check_row_widths(text, file=origin)
     if raw.empty:
         return pd.DataFrame()
 
@@ -211,6 +214,14 @@ def _parse_text(text: str, origin: str) -> pd.DataFrame:
     disclosure = raw["disclosure_code"].str.strip()
     suppressed = (disclosure == "N").to_numpy()
     no_report = (disclosure == "-").to_numpy()
+
+    # a publisher's marker in an employment cell (**, (D), —) is a withheld value with its
+    # meaning; a blank is missing for no stated reason. Neither may count as zero later.
+    emp_columns = ["annual_avg_emplvl"] if annual else [f"month{m}_emplvl" for m in (1, 2, 3)]
+    emp_text = raw[emp_columns].astype(object).where(raw[emp_columns].notna(), "")
+    meaning = emp_text.apply(lambda col: col.map(marker_meaning)).bfill(axis=1).iloc[:, 0]
+    marked = meaning.notna().to_numpy() & ~(suppressed | no_report)
+    blank = (emp_text.map(lambda v: str(v).strip() == "").any(axis=1)).to_numpy() & ~(suppressed | no_report)
 
     if annual:
         estabs = _numbers(raw["annual_avg_estabs"], origin, "annual_avg_estabs")
@@ -231,17 +242,24 @@ def _parse_text(text: str, origin: str) -> pd.DataFrame:
     for values in (employment, wages, weekly, pay):
         values[withheld] = np.nan
     estabs[no_report] = np.nan
+    employment[marked | blank] = np.nan
 
     reason = np.full(len(raw), None, dtype=object)
     reason[suppressed] = SUPPRESSED
     reason[no_report] = NO_REPORT
+    reason[marked] = "withheld: " + meaning[marked].astype(str).to_numpy(dtype=object) + " (marker in the file)"
+    reason[blank & ~marked] = "blank in the file (not published)"
+    suppressed = suppressed | marked
     label = np.where(qtr.to_numpy() == "A", "annual averages", "Q" + qtr.to_numpy())
+    def code(column: str, normaliser: Any) -> np.ndarray:
+        return map_codes(raw[column], normaliser, file=origin, column=column).to_numpy()
+
     out = pd.DataFrame({
-        "area_fips": raw["area_fips"].str.strip().to_numpy(),
-        "own_code": raw["own_code"].str.strip().to_numpy(),
+        "area_fips": code("area_fips", codes.qcew_area),
+        "own_code": code("own_code", lambda v: codes.whole_code(v, "own_code")),
         "naics_code": raw["industry_code"].str.strip().to_numpy(),
-        "agglvl_code": raw["agglvl_code"].str.strip().to_numpy(),
-        "size_code": raw["size_code"].str.strip().to_numpy(),
+        "agglvl_code": code("agglvl_code", lambda v: codes.whole_code(v, "agglvl_code")),
+        "size_code": code("size_code", lambda v: codes.whole_code(v, "size_code")),
         "period": year.astype("int64"),
         "qtr": qtr.to_numpy(),
         "employment": employment,
@@ -280,14 +298,3 @@ def _numbers(col: pd.Series, origin: str, column: str) -> np.ndarray:
         raise InputError("year is missing", file=origin, row=i + 2, column="year",
                          expected="a 4-digit year")
     return values.to_numpy(dtype=float, copy=True)
-
-
-def _check_last_row(text: str, width: int, n_rows: int, origin: str) -> None:
-    """A download cut short leaves a last row with fewer fields than the header: say so."""
-    tail = text.rstrip("\r\n").rsplit("\n", 1)[-1] if n_rows else ""
-    if not tail:
-        return
-    fields = next(csv.reader([tail.rstrip("\r")]), [])
-    if len(fields) < width:
-        raise LayoutError(f"last row has {len(fields)} of {width} fields (file truncated?)",
-                          file=origin, row=n_rows + 1, expected=f"{width} comma-separated fields")

@@ -21,6 +21,9 @@ _SOC = re.compile(r"^(\d{2})-?(\d{4})(?:\.(\d{2}))?$")
 _CIP = re.compile(r"^(\d{2})(?:\.(\d{2})(\d{2})?)?$")
 _NAICS = re.compile(r"^(\d{2,6})(?:-(\d{2}))?$")
 _FIPS = re.compile(r"^\d{1,5}$")
+_WHOLE_NUMBER_TEXT = re.compile(r"^(\d+)\.0+$")  # "99001.0": an identifier that went through a float
+_UNITID = re.compile(r"^\d{1,7}$")
+_QCEW_AREA = re.compile(r"^(US000|US[A-Z]{3}|C\d{4}|CS\d{3})$")
 
 
 def _clean(value: object, kind: str) -> str:
@@ -42,6 +45,16 @@ def _clean(value: object, kind: str) -> str:
     if not text:
         raise CodeError(f"{kind} code is empty", expected=f"a {kind} code")
     return text
+
+
+def _whole(text: str) -> str:
+    """``99001.0`` → ``99001``: a whole-number identifier a spreadsheet wrote as a float.
+
+    Only for codes that are whole numbers (FIPS, UNITID, QCEW ownership); the padding that
+    follows restores what the float dropped, as for a plain ``1089``.
+    """
+    m = _WHOLE_NUMBER_TEXT.match(text)
+    return m.group(1) if m else text
 
 
 def soc(value: object) -> str:
@@ -94,7 +107,7 @@ def fips(value: object, width: int = 5) -> str:
 
     Only whole numbers stored as text are padded; anything else is an error.
     """
-    text = _clean(value, "FIPS")
+    text = _whole(_clean(value, "FIPS"))
     if not _FIPS.match(text) or len(text) > width:
         raise CodeError(f"not a {width}-digit FIPS code: {text!r}", expected=f"up to {width} digits")
     return text.zfill(width)
@@ -102,6 +115,34 @@ def fips(value: object, width: int = 5) -> str:
 
 def state_fips(value: object) -> str:
     return fips(value, width=2)
+
+
+def unitid(value: object) -> str:
+    """IPEDS UNITID as digits: ``100654``, ``="100654"``, ``100654.0`` → ``100654``."""
+    text = _whole(_clean(value, "UNITID"))
+    if not _UNITID.match(text):
+        raise CodeError(f"not a UNITID: {text!r}", expected="the institution's digits, e.g. 100654")
+    return text
+
+
+def whole_code(value: object, kind: str = "code") -> str:
+    """A code published as a small whole number (QCEW own_code, agglvl_code, size_code)."""
+    text = _whole(_clean(value, kind))
+    if not text.isdigit():
+        raise CodeError(f"not a {kind}: {text!r}", expected="digits")
+    return text
+
+
+def qcew_area(value: object) -> str:
+    """A QCEW area code: county or state FIPS (``39049``, ``39000``), ``US000``, MSA ``C1814``,
+    CSA ``CS198``. A county code re-saved as ``39049.0`` or ``="39049"`` is normalised."""
+    text = _whole(_clean(value, "QCEW area")).upper()
+    if _FIPS.match(text):
+        return text.zfill(5)
+    if not _QCEW_AREA.match(text):
+        raise CodeError(f"not a QCEW area code: {text!r}",
+                        expected="a 5-digit FIPS, US000, C#### (MSA) or CS### (CSA)")
+    return text
 
 
 def normalise_column(

@@ -77,6 +77,11 @@ class Input(_Strict):
     options: dict[str, Any] = Field(default_factory=dict, description="Passed to the connector's parse (e.g. columns=).")
     fetch: list[dict[str, Any]] | None = Field(
         default=None, description="What `align fetch` downloads: one dict of the connector's fetch options each.")
+    accept_gaps: list[str] = Field(
+        default_factory=list,
+        description="Keys this input may lack, as the coverage error prints them (QCEW: \"39049 2019 A\" for "
+                    "county, year, quarter; IPEDS completions: \"496061 2023\" for UNITID, year). The report "
+                    "notes each one.")
 
     @model_validator(mode="after")
     def _one_of(self) -> Input:
@@ -210,6 +215,9 @@ class Parameters(_Strict):
     self_employment: bool = Field(
         default=True, description="Add the self-employed from the Employment Projections' self-employed share, so "
                                   "exits and transfers apply to total employment as BLS computes them.")
+    max_join_loss: float = Field(
+        default=0.05, ge=0, le=1, description="Largest share of jobs, completers or programs a join between inputs "
+                                              "may lose before the run stops (below it the report notes the loss).")
     staffing_geography: str | list[str] | None = Field(
         default=None, description="Staffing pattern geography, or several in order of preference (own, state, US).")
 

@@ -7,7 +7,7 @@ every table, file and chart.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 Kind = Literal["soc", "cip", "naics", "fips", "state_fips", "str", "int", "float", "bool"]
@@ -19,6 +19,17 @@ class Field:
     kind: Kind
     unit: str
     description: str
+    minimum: float | None = None
+    """Smallest valid value (``schemas.validate`` refuses anything below it), None: unbounded."""
+    maximum: float | None = None
+
+    @property
+    def valid_range(self) -> str:
+        if self.minimum is None and self.maximum is None:
+            return ""
+        lo = "" if self.minimum is None else f"{self.minimum:g}"
+        hi = "" if self.maximum is None else f"{self.maximum:g}"
+        return f"{lo} to {hi}" if hi else f"at least {lo}" if lo else f"at most {hi}"
 
 
 def _f(name: str, kind: Kind, unit: str, description: str) -> Field:
@@ -403,6 +414,34 @@ _ALL = [
     _f("description", "str", "", "What the column means."),
     _f("retention_rate", "float", "fraction", "Retention with the same employer, Q2 and Q4 (metrics; missing where suppressed)."),
 ]
+
+# Valid ranges: a value outside is not an estimate but a broken file or join. Counts and money
+# are never negative; shares, rates and probabilities lie in [0, 1]; no area employs more people
+# than the United States (about 160 million jobs), so 200 million bounds every employment value.
+_JOBS = (0.0, 2e8)
+_FRACTION = (0.0, 1.0)
+_RANGES: dict[str, tuple[float | None, float | None]] = {
+    **dict.fromkeys(["employment", "employment_base", "employment_target"], _JOBS),
+    **dict.fromkeys(["establishments", "total_wages", "avg_annual_pay", "avg_weekly_wage", "completers",
+                     "completers_men", "completers_women", "capacity_seats", "exits_annual", "transfers_annual",
+                     "completers_allocated", "effective_supply", "completers_sd", "supply_sd", "employment_rse",
+                     "location_quotient", "salary_min", "salary_max", "n_postings", "numerator", "denominator",
+                     "wage_pre", "wage_q1", "wage_q2", "wage_q3", "wage_q4", "combined_supply"], (0.0, None)),
+    **dict.fromkeys(["share_of_industry_employment", "labor_force_exit_rate", "occupational_transfer_rate",
+                     "separations_rate", "self_employed_share", "share", "probability_shortage", "hhi",
+                     "coverage80", "coverage95", "confidence", "mean_confidence",
+                     *[f"attainment_{k}" for k in ("less_than_high_school", "high_school", "some_college",
+                                                   "associate", "bachelor", "master", "doctoral")]], _FRACTION),
+    **{f"wage_{w}{s}": (0.0, None) for w in ("hourly_mean", "annual_mean", "hourly_p10", "hourly_p25",
+                                             "hourly_median", "hourly_p75", "hourly_p90", "annual_p10",
+                                             "annual_p25", "annual_median", "annual_p75", "annual_p90")
+       for s in ("", "_top_code")},
+    "jobs_per_1000": (0.0, 1000.0),
+    "employment_change_rate": (-1.0, None),
+    **dict.fromkeys(["period", "year", "base_year", "target_year"], (1900.0, 2100.0)),
+}
+_ALL = [replace(f, minimum=_RANGES[f.name][0], maximum=_RANGES[f.name][1]) if f.name in _RANGES else f
+        for f in _ALL]
 
 FIELDS: dict[str, Field] = {f.name: f for f in _ALL}
 if len(FIELDS) != len(_ALL):  # one definition per name, or the dictionary would contradict itself

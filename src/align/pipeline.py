@@ -24,8 +24,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from align import connector, schemas
+from align import connector, joins, schemas
 from align.config import Partners, RunConfig
+from align.coverage import check_coverage
 from align.demand.base_year import average_base, base_year_caveat
 from align.demand.control import (
     CONTROLLED,
@@ -76,10 +77,16 @@ def run_steps(config: RunConfig) -> int:
 
 # --- inputs -----------------------------------------------------------------------------------
 
-def read_inputs(config: RunConfig) -> tuple[dict[str, pd.DataFrame], list[dict]]:
-    """Parse every configured input through its connector; record each file's hash."""
+def read_inputs(config: RunConfig) -> tuple[dict[str, pd.DataFrame], list[dict], list[str]]:
+    """Parse every configured input through its connector; record each file's hash.
+
+    Returns the tables, one record per file (for the manifest) and the notes the report must
+    show (accepted gaps). Inputs made of many files are checked for duplicates and gaps first
+    (:mod:`align.coverage`).
+    """
     tables: dict[str, pd.DataFrame] = {}
     records: list[dict] = []
+    per_file: dict[str, list[tuple[str, pd.DataFrame]]] = {}
     for name in type(config.inputs).model_fields:
         spec = getattr(config.inputs, name)
         if spec is None:
@@ -91,8 +98,23 @@ def read_inputs(config: RunConfig) -> tuple[dict[str, pd.DataFrame], list[dict]]
             records.append({"table": name, "source": spec.source, "path": _relative(path, config.base_dir),
                             "sha256": sha256_file(path), "bytes": path.stat().st_size,
                             "vintage": _vintage(frames[-1])})
+        per_file[name] = [(r["path"], f) for r, f in zip([r for r in records if r["table"] == name], frames,
+                                                          strict=True)]
         tables[name] = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    return tables, records
+    return tables, records, _coverage_notes(config, tables, per_file)
+
+
+def _coverage_notes(config: RunConfig, tables: dict[str, pd.DataFrame],
+                    per_file: dict[str, list[tuple[str, pd.DataFrame]]]) -> list[str]:
+    counties = config.region.counties
+    providers = tables["providers"]
+    regional = providers.loc[providers["county_fips"].isin(counties), "provider_id"]
+    notes = check_coverage("industry_employment", per_file["industry_employment"], expected=counties,
+                           accepted=config.inputs.industry_employment.accept_gaps)
+    notes += check_coverage("completions", per_file["completions"], expected=regional,
+                            accepted=config.inputs.completions.accept_gaps,
+                            years=config.parameters.completion_years)
+    return notes
 
 
 def _relative(path: Path, base: Path) -> str:
@@ -386,6 +408,37 @@ def eligibility(config: RunConfig) -> dict:
             "prefer_matching_level": p.prefer_matching_level, "tolerance": p.entry_education_tolerance}
 
 
+def join_notes(config: RunConfig, inputs: dict[str, pd.DataFrame], tables: dict[str, pd.DataFrame]) -> list[str]:
+    """Measure every join between inputs (:mod:`align.joins`): stop above the limit, else notes."""
+    limit = config.parameters.max_join_loss
+    completions, providers = inputs["completions"], inputs["providers"]
+    in_state = providers["state_fips"] == config.region.state_fips
+    counted = completions[completions["provider_id"].isin(providers.loc[in_state, "provider_id"])]
+    county = counted["provider_id"].map(providers.set_index("provider_id")["county_fips"])
+    programs = tables["programs"]
+    listed = set(tables["cip_soc"]["cip_code"])
+    projection = tables["industry_projection"]
+    known = set(tables["staffing_patterns"]["naics_code"])
+    losses = [
+        joins.measure("completions -> providers", "provider_id (UNITID)", "completers",
+                      completions["completers"], completions["provider_id"],
+                      completions["provider_id"].isin(providers["provider_id"]),
+                      "institutions missing from the directory file: is it the same year and complete?"),
+        joins.measure("providers -> region counties", "county_fips (COUNTYCD)", "completers in the state",
+                      counted["completers"], counted["provider_id"], county.notna(),
+                      "institutions whose county code is blank cannot be placed in the region"),
+        joins.measure("programs -> cip_soc", "cip_code", "regional completers",
+                      programs["completers"], programs["cip_code"].fillna("(none)"),
+                      programs["cip_code"].isna() | programs["cip_code"].isin(listed),
+                      "CIP codes absent from the crosswalk file, not even as NO MATCH: is it complete?"),
+        joins.measure("industries -> staffing_patterns", "naics_code", "base-year jobs",
+                      projection["employment_base"], projection["naics_code"],
+                      projection["naics_code"].map(lambda c: pattern_code(c, known) in known),
+                      "industries the staffing pattern does not cover get no occupations"),
+    ]
+    return [n for loss in losses if (n := joins.check(loss, limit)) is not None]
+
+
 def stage_programs(config: RunConfig, inputs: dict[str, pd.DataFrame], notes: list[str]) -> dict[str, pd.DataFrame]:
     """Regional programs from IPEDS completions and, where configured, the training inventory."""
     p = config.parameters
@@ -634,7 +687,8 @@ def run(config: RunConfig, *, progress: Progress | None = None, write: bool = Tr
     progress.total = run_steps(config)
     warnings: list[str] = []
     with progress.stage("Reading inputs through their connectors") as notes:
-        inputs, records = read_inputs(config)
+        inputs, records, accepted = read_inputs(config)
+        warnings.extend(accepted)
         notes.append(f"{len(records)} files")
     with progress.stage("Forecasting industry employment") as notes:
         tables = stage_industry(config, inputs, notes, warnings)
@@ -642,6 +696,7 @@ def run(config: RunConfig, *, progress: Progress | None = None, write: bool = Tr
     tables["industry_employment"] = _with_industry_titles(tables["industry_employment"], tables["staffing_patterns"])
     with progress.stage("Collecting regional programs") as notes:
         tables.update(stage_programs(config, inputs, notes))
+    warnings.extend(join_notes(config, inputs, tables))
     if "postings" in inputs:
         with progress.stage("Coding job postings to occupations") as notes:
             tables.update(code_postings_input(config, inputs, notes, warnings))

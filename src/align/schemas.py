@@ -343,6 +343,11 @@ def validate(df: pd.DataFrame, table: str, *, origin: str | None = None) -> pd.D
         if name not in out.columns:
             continue
         out[name] = _coerce(out[name], FIELDS[name], where, nullable=name in schema.nullable)
+    for name in schema.columns:
+        if name in out.columns:
+            _check_range(out[name], FIELDS[name], where)
+    if table in SHARE_GROUPS:
+        _check_share_sums(out, table, where)
     if len(schema.key):
         dup = out.duplicated(list(schema.key), keep=False)
         if dup.any():
@@ -395,6 +400,43 @@ def _coerce(col: pd.Series, field: Field, where: str, *, nullable: bool) -> pd.S
     return col.astype(object).where(~null, None)
 
 
+# Shares that split one whole: within each group they may fall short of 1 (suppressed or summary
+# rows left out) but never exceed it by more than rounding.
+SHARE_GROUPS: dict[str, tuple[tuple[str, ...], str, float]] = {
+    "staffing_patterns": (("geography", "naics_code"), "share_of_industry_employment", 1.02),
+}
+
+
+def _check_range(col: pd.Series, field: Field, where: str) -> None:
+    """Refuse a value outside the field's valid range, naming the first row that breaks it."""
+    if (field.minimum is None and field.maximum is None) or not pd.api.types.is_numeric_dtype(col.dtype):
+        return
+    values = col.to_numpy(dtype=float, na_value=np.nan)
+    bad = np.zeros(len(values), dtype=bool)
+    if field.minimum is not None:
+        bad |= values < field.minimum
+    if field.maximum is not None:
+        bad |= values > field.maximum
+    bad |= np.isinf(values)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise SchemaError(f"implausible value {values[i]:g} ({int(bad.sum())} row(s) out of range)", file=where,
+                          row=i + 1, column=field.name,
+                          expected=f"{field.valid_range}{' ' + field.unit if field.unit else ''}")
+
+
+def _check_share_sums(df: pd.DataFrame, table: str, where: str) -> None:
+    keys, column, limit = SHARE_GROUPS[table]
+    if column not in df.columns or not set(keys) <= set(df.columns):
+        return
+    sums = df.groupby(list(keys), sort=True)[column].sum()
+    over = sums[sums > limit]
+    if len(over):
+        key = dict(zip(keys, over.index[0] if isinstance(over.index[0], tuple) else (over.index[0],), strict=True))
+        raise SchemaError(f"{column} sums to {over.iloc[0]:.3g} for {key} ({len(over)} group(s) above {limit:g})",
+                          file=where, column=column, expected="the shares of one whole summing to at most 1")
+
+
 def _coerce_codes(col: pd.Series, field: Field, where: str) -> pd.Series:
     if pd.api.types.is_float_dtype(col.dtype) or pd.api.types.is_integer_dtype(col.dtype):
         raise SchemaError(f"codes stored as numbers ({col.dtype})", file=where, column=field.name,
@@ -408,6 +450,6 @@ def data_dictionary(tables: list[str] | None = None) -> pd.DataFrame:
     for t in tables or list(TABLES):
         names += [c for c in TABLES[t].columns if c not in names]
     return pd.DataFrame(
-        [(f.name, f.kind, f.unit, f.description) for f in (FIELDS[n] for n in names)],
-        columns=["field", "type", "unit", "description"],
+        [(f.name, f.kind, f.unit, f.valid_range, f.description) for f in (FIELDS[n] for n in names)],
+        columns=["field", "type", "unit", "valid_range", "description"],
     )

@@ -22,14 +22,31 @@ STATE_GOV = [("10", "71", 56_356.0, 110.0), ("92", "74", 18_251.0, 60.0), ("61",
 
 def test_parent_minus_disclosed_shared_by_establishments():
     out = estimate_suppressed(_slice("39049", "2", STATE_GOV), areas=["39049"], max_digits=3).set_index("naics_code")
-    # 56,356 − 18,251 = 38,105 among 61, 62, 52 with 7, 19, 4 establishments (of 30)
-    assert out.loc["61", "employment"] == pytest.approx(38_105 * 7 / 30)
-    assert out.loc["62", "employment"] == pytest.approx(38_105 * 19 / 30)
+    # 56,356 − 18,251 = 38,105 among 61, 62, 52; 62 holds at least its disclosed 621 (757), and the
+    # other 37,348 are shared by 7, 19, 4 establishments (of 30)
+    assert out.loc["61", "employment"] == pytest.approx(37_348 * 7 / 30)
+    assert out.loc["62", "employment"] == pytest.approx(757 + 37_348 * 19 / 30)
+    assert out.loc[["61", "62", "52"], "employment"].sum() == pytest.approx(38_105)
     assert out.loc[["61", "62", "52"], "is_estimated"].all() and not out.loc["92", "is_estimated"]
     assert not out.loc[["61", "62", "52"], "is_suppressed"].any()
     # then 3-digit inside the estimated 62: (62 − 757) shared 3 : 2
-    assert out.loc["622", "employment"] == pytest.approx((38_105 * 19 / 30 - 757) * 3 / 5)
+    assert out.loc["622", "employment"] == pytest.approx(37_348 * 19 / 30 * 3 / 5)
     assert out.loc["621", "employment"] == 757 and out.loc["622", "estimate_basis"] == "establishments"
+
+
+def test_a_suppressed_sector_keeps_at_least_its_disclosed_industries():
+    # two sectors withheld, no establishments: without floors the 3,600 left would be split in
+    # halves, giving mining 1,800 although its disclosed industries show 90 and manufacturing 3,400
+    cells = [("10", "71", 5_000.0, 0.0), ("23", "74", 1_400.0, 0.0), ("21", "74", None, 0.0),
+             ("31-33", "74", None, 0.0), ("211", "75", 40.0, 0.0), ("213", "75", 50.0, 0.0),
+             ("212", "75", None, 0.0), ("321", "75", 3_000.0, 0.0), ("325", "75", None, 0.0),
+             ("326", "75", 400.0, 0.0)]
+    out = estimate_suppressed(_slice("99005", "5", cells), areas=["99005"], max_digits=3).set_index("naics_code")
+    # 5,000 − 1,400 − floors (90 + 3,400) = 110 left, in equal parts: 21 = 145, 31-33 = 3,455
+    assert out.loc["21", "employment"] == pytest.approx(145)
+    assert out.loc["31-33", "employment"] == pytest.approx(3_455)
+    assert out.loc["212", "employment"] == pytest.approx(55)  # 145 − 40 − 50
+    assert out.loc["325", "employment"] == pytest.approx(55)  # 3,455 − 3,000 − 400
 
 
 def test_a_pattern_area_shares_out_instead_of_establishments():

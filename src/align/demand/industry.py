@@ -58,15 +58,40 @@ def regional_industry_employment(area: pd.DataFrame, *, region_id: str, counties
                          expected="a QCEW area slice for every county of the region")
     # QCEW publishes no row where a county has no establishments in an industry (zero), and a
     # suppressed row where it has some but may not say how many (unknown).
+    # A blank cell or a county with no file for a year (an accepted gap) makes the regional
+    # total unknown too: a sum over the other counties would read as a fall in employment.
+    rows = rows.assign(_unknown=rows["is_suppressed"].astype(bool) | rows["employment"].isna())
     out = rows.groupby(["naics_code", "period"], sort=True).agg(
         employment=("employment", "sum"), is_suppressed=("is_suppressed", "any"),
-        is_estimated=("is_estimated", "any")).reset_index()
-    out.loc[out["is_suppressed"], "employment"] = float("nan")
+        is_estimated=("is_estimated", "any"), _unknown=("_unknown", "any")).reset_index()
+    per_year = annual.groupby("period")["area_fips"].nunique()
+    incomplete = out["period"].map(per_year).fillna(0) < len(counties)
+    out.loc[out["_unknown"] | incomplete, "employment"] = float("nan")
+    out = out.drop(columns="_unknown")
+    _check_below_state(rows, area[area["qtr"] == "A"], counties, origin)
     out["region_id"] = region_id
     out["source"] = "qcew"
     if "industry_title" in rows.columns:
         out["industry_title"] = out["naics_code"].map(rows.groupby("naics_code")["industry_title"].first())
     return schemas.validate(out, "industry_employment", origin=origin)
+
+
+def _check_below_state(rows: pd.DataFrame, annual: pd.DataFrame, counties: list[str], origin: str) -> None:
+    """A region's employment in an industry cannot exceed its state's, where the state row is given."""
+    states = annual[annual["area_fips"].isin({c[:2] + "000" for c in counties})
+                    & annual["naics_code"].isin(set(rows["naics_code"]))]
+    if states.empty:
+        return
+    keys = ["own_code", "naics_code", "period"]
+    region = rows.assign(state=rows["area_fips"].str[:2] + "000").groupby(["state", *keys])["employment"].sum()
+    state = states.rename(columns={"area_fips": "state"}).groupby(["state", *keys])["employment"].sum(min_count=1)
+    both = pd.concat({"region": region, "state": state}, axis=1, join="inner").dropna()
+    over = both[both["region"] > both["state"] * 1.001 + 1]
+    if len(over):
+        (st, own, naics, year), r = over.index[0], over.iloc[0]
+        raise InputError(f"the region's counties employ {r['region']:,.0f} in industry {naics} (ownership {own}, "
+                         f"{year}), more than their state's {r['state']:,.0f} (area {st})", file=origin,
+                         column="employment", expected="county employment summing to at most the state's")
 
 
 # Where OEWS's cross-ownership files count public employers (OEWS ownership codes 235, 58, 59):

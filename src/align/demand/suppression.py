@@ -69,21 +69,36 @@ def estimate_suppressed(annual: pd.DataFrame, *, areas: list[str], pattern_areas
             rows[[*KEYS, "parent"]].set_axis([*KEYS, "naics_code"], axis=1))).to_numpy()
         rows["parent_value"] = total
         group = [*KEYS, "parent"]
-        disclosed = rows["employment"].where(~rows["is_suppressed"].astype(bool)).fillna(0.0)
-        rows["remainder"] = (rows["parent_value"] - disclosed.groupby([rows[k] for k in group]).transform("sum")
+        suppressed = rows["is_suppressed"].astype(bool)
+        # a suppressed cell holds at least what its own disclosed children publish
+        rows["floor"] = _floors(out, rows, digits, sectors).where(suppressed, 0.0)
+        known = rows["employment"].where(~suppressed).fillna(0.0) + rows["floor"]
+        rows["remainder"] = (rows["parent_value"] - known.groupby([rows[k] for k in group]).transform("sum")
                              ).clip(lower=0.0)
-        todo = rows[rows["is_suppressed"].astype(bool) & rows["parent_value"].notna()]
+        todo = rows[suppressed & rows["parent_value"].notna()]
         if todo.empty:
             continue
         weights, basis = _weights(todo, pattern)
         share = weights / weights.groupby([todo[k] for k in group]).transform("sum")
         n = todo.groupby(group)["naics_code"].transform("size")
         share = share.where(share.notna(), 1.0 / n)  # no pattern and no establishments: equal parts
-        out.loc[todo.index, "employment"] = (todo["remainder"] * share).to_numpy()
+        out.loc[todo.index, "employment"] = (todo["floor"] + todo["remainder"] * share).to_numpy()
         out.loc[todo.index, "is_estimated"] = True
         out.loc[todo.index, "is_suppressed"] = False
         out.loc[todo.index, "estimate_basis"] = basis.to_numpy()
     return out.drop(columns="_level")
+
+
+def _floors(out: pd.DataFrame, rows: pd.DataFrame, digits: int, sectors: set[str]) -> pd.Series:
+    """Per row of ``rows`` (cells at ``digits``), the sum of its disclosed children one level down."""
+    below = out[out["area_fips"].isin(set(rows["area_fips"])) & (out["_level"] == digits + 1)
+                & ~out["is_suppressed"].astype(bool)]
+    if below.empty:
+        return pd.Series(0.0, index=rows.index)
+    parent = below["naics_code"].map(lambda c: _parent_code(c, sectors))
+    sums = below["employment"].fillna(0.0).groupby([*(below[k] for k in KEYS), parent]).sum()
+    key = pd.MultiIndex.from_frame(rows[[*KEYS, "naics_code"]])
+    return pd.Series(sums.reindex(key).fillna(0.0).to_numpy(), index=rows.index)
 
 
 def _weights(todo: pd.DataFrame, pattern: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
