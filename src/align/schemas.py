@@ -319,7 +319,7 @@ TABLES: dict[str, TableSchema] = {
            ("pathway", "n_programs", "services_offered", "essential_missing", "lacks_essential"),
            ("completion_rate", "completion_rate_region", "retention_rate", "programs"),
            nullable=("completion_rate", "completion_rate_region", "retention_rate")),
-        _t("data_dictionary", ("field",), ("field", "type", "unit", "description")),
+        _t("data_dictionary", ("field",), ("field", "type", "unit", "description"), ("valid_range",)),
         _t("support_outcomes", ("service", "received", "metric"),
            ("service", "received", "metric", "numerator", "denominator", "metric_value", "is_suppressed",
             "suppression"), ("metric_label",), nullable=("numerator", "denominator", "metric_value")),
