@@ -27,7 +27,6 @@ from align_connectors._published import (
     header_line,
     read_csv_text,
     read_text,
-    reject_options,
     require_columns,
     validate_table,
     workbook_sheets,
@@ -63,7 +62,7 @@ def read_template(path: Path, sheet: str, *, file: str) -> tuple[pd.DataFrame, s
         raw = read_csv_text(read_text(path), file=file, empty="a header row")
         raw.columns = [str(c).strip().lower() for c in raw.columns]
         used_sheet = None
-    raw = raw.loc[:, [c for c in raw.columns if c]].astype(str).apply(lambda c: c.str.strip())
+    raw = raw.loc[:, [c for c in raw.columns if c]].fillna("").astype(str).apply(lambda c: c.str.strip())
     raw.index = pd.RangeIndex(2, len(raw) + 2)
     return raw[(raw != "").any(axis=1)], used_sheet
 
@@ -143,9 +142,8 @@ class _TemplateConnector(Connector):
     def sniff(self, path: Path) -> bool:
         return set(self.required) <= _sniff_columns(Path(path), self.sheet)
 
-    def _rows(self, path: Path, keep_examples: bool, options: dict[str, Any]) -> tuple[pd.DataFrame, _Rows]:
+    def _rows(self, path: Path, keep_examples: bool) -> tuple[pd.DataFrame, _Rows]:
         file = str(path)
-        reject_options(options, file=file, expected="keep_examples")
         raw, sheet = read_template(Path(path), self.sheet, file=file)
         require_columns(raw.columns, self.required, file=file, sheet=sheet)
         if not keep_examples:
@@ -177,10 +175,10 @@ class EmployerHiringPlansConnector(_TemplateConnector):
     def sniff(self, path: Path) -> bool:
         return super().sniff(path) and bool({"job_title", "soc_code"} & _sniff_columns(Path(path), self.sheet))
 
-    def parse(self, path: Path, *, keep_examples: bool = False, **options: Any) -> pd.DataFrame:
+    def parse(self, path: Path, *, keep_examples: bool = False) -> pd.DataFrame:
         """Validate every answer; one row per employer and job (titles coded later, by the run)."""
         path = Path(path)
-        raw, check = self._rows(path, keep_examples, options)
+        raw, check = self._rows(path, keep_examples)
         if not {"job_title", "soc_code"} & set(raw.columns):
             raise InputError("neither a job_title nor a soc_code column", file=check.file, sheet=check.sheet,
                              expected="job_title, soc_code or both")
@@ -266,10 +264,10 @@ class PartnerInventoryConnector(_TemplateConnector):
     sheet = "partner_inventory"
     required = INVENTORY_REQUIRED
 
-    def parse(self, path: Path, *, keep_examples: bool = False, **options: Any) -> pd.DataFrame:
+    def parse(self, path: Path, *, keep_examples: bool = False) -> pd.DataFrame:
         """One row per program, partner and item (a funding stream, a service or a kind of placement)."""
         path = Path(path)
-        raw, check = self._rows(path, keep_examples, options)
+        raw, check = self._rows(path, keep_examples)
         out = pd.DataFrame([self._item(r, int(row), check) for row, r in raw.iterrows()], index=raw.index,
                            columns=["program_id", "partner_id", "partner_name", "partner_kind", "pathway",
                                     "item_kind", "item", "annual_amount", "notes"])

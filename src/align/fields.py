@@ -465,6 +465,13 @@ _RANGES: dict[str, tuple[float | None, float | None]] = {
                                              "annual_p25", "annual_median", "annual_p75", "annual_p90")
        for s in ("", "_top_code")},
     "jobs_per_1000": (0.0, 1000.0),
+    # the partner side: counts and dollars never negative, rates in [0, 1]
+    **dict.fromkeys(["hires_year1", "hires_year2", "hires_year3", "hires_annual", "starting_wage_annual",
+                     "externship_slots", "apprenticeship_slots", "n_employers", "employer_hires_annual",
+                     "employer_hires_ratio", "externship_need", "annual_amount", "annual_funding",
+                     "funding_allocated", "funding_per_opening"], (0.0, None)),
+    **dict.fromkeys(["completion_rate", "completion_rate_region", "retention_rate"], _FRACTION),
+    "survey_year": (1900.0, 2100.0),
     "employment_change_rate": (-1.0, None),
     **dict.fromkeys(["period", "year", "base_year", "target_year"], (1900.0, 2100.0)),
 }

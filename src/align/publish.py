@@ -57,6 +57,10 @@ def _field(name: str, dtype: str) -> dict:
         out["unit"] = f.unit
     if kind == "boolean":
         out.update(trueValues=["True"], falseValues=["False"])
+    if f and kind in ("number", "integer"):
+        bounds = {k: v for k, v in (("minimum", f.minimum), ("maximum", f.maximum)) if v is not None}
+        if bounds:
+            out["constraints"] = {k: (int(v) if kind == "integer" else v) for k, v in bounds.items()}
     return out
 
 

@@ -12,6 +12,8 @@ DEMO = ROOT / "data" / "demo"
 ONET = FX / "onet" / "db_28_0_text"
 
 SAMPLES: dict[str, str | Path] = {
+    "employer_hiring_plans": FX / "partners" / "employer_hiring_plans.csv",
+    "partner_inventory": FX / "partners" / "partner_inventory.csv",
     "bls_api": FX / "bls_api" / "small_response.json",
     "cip_codes": FX / "cip" / "CIPCode_small.csv",
     "cip_soc": FX / "cip" / "crosswalk_small.csv",

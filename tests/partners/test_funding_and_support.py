@@ -133,3 +133,13 @@ def test_unknown_program_ids_stop_the_run_unless_accepted() -> None:
     out = partner_views(tables, region_id="r", settings=PartnerSettings(unknown_programs="note"), inventory=extra,
                         warnings=warnings)
     assert "P9" in warnings[0] and "P9" not in set(out["program_funding"]["program_id"])
+
+
+def test_a_pathway_spelled_unlike_the_records_is_said() -> None:
+    tables = {"programs": PROGRAMS, "allocation": ALLOCATION, "gaps": GAPS,
+              "occupation_demand": GAPS[["soc_code", "occupation_title"]],
+              "metrics": pd.DataFrame({"group_type": ["pathway", "pathway"], "group_id": ["health", "trades"],
+                                       "metric": "credential_attainment_rate", "metric_value": [0.8, 0.7]})}
+    warnings: list[str] = []
+    partner_views(tables, region_id="r", settings=PartnerSettings(), inventory=INVENTORY, warnings=warnings)
+    assert any("no participant record names" in w and "business" in w for w in warnings)

@@ -75,6 +75,13 @@ def partner_views(tables: dict[str, pd.DataFrame], *, region_id: str, settings: 
                    pathway_support=support.pathway_support(
                        known, support.program_pathways(known, records), tables.get("metrics"),
                        essential=settings.essential_services, region_id=region_id))
+        metrics = tables.get("metrics")
+        if metrics is not None and (metrics["group_type"] == "pathway").any():
+            recorded = set(metrics.loc[metrics["group_type"] == "pathway", "group_id"])
+            unmatched = sorted(set(out["pathway_support"]["pathway"]) - recorded)
+            if unmatched:
+                warnings.append(f"pathway(s) in the partner inventory that no participant record names (spelling "
+                                f"must match): {', '.join(unmatched)}; their completion is not shown")
         notes.append(f"{known['program_id'].nunique()} programs in the partner inventory, "
                      f"{len(out['funding_coordination'])} with stacked funding beside a larger unfunded shortage")
     if plans is not None:
