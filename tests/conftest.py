@@ -55,3 +55,9 @@ def _run_example(name: str, tmp_path_factory):
         pytest.skip(f"real files not where the example expects them: {exc}")
     cfg = cfg.model_copy(update={"output_dir": str(tmp_path_factory.mktemp("runs"))})
     return run(cfg, progress=Progress(0, enabled=False), report=False)
+
+
+@pytest.fixture(autouse=True)
+def _private_http_cache(tmp_path_factory, monkeypatch):
+    """Each test gets its own HTTP cache: a response cached by an earlier run must never answer."""
+    monkeypatch.setenv("ALIGN_HTTP_CACHE", str(tmp_path_factory.mktemp("http-cache")))

@@ -96,7 +96,8 @@ def test_two_runs_of_one_configuration_at_once_both_finish_complete_and_distinct
     # the demo without postings and outcomes: the race is in writing the folder, not in the stages
     script = ("import sys; from align import config; from align.pipeline import run; from align.progress import "
               "Progress; c = config.load(sys.argv[1]); c = c.model_copy(update={'output_dir': sys.argv[2], "
-              "'postings': None, 'outcomes': None, 'inputs': c.inputs.model_copy(update={'postings': None})}); "
+              "'postings': None, 'outcomes': None, 'inputs': c.inputs.model_copy(update={'postings': None, 'employer_hiring_plans': None, "
+              "'partner_inventory': None})}); "
               "print(run(c, progress=Progress(0, enabled=False), report=False).folder)")
     procs = [subprocess.Popen([sys.executable, "-c", script, str(DEMO / "region.toml"), str(out)],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]

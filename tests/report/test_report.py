@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from pathlib import Path
 
 import numpy as np
 import openpyxl
@@ -131,16 +132,19 @@ def test_no_pdf_writes_html_and_xlsx_only(demo_run, tmp_path):
 
 
 def test_cli_report_rebuilds_from_tables_without_recomputing(demo_run, tmp_path, capsys):
-    folder = tmp_path / "copy"
+    # a finished run folder never changes: the rebuilt report goes to a new run folder beside it
+    folder = tmp_path / "runs" / "copy"
     shutil.copytree(demo_run.folder, folder)
-    (folder / "report.html").unlink()
-    before = {p.name: p.read_bytes() for p in folder.glob("*.csv")}
+    before = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
     assert main(["report", str(folder), "--no-pdf"]) == 0
-    assert (folder / "report.html").exists() and (folder / "report.xlsx").exists()
-    assert {p.name: p.read_bytes() for p in folder.glob("*.csv")} == before
-    tables, manifest = load_run_tables(folder)
-    assert render_html(tables, manifest) == (folder / "report.html").read_text(encoding="utf-8")
-    assert "report.html" in capsys.readouterr().out
+    assert {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()} == before
+    out = capsys.readouterr().out
+    new = Path(next(line for line in out.splitlines() if "report.html" in line).split(": ", 1)[1]).parent
+    assert new.parent == folder.parent and new != folder
+    assert (new / "report.html").exists() and (new / "report.xlsx").exists()
+    assert {p.name: p.read_bytes() for p in new.glob("*.csv")} == {n: b for n, b in before.items() if n.endswith(".csv")}
+    tables, manifest = load_run_tables(new)
+    assert render_html(tables, manifest) == (new / "report.html").read_text(encoding="utf-8")
 
 
 def test_cli_report_on_a_folder_that_is_not_a_run(tmp_path, capsys):
