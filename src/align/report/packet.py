@@ -12,7 +12,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pandas as pd
-from reportlab.platypus import CondPageBreak, Flowable, PageBreak
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak
 
 from align.report import board, charts
 from align.report import pdf as P
@@ -53,8 +53,9 @@ def _cover(tables: dict[str, pd.DataFrame], manifest: dict, secs: list[board.Sec
     for sec in secs:
         if sec.bullets:
             story += [P.para(sec.title, "h2"), *P.bullets(sec.bullets[:3])]
-    story += [P.para("Where the rest is", "h2"),
-              *[P.rich(f'<a href="{name}" color="#0b5cad">{name}</a>: {what}.', "bullet") for name, what in COMPANIONS]]
+    # kept together, so the links never leave one orphan line on the next page
+    story.append(KeepTogether([P.para("Where the rest is", "h2"), *[
+        P.rich(f'<a href="{name}" color="#0b5cad">{name}</a>: {what}.', "bullet") for name, what in COMPANIONS]]))
     return story
 
 
