@@ -116,6 +116,20 @@ def writable_root(root: Path) -> Path:
     return root
 
 
+def _new_temporary(root: Path, name: str) -> Path:
+    """A hidden folder for one run's files that carries its owner from the moment it is visible.
+
+    It is made under a staging name that :func:`clean_stale` never looks at, given its owner
+    file, and only then renamed to the ``.incomplete-`` name: another run cleaning up can never
+    take it for one left by a dead process.
+    """
+    staging = Path(tempfile.mkdtemp(prefix=f".staging-{name}-", dir=root))
+    write_text(staging / OWNER, f"{socket.gethostname()} {os.getpid()}")
+    tmp = root / f"{INCOMPLETE}{staging.name.removeprefix('.staging-')}"
+    os.rename(staging, tmp)
+    return tmp
+
+
 def clean_stale(root: Path) -> list[Path]:
     """Remove folders left half-written by runs that died (their owning process is gone)."""
     removed = []
@@ -167,9 +181,8 @@ def write_run(result: RunResult, *, report: bool = True, root: Path | None = Non
     if final.exists():
         raise AlignError(f"run folder {final} already exists (a scenario of that name was applied before? "
                          f"rename the scenario or remove the folder)")
-    tmp = Path(tempfile.mkdtemp(prefix=f"{INCOMPLETE}{final.name}-", dir=root))
+    tmp = _new_temporary(root, final.name)
     try:
-        write_text(tmp / OWNER, f"{socket.gethostname()} {os.getpid()}")
         outputs = {}
         for table in OUTPUT_TABLES:
             if table in result.tables:
@@ -189,8 +202,10 @@ def write_run(result: RunResult, *, report: bool = True, root: Path | None = Non
             write_text(tmp / extra, text)
         result.manifest["files"] = file_hashes(tmp)
         write_text(tmp / MANIFEST, json.dumps(result.manifest, indent=2, sort_keys=True, default=str))
-        (tmp / OWNER).unlink()
+        if file_hashes(tmp) != result.manifest["files"]:  # something else touched the folder meanwhile
+            raise AlignError(f"{tmp}: files changed while the run was being written; nothing was kept")
         os.rename(tmp, final)
+        (final / OWNER).unlink()  # only now: a folder without its owner may be cleaned by another run
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         result.folder = None
