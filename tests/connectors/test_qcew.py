@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import responses
+from frames import row
 
 from align import connector
 from align.cli import main
@@ -21,14 +22,6 @@ from align_connectors.qcew import QCEWConnector, slice_url
 QCEW = QCEWConnector()
 REAL_FILES = [f"morpc-qcew-2020-{q}-{fips}.csv" for q in "1234a" for fips in ("39041", "39049")] + [
     "morpc-qcew-2020-a-39047.csv", "morpc-qcew-2020-a-39073.csv"]
-
-
-def row(df: pd.DataFrame, **key: str) -> pd.Series:
-    hit = df
-    for col, value in key.items():
-        hit = hit[hit[col] == value]
-    assert len(hit) == 1, key
-    return hit.iloc[0]
 
 
 # ---- real files -------------------------------------------------------------------------------

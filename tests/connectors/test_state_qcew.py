@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from frames import row
 
 from align import connector
 from align.demand.industry import regional_industry_employment
@@ -16,14 +17,6 @@ from align_connectors.state_qcew import NewYorkQCEWConnector, county_fips
 
 NY = NewYorkQCEWConnector()
 HEADER = '"AREATYPE","AREA","NAICS","TITLE","YEAR","ESTAB","AVGEMP","TOTWAGE","ANNAVGSAL"'
-
-
-def row(df: pd.DataFrame, **key: str) -> pd.Series:
-    hit = df
-    for col, value in key.items():
-        hit = hit[hit[col] == value]
-    assert len(hit) == 1, key
-    return hit.iloc[0]
 
 
 @pytest.fixture(scope="module")
