@@ -300,3 +300,12 @@ def test_some_college_and_no_training_at_work_is_not_a_training_shortage():
     rows = [("25-3041", "Tutors", 204.0, "Some college, no degree", None)]
     g = _gaps_for(rows, {})
     assert g.loc["25-3041", "flag"] == "on-the-job entry"
+
+
+def test_no_credential_and_long_training_at_work_is_not_a_training_shortage():
+    # musicians and singers: BLS gives no formal credential and long-term training at work; a few
+    # certificate completers beside 106 openings are no shortage of trained people
+    rows = [("27-2042", "Musicians and Singers", 106.0, "No formal educational credential",
+             "Long-term on-the-job training")]
+    g = _gaps_for(rows, {"27-2042": (6.2, 2)})
+    assert g.loc["27-2042", "flag"] == "on-the-job entry"

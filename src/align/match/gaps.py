@@ -232,7 +232,7 @@ def _flag(r: object, bands: FlagBands, min_openings: float, factors: Factors,
     learnt_at_work = not r.has_listed_route and (_short_training(r.on_the_job_training) or (
         not material and str(r.on_the_job_training) != "Apprenticeship") or (
         str(r.typical_entry_education) == "No formal educational credential"
-        and str(r.on_the_job_training) == "Moderate-term on-the-job training"))
+        and str(r.on_the_job_training) in ("Moderate-term on-the-job training", "Long-term on-the-job training")))
     # "some college, no degree" is no credential: with training at work (or none), work is the way in
     some_college = str(r.typical_entry_education) == "Some college, no degree" and not r.has_listed_route and (
         _short_training(r.on_the_job_training) or str(r.on_the_job_training) in (
