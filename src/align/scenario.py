@@ -93,6 +93,8 @@ class Scenario(_Strict):
     close_programs: list[str] = Field(default_factory=list)
     parameters: dict[str, Any] = Field(default_factory=dict)
     target_year: int | None = None
+    history_start: int | None = Field(default=None, description="Forecast from this year's employment on "
+                                      "(years.history_start): the industry forecasts are refitted.")
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -171,10 +173,15 @@ def _scenario_config(config: RunConfig, scenario: Scenario) -> RunConfig:
                               f"{err['msg']}") from None
         config = config.model_copy(update={"parameters": params})
     if scenario.target_year is not None and scenario.target_year != config.years.target:
-        years = config.years.model_copy(update={"target": scenario.target_year})
-        if years.target <= years.base:
-            raise ConfigError(f"scenario {scenario.name}: target year must come after {years.base}")
-        config = config.model_copy(update={"years": years})
+        if scenario.target_year <= config.years.base:
+            raise ConfigError(f"scenario {scenario.name}: target year must come after {config.years.base}")
+        config = config.model_copy(update={"years": config.years.model_copy(update={"target": scenario.target_year})})
+    if scenario.history_start is not None:
+        if scenario.history_start >= config.years.base:
+            raise ConfigError(f"scenario {scenario.name}: history_start must come before the base year "
+                              f"{config.years.base}")
+        config = config.model_copy(update={"years": config.years.model_copy(
+            update={"history_start": scenario.history_start})})
     return config
 
 

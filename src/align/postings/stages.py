@@ -12,6 +12,10 @@ from align.postings.pipeline import postings_signal
 from align.stages import Stage, StageResult, Tables
 
 
+def has_postings(config: RunConfig) -> bool:
+    return config.inputs.postings is not None
+
+
 def code_postings(config: RunConfig, t: Tables) -> StageResult:
     """Code posting titles to SOC, de-duplicate re-posts and count per occupation."""
     if "postings" not in t or config.postings is None:
@@ -49,6 +53,6 @@ def agreement(config: RunConfig, t: Tables) -> StageResult:
 
 CODE_POSTINGS = Stage("code_postings", code_postings, "Coding job postings to occupations", inputs=("postings",),
                       writes=("postings", "postings_occupation"), config=("postings", "region.counties"),
-                      when=lambda config: config.inputs.postings is not None)
+                      when=has_postings)
 AGREEMENT = Stage("postings", agreement, "Comparing job postings with the projections",
                   reads=("postings", "occupation_demand", "gaps"), writes=("postings_agreement", "gaps"))
