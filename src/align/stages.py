@@ -119,12 +119,11 @@ def check_order(stages: Sequence[Stage], inputs: Iterable[str]) -> None:
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:
         raise AlignError(f"stage names listed twice: {', '.join(twice)}")
-    available = set(inputs)
+    inputs = set(inputs)
     for stage in stages:
-        unknown = sorted(set(stage.inputs) - available)
+        unknown = sorted(set(stage.inputs) - inputs)
         if unknown:
             raise AlignError(f"stage {stage.name} reads inputs no configuration has: {', '.join(unknown)}")
-        available |= set(stage.writes)
     written: set[str] = set()
     for stage in stages:
         late = sorted(n for n in stage.reads if n not in written and n not in stage.writes
