@@ -13,7 +13,7 @@ import pytest
 
 from align import config as config_mod
 from align.errors import ConfigError
-from align.match.gaps import SHORTAGE_FLAGS, SURPLUS_FLAGS
+from align.match.gaps import NOT_COVERED, SHORTAGE_FLAGS, SURPLUS_FLAGS, leading
 from align.pipeline import run
 from align.progress import Progress
 from align.supply.accounts import ACCOUNT_COLUMNS, check_conservation
@@ -81,7 +81,24 @@ def test_no_flag_turns_on_a_handful_of_completers(columbus: dict) -> None:
     banded = g[g["flag"].isin(BANDED)]
     assert (banded["effective_supply"] >= 5).all()
     material = g[g["material"].astype(bool)]
-    assert material["flag"].isin([*SHORTAGE_FLAGS, *SURPLUS_FLAGS]).all() and (material["gap"].abs() >= 25).all()
+    assert material["flag"].isin([*SHORTAGE_FLAGS, *SURPLUS_FLAGS, NOT_COVERED]).all()
+    assert (material["gap"].abs() >= 25).all()
+
+
+def test_the_board_s_lists_hold_no_artefact_of_the_method(columbus: dict) -> None:
+    g = columbus["gaps"]
+    short, surplus = leading(g, "shortages", 10), leading(g, "surpluses", 10)
+    # shortages a board reads are those whose usual training the run sees (truck drivers go to their own list)
+    assert (short["coverage"] == "covered").all() and "53-3032" in set(leading(g, "not covered", 10)["soc_code"])
+    # doctorates and faculty are hired nationally: Ohio State's DVMs and engineering PhDs are no local surplus
+    for soc in ("29-1131", "25-1032"):
+        assert _flag(columbus, soc) == "national market" and soc not in set(surplus["soc_code"])
+    # MyComputerCareer's online students are not counted as Columbus's (region.toml: 0.5, from INSTSIZE)
+    acc = columbus["supply_accounts"]
+    mcc = acc[acc["provider_id"] == "451477"]
+    assert mcc["outside_region"].sum() == pytest.approx(0.5 * mcc["completers"].sum(), abs=0.01)
+    # OEWS publishes 21-1011 and 21-1014 only as 21-1018: its counselling programs count toward it
+    assert len(_fed_by(columbus, "21-1018"))
 
 
 def test_duplication_leads_with_clusters_that_matter(columbus: dict) -> None:

@@ -163,3 +163,21 @@ def test_cli_pathways(demo_run_folder, fixtures, tmp_path, capsys) -> None:
     assert {("31-1131", "29-2061"), ("31-1131", "29-1141")} <= set(zip(edges["soc_code"], edges["related_soc_code"],
                                                                        strict=True))
     assert main(["pathways", str(tmp_path / "nope"), "--onet", str(fixtures / "pathways")]) == 2
+
+
+def test_pathway_gaps_lead_with_the_largest_steps_not_the_most_travelled() -> None:
+    from align.pathways.gaps import pathway_gaps
+
+    nodes = pd.DataFrame({
+        "soc_code": ["49-2095", "29-1141", "49-2093"],
+        "occupation_title": ["Powerhouse repairers", "Registered Nurses", "Transportation equipment repairers"],
+        "annual_openings": [11.0, 1093.0, 2.9], "flag": ["no regional program", "undersupply", "below minimum openings"],
+        "typical_entry_education": ["Postsecondary nondegree award", "Bachelor's degree", "Postsecondary nondegree award"],
+        "wage_annual_median": [90000.0, 86000.0, 70000.0], "n_programs": [0, 5, 0], "entry_rank": [1, 3, 1]})
+    ladders = pd.DataFrame({"ladder_id": [f"L{i}" for i in range(128)] + ["N1", "N2"] + ["T1"] * 3,
+                            "soc_code": ["49-2095"] * 128 + ["29-1141"] * 2 + ["49-2093"] * 3})
+    g = pathway_gaps(nodes, ladders)
+    # nurses (1,093 openings, 2 ladders) lead the powerhouse repairers (11 openings, 128 ladders); a job
+    # with too few openings to judge (2.9) is no broken step even with no program
+    assert g["soc_code"].tolist() == ["29-1141", "49-2095"]
+    assert g["n_ladders"].tolist() == [2, 128]

@@ -2,14 +2,17 @@
 
 A step is a gap when its occupation carries a shortage flag (undersupply, slight undersupply,
 no regional program) or when it needs postsecondary training and no regional program trains for
-it. On-the-job entry occupations without a program are not gaps: nobody needs a course for them.
+it. On-the-job entry occupations without a program are not gaps: nobody needs a course for them;
+nor are occupations with too few openings to judge. The largest steps lead (by openings, then
+the ladders they sit on): a job with 11 openings a year is not the region's first broken step
+because many ladders pass through it.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from align.match.gaps import SHORTAGE_FLAGS
+from align.match.gaps import BELOW_MINIMUM, SHORTAGE_FLAGS
 
 GAP_COLUMNS = ["soc_code", "occupation_title", "annual_openings", "flag", "typical_entry_education",
                "wage_annual_median", "n_programs", "gap_kind", "n_ladders", "ladders", "reason"]
@@ -24,7 +27,7 @@ def pathway_gaps(nodes: pd.DataFrame, ladders: pd.DataFrame) -> pd.DataFrame:
     for soc, steps in ladders.groupby("soc_code", sort=True):
         r = node.loc[soc]
         short = r["flag"] in SHORTAGE_FLAGS
-        untrained = int(r["n_programs"]) == 0 and int(r["entry_rank"]) >= 1
+        untrained = int(r["n_programs"]) == 0 and int(r["entry_rank"]) >= 1 and r["flag"] != BELOW_MINIMUM
         if not (short or untrained):
             continue
         kinds = [k for k, on in (("shortage", short), ("no regional training", untrained)) if on]
@@ -42,4 +45,4 @@ def pathway_gaps(nodes: pd.DataFrame, ladders: pd.DataFrame) -> pd.DataFrame:
                      "gap_kind": " + ".join(kinds), "n_ladders": len(ids), "ladders": "; ".join(ids[:10]),
                      "reason": f"on {len(ids)} ladder(s); " + "; ".join(why)})
     out = pd.DataFrame(rows, columns=GAP_COLUMNS)
-    return out.sort_values(["n_ladders", "annual_openings"], ascending=False, kind="stable").reset_index(drop=True)
+    return out.sort_values(["annual_openings", "n_ladders"], ascending=False, kind="stable").reset_index(drop=True)

@@ -218,7 +218,7 @@ def broken_steps(pg: pd.DataFrame | None, n: int = 5) -> list[str]:
     """The ladder steps on the most ladders that the region does not train enough people for."""
     if pg is None or not len(pg) or "occupation_title" not in pg.columns:
         return []
-    d = pg.sort_values([c for c in ("n_ladders", "annual_openings") if c in pg.columns], ascending=False).head(n)
+    d = pg.head(n)  # in the pathways stage's order (align.pathways.gaps: largest steps first)
     out = []
     for r in d.to_dict("records"):
         untrained = "no regional training" in str(r.get("gap_kind", "")) or not r.get("n_programs")

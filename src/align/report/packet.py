@@ -51,7 +51,7 @@ def _cover(tables: dict[str, pd.DataFrame], manifest: dict, secs: list[board.Sec
         f"openings to judge. Another {n_otj} are learned on the job or filled from experience, so they are "
         f"not training gaps."))
     for sec in secs:
-        if sec.bullets:
+        if sec.bullets and sec.key != "not-covered":  # the cover has the measured findings; that list has its page
             story += [P.para(sec.title, "h2"), *P.bullets(sec.bullets[:3])]
     # kept together, so the links never leave one orphan line on the next page
     story.append(KeepTogether([P.para("Where the rest is", "h2"), *[
