@@ -167,18 +167,17 @@ def backtest(Y: np.ndarray, H: int, names: list[str], *, n_origins: int = 5, min
                                           ref=ref, category=category)
         if rows.size == 0:
             continue
-        A = Y[rows, T : T + hh]
-        for j in range(hh):
-            k = L - (j + 1) - T
-            if k >= n_origins:
-                continue
-            a = A[:, j]
-            for mi, name in enumerate(names):
-                f = F[name][:, j]
-                errors[rows, mi, j, k] = (a - f) / scale
-                with np.errstate(invalid="ignore", divide="ignore"):
-                    den = np.abs(a) + np.abs(f)
-                    smape[rows, mi, j, k] = np.where(den > 0, 200 * np.abs(a - f) / np.where(den > 0, den, 1), 0.0)
+        js = np.flatnonzero(L - (np.arange(hh) + 1) - T < n_origins)  # steps inside the windows
+        if js.size == 0:
+            continue
+        a = Y[rows[:, None], T + js][None]                    # (1, r, J) actuals
+        f = np.stack([F[name][:, js] for name in names])      # (M, r, J) forecasts
+        at = (rows[None, :, None], np.arange(len(names))[:, None, None], js[None, None, :],
+              (L - (js + 1) - T)[None, None, :])
+        errors[at] = (a - f) / scale[None, :, None]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            den = np.abs(a) + np.abs(f)
+            smape[at] = np.where(den > 0, 200 * np.abs(a - f) / np.where(den > 0, den, 1), 0.0)
     return Backtest(names, errors, smape)
 
 
