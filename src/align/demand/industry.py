@@ -47,7 +47,8 @@ def regional_industry_employment(area: pd.DataFrame, *, region_id: str, counties
         # counties): this keeps out its own aggregates (10 total, 101 goods-producing, …)
         rows = rows[rows["agglvl_code"].astype(str).str[-1] == str(naics_digits + 2)]
     if government_code is not None:
-        rows = pd.concat([rows, _government(annual, pattern, naics_digits, government_code)], ignore_index=True)
+        rows = pd.concat([_spread_unclassified(rows, government_code),
+                          _government(annual, pattern, naics_digits, government_code)], ignore_index=True)
     if rows.empty:
         raise InputError(f"no annual {naics_digits}-digit NAICS rows for counties {counties} "
                          f"and ownerships {ownerships}", file=origin)
@@ -120,4 +121,29 @@ def _government(annual: pd.DataFrame, pattern: str, naics_digits: int, code: str
     rest = totals.set_index(keys)
     rest = rest.assign(employment=rest["employment"] - placed.reindex(rest.index).fillna(0.0),
                        is_estimated=kept.groupby(keys)["is_estimated"].any().reindex(rest.index, fill_value=False))
-    return pd.concat([kept, rest.reset_index().assign(naics_code=code)], ignore_index=True)
+    rest = rest.reset_index().assign(naics_code=code, industry_title=GOVERNMENT_TITLE)
+    return pd.concat([kept, rest], ignore_index=True)
+
+
+GOVERNMENT_TITLE = "Government (federal, state and local, outside public schools, hospitals and the Postal Service)"
+
+
+def _spread_unclassified(rows: pd.DataFrame, code: str) -> pd.DataFrame:
+    """Private rows under the government code, shared out over the area's other private sectors.
+
+    QCEW's private NAICS 99 ("Unclassified": establishments not yet given an industry) shares its
+    code with OEWS's cross-ownership government sector 99. Left alone it would be summed into
+    government and staffed like public administration; instead each area-year's unclassified jobs
+    go to its sectors with a known value, in proportion to their employment, as projection shops
+    treat them. (An area-year with no known sector keeps none: it has no staffing to give them.)
+    """
+    stray = rows["naics_code"] == code
+    if not stray.any():
+        return rows
+    keys = ["area_fips", "period"]
+    unclassified = rows[stray].groupby(keys)["employment"].sum().rename("_unclassified").reset_index()
+    out = rows[~stray].merge(unclassified, on=keys, how="left")
+    total = out.groupby(keys)["employment"].transform("sum")
+    share = (out["employment"] / total.where(total > 0)).fillna(0.0)
+    out["employment"] = out["employment"] + out.pop("_unclassified").fillna(0.0) * share
+    return out
