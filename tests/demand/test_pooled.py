@@ -56,6 +56,33 @@ def test_shrinkage_to_the_reference_when_leads_are_noise() -> None:
     np.testing.assert_allclose(M.shrink(Y, 2, None), M.drift(Y, 2))
 
 
+def test_pooled_trend_path_worked_by_hand() -> None:
+    # every series leads the reference by 0.02 a year: half the sector trend, all of the lead,
+    # damped by 0.5: growth (0.5·G + 0.02) in year 1, 1.5 × that by year 2
+    Y, R = _from_differentials(np.full((3, 4), 0.02))
+    F = M._trend_path(Y, R, 2, 0.5, 1.0, 0.5)
+    g = 0.5 * G + 0.02
+    np.testing.assert_allclose(F, Y[:, -1:] * np.exp(g * np.array([[1.0, 1.5]])), rtol=1e-12)
+
+
+def test_pooled_trend_fits_one_weight_for_the_pool_by_backtest() -> None:
+    # 40 series that grow at half their sector's rate, with a one-off ±3% level blip each: the
+    # backtest across the pool finds a = 0.5 (b = 0 ties with a = b = 1 and comes first); the
+    # same series with a flat reference keep no trend at all (naive: a = b = 0, φ = 1)
+    rng = np.random.default_rng(0)
+    years = np.arange(10)
+    R = np.tile(1000.0 * np.exp(G * years), (40, 1))
+    blip = np.where(years[None, :] == rng.integers(1, 9, 40)[:, None], 1.03, 1.0)
+    Y = 100.0 * np.exp(0.5 * G * years)[None, :] * np.where(rng.random(40)[:, None] < 0.5, blip, 1 / blip)
+    a, b, phi = M.fit_trend_weights(Y, R, 3)
+    assert (a, b, phi) == (0.5, 0.0, 1.0)
+    F = M.pooled_trend(Y, 2, M.Context(ref=R))
+    np.testing.assert_allclose(F, Y[:, -1:] * np.exp(0.5 * G * np.array([[1.0, 2.0]])), rtol=1e-12)
+    flat = 100.0 * np.where(rng.random(40)[:, None] < 0.5, blip, 1 / blip)
+    assert M.fit_trend_weights(flat, np.full_like(flat, 1000.0), 3) == (0.0, 0.0, 1.0)
+    np.testing.assert_allclose(M.pooled_trend(Y, 2, None), M.naive(Y, 2))
+
+
 def test_global_model_learns_a_pattern_shared_across_series() -> None:
     # 300 series that swing +8%, -8%, ... (a seasonal-like reversal no single short series shows
     # reliably): the pooled trees learn that a rise is followed by a fall

@@ -58,8 +58,8 @@ from align.demand import models as M
 from align.errors import InputError
 
 DEFAULT_MODELS = ("naive", "drift", "damped", "arima", "theta", "shift_share", "shrink", "global",
-                  "combo")
-REFERENCE_MODELS = ("shift_share", "shrink", "global")
+                  "pooled_trend", "combo")
+REFERENCE_MODELS = ("shift_share", "shrink", "global", "pooled_trend")
 """In the default menu only when a reference series is given (they are built to use it)."""
 Progress = Callable[[int, int], None]
 CALIBRATION_ORIGINS = 30
@@ -368,7 +368,7 @@ def _menu(models: Sequence[str] | None, has_ref: bool, m: int, origin: str) -> l
         bad = [k for k in wanted if k not in known]
         if bad:
             raise InputError(f"unknown model(s) {bad}", file=origin, expected=f"some of {known}")
-        needs = [k for k in ("shift_share", "shrink") if k in wanted]
+        needs = [k for k in ("shift_share", "shrink", "pooled_trend") if k in wanted]
         if needs and not has_ref:
             raise InputError(f"{', '.join(needs)} needs a reference series", file=origin,
                              expected="reference= (python) or --reference FILE (CLI)")

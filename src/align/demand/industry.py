@@ -46,9 +46,11 @@ def regional_industry_employment(area: pd.DataFrame, *, region_id: str, counties
         # QCEW's aggregation level ends in 4 for sectors, 5 for 3-digit industries, … (74, 75 for
         # counties): this keeps out its own aggregates (10 total, 101 goods-producing, …)
         rows = rows[rows["agglvl_code"].astype(str).str[-1] == str(naics_digits + 2)]
+    as_published = rows
     if government_code is not None:
-        rows = pd.concat([_spread_unclassified(rows, government_code),
-                          _government(annual, pattern, naics_digits, government_code)], ignore_index=True)
+        public = _government(annual, pattern, naics_digits, government_code)
+        as_published = pd.concat([rows, public], ignore_index=True)
+        rows = pd.concat([_spread_unclassified(rows, government_code), public], ignore_index=True)
     if rows.empty:
         raise InputError(f"no annual {naics_digits}-digit NAICS rows for counties {counties} "
                          f"and ownerships {ownerships}", file=origin)
@@ -69,7 +71,7 @@ def regional_industry_employment(area: pd.DataFrame, *, region_id: str, counties
     incomplete = out["period"].map(per_year).fillna(0) < len(counties)
     out.loc[out["_unknown"] | incomplete, "employment"] = float("nan")
     out = out.drop(columns="_unknown")
-    _check_below_state(rows, area[area["qtr"] == "A"], counties, origin)
+    _check_below_state(as_published, area[area["qtr"] == "A"], counties, origin)
     out["region_id"] = region_id
     out["source"] = "qcew"
     if "industry_title" in rows.columns:
@@ -125,7 +127,7 @@ def _government(annual: pd.DataFrame, pattern: str, naics_digits: int, code: str
     return pd.concat([kept, rest], ignore_index=True)
 
 
-GOVERNMENT_TITLE = "Government (federal, state and local, outside public schools, hospitals and the Postal Service)"
+GOVERNMENT_TITLE = "Government (federal, state and local)"
 
 
 def _spread_unclassified(rows: pd.DataFrame, code: str) -> pd.DataFrame:
