@@ -135,14 +135,20 @@ def _two_state_panel() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def test_pools_partition_the_work_without_changing_numbers() -> None:
     panel, ref = _two_state_panel()
-    menu = ["drift", "shrink", "combo"]  # shrink pools its τ², the intervals pool their errors
-    together = forecast_panel(panel, 3, reference=ref, pool_by="state", models=menu)
+    menu = ["drift", "shrink", "pooled_trend", "combo"]  # shrink pools τ², pooled_trend its weights,
+    together = forecast_panel(panel, 3, reference=ref, pool_by="state", models=menu)  # intervals errors
     for _state, sub in panel.groupby("state"):
         alone = forecast_panel(sub.drop(columns="state"), 3, models=menu,
                                reference=ref[ref["series_id"].isin(sub["series_id"])])
         mine = together.forecasts[together.forecasts["series_id"].isin(sub["series_id"])]
         pd.testing.assert_frame_equal(mine.reset_index(drop=True), alone.forecasts.reset_index(drop=True))
     assert set(together.accuracy["state"]) == {"36", "39"}
+    # every number says what it pooled over
+    assert set(together.accuracy["pool_over"]) == {"all series with state = 36", "all series with state = 39"}
+    assert set(together.backtest["pool_over"]) == set(together.accuracy["pool_over"])
+    named = forecast_panel(panel[panel["state"] == "36"].drop(columns="state"), 3, models=menu, reference=ref,
+                           pool_over="all industries of region r")
+    assert set(named.accuracy["pool_over"]) == {"all industries of region r"}
     with pytest.raises(InputError, match="pool_by"):
         forecast_panel(panel, 3, reference=ref, pool_by="county", models=menu)
 
