@@ -128,8 +128,9 @@ def evaluate(panel: pd.DataFrame, reference: pd.DataFrame, origin: int, horizon:
     train = train[train["series_id"].isin(live)]
     ref_train = reference[(reference["period"] <= origin) & reference["series_id"].isin(live)]
     test = panel[(panel["period"] > origin) & (panel["period"] <= origin + horizon)].dropna(subset=["value"])
-    res = forecast_panel(train[["series_id", "period", "value"]], horizon, reference=ref_train,
-                         **{"min_train": MIN_TRAIN, **kw})
+    res = forecast_panel(train[["series_id", "period", "value", "sector"]], horizon, reference=ref_train,
+                         **{"min_train": MIN_TRAIN, "category": "sector",
+                            "pool_over": "all New York counties and labour market regions", **kw})
     fc = res.forecasts.merge(test[["series_id", "period", "value"]], on=["series_id", "period"], how="inner")
     tr = train.dropna(subset=["value"]).sort_values(["series_id", "period"])
     g = tr.groupby("series_id")["value"]

@@ -123,11 +123,9 @@ def _government(annual: pd.DataFrame, pattern: str, naics_digits: int, code: str
     rest = totals.set_index(keys)
     rest = rest.assign(employment=rest["employment"] - placed.reindex(rest.index).fillna(0.0),
                        is_estimated=kept.groupby(keys)["is_estimated"].any().reindex(rest.index, fill_value=False))
-    rest = rest.reset_index().assign(naics_code=code, industry_title=GOVERNMENT_TITLE)
+    # no title of its own parts ("Federal Government"): the staffing pattern's names the sector
+    rest = rest.reset_index().assign(naics_code=code, industry_title=None)
     return pd.concat([kept, rest], ignore_index=True)
-
-
-GOVERNMENT_TITLE = "Government (federal, state and local)"
 
 
 def _spread_unclassified(rows: pd.DataFrame, code: str) -> pd.DataFrame:

@@ -318,12 +318,26 @@ def pooled_trend(Y: np.ndarray, h: int, ctx: Context | None = None) -> np.ndarra
     regions the fit keeps about half the sector trend, no lead and some damping: naive with a
     lean, which is what years of regional forecasting have found hard to beat. A supplied
     reference projection is not used (the weights were fitted on the trend, not on a projection).
-    Without a reference: naive.
+
+    With a category per row (``ctx.category``, e.g. the sector, when the pool spans many areas) a
+    category of at least :data:`TREND_MIN_CATEGORY` series gets weights of its own, fitted on its
+    series alone: a sector's trend can persist through a recession (health care, manufacturing)
+    where another's reverses (construction); smaller categories take the pool's. Without a
+    reference: naive.
     """
     if ctx is None or ctx.ref is None:
         return naive(Y, h)
-    a, b, phi = fit_trend_weights(Y, ctx.ref, h)
-    return _trend_path(Y, ctx.ref, h, a, b, phi)
+    out = _trend_path(Y, ctx.ref, h, *fit_trend_weights(Y, ctx.ref, h))
+    if ctx.category is not None:
+        for c in np.unique(ctx.category[np.isfinite(ctx.category)]):
+            rows = ctx.category == c
+            if rows.sum() >= TREND_MIN_CATEGORY:
+                out[rows] = _trend_path(Y[rows], ctx.ref[rows], h, *fit_trend_weights(Y[rows], ctx.ref[rows], h))
+    return out
+
+
+TREND_MIN_CATEGORY = 30
+"""Series a category needs for :func:`pooled_trend` to fit its own weights (below: the pool's)."""
 
 
 GLOBAL_MAX_ROWS = 60_000
