@@ -187,7 +187,8 @@ def report(r: dict[str, object], origin: int, horizon: int) -> bool:
           f"{r['always_up']:.1%}, always down (= naive: no change counts as not up) "
           f"{1 - r['always_up']:.1%}, sector trend {r['trend_direction']:.1%}, state share {r['share_direction']:.1%}")
     a, b, phi = r["weights"]
-    print(f"  pooled_trend fitted on the training data: {a:g} × sector trend + {b:g} × own lead, φ = {phi:g}")
+    print(f"  pooled_trend weights fitted on the training data, pool-wide (each sector with 30+ series fits "
+          f"its own): {a:g} × sector trend + {b:g} × own lead, φ = {phi:g}")
     print("  80% interval coverage by horizon: "
           + ", ".join(f"h{int(h)} {c:.1%}" for h, c in cov.items()) + f" (all {r['coverage_all']:.1%}; goal 70–90% each)")
     print(f"  models chosen: {r['models']}")
