@@ -58,7 +58,8 @@ def naive_scale(Y: np.ndarray, m: int = 1) -> np.ndarray:
     ok = ~np.isnan(d)
     cnt = ok.sum(axis=1)
     mae = np.where(ok, d, 0.0).sum(axis=1) / np.maximum(cnt, 1)
-    level = np.abs(np.nanmean(np.where(np.isnan(Y), np.nan, Y), axis=1)) if Y.size else 0
+    with _quiet():  # an all-missing row has no level (and no scale: NaN below)
+        level = np.abs(np.nanmean(Y, axis=1)) if Y.size else 0
     mae = np.maximum(mae, 1e-9 * (np.nan_to_num(level) + 1.0))
     return np.where(cnt > 0, mae, np.nan)
 
