@@ -259,6 +259,8 @@ def shrink(Y: np.ndarray, h: int, ctx: Context | None = None) -> np.ndarray:
 TREND_WEIGHTS = np.array([0.0, 0.25, 0.5, 0.75, 1.0])  # on the reference's (state sector's) mean growth
 LEAD_WEIGHTS = np.array([0.0, 0.25, 0.5, 1.0])  # on the series' own mean lead over it
 TREND_PHIS = np.array([1.0, 0.7])  # 1: the growth holds; 0.7: it fades (damped), as on annual data
+TREND_MAX_ROWS = 20_000
+"""Series :func:`fit_trend_weights` fits on at most (a deterministic stride beyond)."""
 TREND_ORIGINS = 5
 """Rolling origins inside the history on which :func:`pooled_trend` fits its weights."""
 
@@ -275,13 +277,15 @@ def _growths(Y: np.ndarray, R: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.n
     return g_ref, lead, n
 
 
-def _trend_path(Y: np.ndarray, R: np.ndarray, h: int, a: float, b: float, phi: float) -> np.ndarray:
-    """``y_T · exp((a·ḡ_R + b·d̄ᵢ) · (1 + φ + … + φ^{j−1}))``; naive where the growths are unknown."""
-    g_ref, lead, n = _growths(Y, R)
+def _trend_path(Y: np.ndarray, R: np.ndarray, h: int, a: float, b: float, phi: float,
+                growths: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+    """``y_T · exp((a·ḡ_R + b·d̄ᵢ) · (1 + φ + … + φ^{j−1}))``; no growth (naive) where fewer than two
+    years grew. ``growths`` (from :func:`_growths`) saves recomputing them for every grid point."""
+    g_ref, lead, n = _growths(Y, R) if growths is None else growths
+    g = np.where(n >= 2, a * g_ref + b * lead, 0.0)
     steps = np.cumsum(phi ** np.arange(h))
-    with np.errstate(over="ignore", invalid="ignore"):
-        out = Y[:, -1:] * np.exp((a * g_ref + b * lead)[:, None] * steps[None, :])
-    return np.where(np.isfinite(out) & (n >= 2)[:, None], out, naive(Y, h))
+    with np.errstate(over="ignore"):
+        return Y[:, -1:] * np.exp(g[:, None] * steps[None, :])
 
 
 TREND_GRID = [(a, b, p) for a in TREND_WEIGHTS for b in LEAD_WEIGHTS for p in TREND_PHIS]
@@ -295,8 +299,13 @@ def fit_trend_weights(Y: np.ndarray, R: np.ndarray, h: int, origins: int = TREND
     each scored up to ``h`` steps on the columns after it): the same judge as the engine's, one
     level down, so the weights never see a column past the history the model is handed. Errors
     are absolute, in units of each series' in-sample naive MAE (MASE): a large series does not
-    outvote a small one. ``(0, 0, 1)`` is naive: where no trend helps, none is kept.
+    outvote a small one. ``(0, 0, 1)`` is naive: where no trend helps, none is kept. Three
+    numbers need no more than :data:`TREND_MAX_ROWS` series to fit: a larger pool is thinned by a
+    fixed stride (the same input gives the same weights).
     """
+    if len(Y) > TREND_MAX_ROWS:
+        pick = np.linspace(0, len(Y) - 1, TREND_MAX_ROWS).astype(int)
+        Y, R = Y[pick], R[pick]
     T = Y.shape[1]
     score = np.zeros(len(TREND_GRID))
     for t in range(T - 1, max(T - 1 - origins, 2), -1):
@@ -308,8 +317,10 @@ def fit_trend_weights(Y: np.ndarray, R: np.ndarray, h: int, origins: int = TREND
         if not live.any():
             continue
         A, sc = Y[live, t : t + hh], scale[live, None]
+        Yl, Rl = Ytr[live], Rtr[live]
+        g = _growths(Yl, Rl)
         for gi, (a, b, p) in enumerate(TREND_GRID):
-            score[gi] += np.nansum(np.abs(A - _trend_path(Ytr[live], Rtr[live], hh, a, b, p)) / sc)
+            score[gi] += np.nansum(np.abs(A - _trend_path(Yl, Rl, hh, a, b, p, g)) / sc)
     return TREND_GRID[int(np.argmin(score))] if score.any() else (0.0, 0.0, 1.0)
 
 
@@ -340,7 +351,7 @@ def pooled_trend(Y: np.ndarray, h: int, ctx: Context | None = None) -> np.ndarra
             rows = ctx.category == c
             if rows.sum() >= TREND_MIN_CATEGORY:
                 out[rows] = _trend_path(Y[rows], ctx.ref[rows], h, *fit_trend_weights(Y[rows], ctx.ref[rows], h))
-    return out
+    return np.where(np.isfinite(out), out, naive(Y, h))
 
 
 TREND_MIN_CATEGORY = 30
