@@ -83,6 +83,25 @@ def test_pooled_trend_fits_one_weight_for_the_pool_by_backtest() -> None:
     np.testing.assert_allclose(M.pooled_trend(Y, 2, None), M.naive(Y, 2))
 
 
+def test_pooled_trend_fits_each_large_category_its_own_weights() -> None:
+    # 30 series that grow with their sector (10% a year) and 30 that stay level despite it, each
+    # with a one-off ±3% blip: with the category each keeps its own rule (a = 1 and a = 0)
+    rng = np.random.default_rng(1)
+    years = np.arange(10)
+    R = np.tile(1000.0 * np.exp(G * years), (60, 1))
+    blip = np.where(years[None, :] == rng.integers(1, 9, 60)[:, None], 1.03, 1.0)
+    blip = np.where(rng.random(60)[:, None] < 0.5, blip, 1 / blip)
+    grows = np.arange(60) < 30
+    Y = 100.0 * np.exp(np.where(grows[:, None], G * years[None, :], 0.0)) * blip
+    own = M.pooled_trend(Y, 1, M.Context(ref=R, category=grows.astype(float)))
+    np.testing.assert_allclose(own[grows, 0], Y[grows, -1] * 1.1, rtol=1e-12)
+    np.testing.assert_allclose(own[~grows, 0], Y[~grows, -1], rtol=1e-12)
+    assert M.fit_trend_weights(Y[grows], R[grows], 1) == (1.0, 0.0, 1.0)
+    assert M.fit_trend_weights(Y[~grows], R[~grows], 1) == (0.0, 0.0, 1.0)
+    # pooled together, the one triple that serves both keeps each series' own lead (a = b = 1)
+    assert M.fit_trend_weights(Y, R, 1) == (1.0, 1.0, 1.0)
+
+
 def test_global_model_learns_a_pattern_shared_across_series() -> None:
     # 300 series that swing +8%, -8%, ... (a seasonal-like reversal no single short series shows
     # reliably): the pooled trees learn that a rise is followed by a fall
