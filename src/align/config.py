@@ -260,7 +260,8 @@ class Parameters(_Strict):
         description="BLS work-experience levels that new completers cannot enter with; such occupations are "
                     "filled from experience and receive no completers.")
     prefer_matching_level: bool = Field(
-        default=True, description="A program mapping to occupations at its own award level supplies only those.")
+        default=True, description="A doctoral or professional award mapping to national-market occupations "
+                                   "(doctoral entry, postsecondary teachers) supplies only those.")
     entry_education_tolerance: int = Field(
         default=0, ge=0, le=2, description="Count awards this many levels below an occupation's entry education "
                                            "(1: a certificate supplies an associate's-level occupation).")

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from align.demand import models as M
+from align.demand.models import naive_scale
 
 
 def fill_interior(Y: np.ndarray) -> np.ndarray:
@@ -44,23 +45,6 @@ def fill_interior(Y: np.ndarray) -> np.ndarray:
     out = Y.copy()
     out[interior] = (yp + w * (yq - yp))[interior]
     return out
-
-
-def naive_scale(Y: np.ndarray, m: int = 1) -> np.ndarray:
-    """In-sample MAE of the (seasonal, lag ``m``) naive forecast: the MASE denominator.
-
-    A flat history has scale 0; it is floored at a billionth of the series' level so a perfect
-    forecast scores 0 rather than 0/0.
-    """
-    if Y.shape[1] <= m:
-        return np.full(len(Y), np.nan)
-    d = np.abs(Y[:, m:] - Y[:, :-m])
-    ok = ~np.isnan(d)
-    cnt = ok.sum(axis=1)
-    mae = np.where(ok, d, 0.0).sum(axis=1) / np.maximum(cnt, 1)
-    level = np.abs(np.nanmean(np.where(np.isnan(Y), np.nan, Y), axis=1)) if Y.size else 0
-    mae = np.maximum(mae, 1e-9 * (np.nan_to_num(level) + 1.0))
-    return np.where(cnt > 0, mae, np.nan)
 
 
 @dataclass

@@ -308,8 +308,6 @@ def global_trees(Y: np.ndarray, h: int, ctx: Context | None = None) -> np.ndarra
     ly = _log(Y)
     lr = _log(ctx.ref) if ctx is not None and ctx.ref is not None else None
     cat = ctx.category if ctx is not None else None
-    from align.demand.backtest import naive_scale
-
     weight_row = np.maximum(np.nan_to_num(Y[:, -1], nan=0.0), 1.0) / naive_scale(Y)
     X, y, wt = [], [], []
     for t in range(1, T - 1):
@@ -402,3 +400,20 @@ def seasonal_factors(Y: np.ndarray, seasons: np.ndarray, m: int) -> np.ndarray:
     positive = np.nanmin(np.where(np.isnan(Y), np.inf, Y), axis=1) > 0
     good = np.isfinite(S).all(axis=1) & (S > 0).all(axis=1) & positive
     return np.where(good[:, None], S, 1.0)
+
+
+def naive_scale(Y: np.ndarray, m: int = 1) -> np.ndarray:
+    """In-sample MAE of the (seasonal, lag ``m``) naive forecast: the MASE denominator.
+
+    A flat history has scale 0; it is floored at a billionth of the series' level so a perfect
+    forecast scores 0 rather than 0/0.
+    """
+    if Y.shape[1] <= m:
+        return np.full(len(Y), np.nan)
+    d = np.abs(Y[:, m:] - Y[:, :-m])
+    ok = ~np.isnan(d)
+    cnt = ok.sum(axis=1)
+    mae = np.where(ok, d, 0.0).sum(axis=1) / np.maximum(cnt, 1)
+    level = np.abs(np.nanmean(np.where(np.isnan(Y), np.nan, Y), axis=1)) if Y.size else 0
+    mae = np.maximum(mae, 1e-9 * (np.nan_to_num(level) + 1.0))
+    return np.where(cnt > 0, mae, np.nan)
