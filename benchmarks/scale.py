@@ -13,7 +13,7 @@ Each step calls the library's function, as a run does:
   the (industries × occupations) staffing pattern: 2.5 M county × occupation rows.
 * **openings** — :func:`align.demand.openings.annual_openings` on all 2.5 M rows at once.
 * **supply and gaps** — each county's programs allocated to its occupations and its gaps table,
-  by the run's own stages (:func:`align.pipeline.stage_supply`, :func:`align.pipeline.stage_match`,
+  by the run's own stages (:func:`align.supply.stages.supply`, :func:`align.match.stages.match`,
   parameters of ``data/demo/region.toml``), counties in batches on the Dask workers.
 
 Prints a per-step table (wall, CPU of the whole process tree, CPU/wall, peak resident memory
@@ -187,7 +187,9 @@ def county_gaps(demand: pd.DataFrame, programs: pd.DataFrame, cip_soc: pd.DataFr
     """Supply allocation and gaps for a batch of counties, by the run's own stages; one row per
     county × flag (count, openings, supply, gap) comes back, the gaps tables stay on the worker."""
     from align import config as C
-    from align import pipeline, schemas
+    from align import schemas
+    from align.match.stages import match
+    from align.supply.stages import supply
 
     cfg = C.load(ROOT / "data" / "demo" / "region.toml")
     out = []
@@ -197,10 +199,8 @@ def county_gaps(demand: pd.DataFrame, programs: pd.DataFrame, cip_soc: pd.DataFr
         tables = {"occupation_demand": schemas.validate(d.reset_index(drop=True), "occupation_demand"),
                   "programs": programs[programs["county_fips"] == county].drop(columns="county_fips")
                   .reset_index(drop=True), "cip_soc": cip_soc, "separation_rates": rates}
-        notes: list[str] = []
-        warnings: list[str] = []
-        tables.update(pipeline.stage_supply(cfg, tables, notes, warnings))
-        g = pipeline.stage_match(cfg, tables, notes, warnings)["gaps"]
+        tables.update(supply(cfg, tables).tables)
+        g = match(cfg, tables).tables["gaps"]
         out.append(g.groupby("flag").agg(occupations=("soc_code", "size"), openings=("annual_openings", "sum"),
                                          supply=("effective_supply", "sum"), gap=("gap", "sum"))
                    .reset_index().assign(county=county))

@@ -69,9 +69,7 @@ def effective_windows(e: np.ndarray) -> float:
     K, N = int(used.sum()), int(m_k.sum())
     if K < 2 or N <= K:
         return float(max(K, 1))
-    x = np.where(ok, e, 0.0)
-    if not used.all():
-        x, ok = x[:, used], ok[:, used]
+    x, ok = np.where(ok, e, 0.0)[:, used], ok[:, used]  # (a fresh array, in the layout the sums assume)
     m_k = m_k[used]
     means = x.sum(axis=0) / m_k
     grand = x.sum() / N
