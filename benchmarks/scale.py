@@ -20,7 +20,7 @@ Prints a per-step table (wall, CPU of the whole process tree, CPU/wall, peak res
 of the tree: this process and the workers) for each worker count, the 2-worker speed-up, and
 checks the two runs give identical numbers. Goal (issue 15): ≤ 10 minutes, < 8 GB on 2 cores.
 
-Run: ``python benchmarks/scale.py [--workers 1 2] [--counties 3143]``.
+Run: ``python benchmarks/scale.py [--workers 1 2] [--counties 3143] [--models drift combo]``.
 """
 
 from __future__ import annotations
@@ -131,12 +131,13 @@ def nation(n_counties: int = COUNTIES, seed: int = 0) -> Nation:
     return Nation(panel, reference, staffing, rates, programs, cip_soc)
 
 
-def forecast(nat: Nation, executor: object) -> pd.DataFrame:
+def forecast(nat: Nation, executor: object, models: list[str] | None = None) -> pd.DataFrame:
     from align.demand.forecast import forecast_panel
 
     res = forecast_panel(nat.panel.drop(columns="naics").assign(sector=nat.panel["naics"]), HORIZON,
-                         reference=nat.reference, pool_by="state", category="sector",
-                         backtest_detail=False, executor=executor)
+                         reference=nat.reference, pool_by="state", category="sector", models=models,
+                         backtest_detail=False, executor=executor,
+                         progress=lambda d, n: print(f"  forecast {d:,}/{n:,} series", file=sys.stderr, flush=True))
     return res.forecasts
 
 
@@ -220,7 +221,7 @@ def supply_and_gaps(nat: Nation, demand: pd.DataFrame, client: object, workers: 
     return pd.concat(client.gather(futures), ignore_index=True)
 
 
-def run(nat: Nation, workers: int) -> tuple[Steps, dict[str, pd.DataFrame]]:
+def run(nat: Nation, workers: int, models: list[str] | None = None) -> tuple[Steps, dict[str, pd.DataFrame]]:
     from distributed import Client, LocalCluster
 
     steps = Steps()
@@ -230,7 +231,7 @@ def run(nat: Nation, workers: int) -> tuple[Steps, dict[str, pd.DataFrame]]:
         client = Client(cluster)
     try:
         with steps.step("forecast (menu + backtests, 51 pools)"):
-            fc = forecast(nat, client.get_executor())
+            fc = forecast(nat, client.get_executor(), models)
         with steps.step("staffing (one sparse product)"):
             occ = staffing(nat, fc)
         with steps.step("openings"):
@@ -247,6 +248,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--counties", type=int, default=COUNTIES)
+    ap.add_argument("--models", nargs="+", help="a smaller menu (default: the whole menu), for a quick check")
     args = ap.parse_args(argv)
 
     gen = Steps()
@@ -260,7 +262,7 @@ def main(argv: list[str] | None = None) -> int:
     runs = {}
     for w in args.workers:
         t = time.perf_counter()
-        steps, out = run(nat, w)
+        steps, out = run(nat, w, args.models)
         runs[w] = (time.perf_counter() - t, steps, out)
         print(f"\n== {w} worker process(es) ==")
         print(steps.table())
