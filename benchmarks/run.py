@@ -1,7 +1,8 @@
 """Run every benchmark (``make bench``): forecast speed, accuracy on real CES and NY regional history,
 autocoder speed and accuracy, and the whole `align run` on the demo and Columbus.
 
-Extra arguments go to the speed benchmark (e.g. ``python benchmarks/run.py --scale``).
+Extra arguments go to the speed benchmark (e.g. ``python benchmarks/run.py --scale``);
+``--nation`` adds the synthetic-nation scale benchmark (``scale.py``, at 1 and 2 Dask workers).
 """
 
 from __future__ import annotations
@@ -17,10 +18,13 @@ import forecast_accuracy
 import forecast_speed
 import regional_accuracy
 import run_speed
+import scale
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    nation = "--nation" in argv
+    argv = [a for a in argv if a != "--nation"]
     print("== forecast speed ==")
     rc = forecast_speed.main(argv)
     print("\n== forecast accuracy (real CES history) ==")
@@ -32,7 +36,11 @@ def main(argv: list[str] | None = None) -> int:
     print("\n== title autocoder accuracy (Census index and O*NET hold-outs) ==")
     rc = rc or autocode_accuracy.main([])
     print("\n== align run, report included (median of 3; targets: demo 5 s, Columbus 8 s) ==")
-    return rc or run_speed.main([])
+    rc = rc or run_speed.main([])
+    if nation:
+        print("\n== a synthetic nation: 3,143 counties × 90 industries × 800 occupations (target: 10 min, 8 GB) ==")
+        rc = rc or scale.main([])
+    return rc
 
 
 if __name__ == "__main__":

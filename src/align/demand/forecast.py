@@ -294,7 +294,7 @@ def forecast_panel(panel: pd.DataFrame, horizon: int, *, models: Sequence[str] |
     # series' own scale; fallback series use their fallback model's table
     _, cnt_all = M.first_valid(pan.Y)
     fb_idx = np.where((cnt_all >= 3) & ("drift" in names), names.index("drift") if "drift" in names else 0, 0)
-    table = I.calibrate_models(err_model, levels, fallback=0)
+    table = I.calibrate_models(err_model, levels, fallback=0, executor=executor)
     chosen_or_fb = np.where(chosen >= 0, chosen, fb_idx)
     steps = trail[:, None] + np.arange(1, horizon + 1)[None, :]
     Q = np.empty((n, horizon, 2 * len(levels)))
@@ -325,7 +325,7 @@ def forecast_panel(panel: pd.DataFrame, horizon: int, *, models: Sequence[str] |
     backtest = _backtest_table(pan, names, mase_all, smape_all, n_orig) if backtest_detail else pd.DataFrame()
     if backtest_detail:
         backtest["pool_over"] = pool
-    accuracy = _accuracy_table(names, mase_all, smape_all, err_model, chosen, mase_chosen, levels)
+    accuracy = _accuracy_table(names, mase_all, smape_all, err_model, chosen, mase_chosen, levels, executor)
     accuracy["pool_over"] = pool
     return ForecastResult(forecasts, backtest, accuracy, pan.m, pan.skipped)
 
@@ -524,11 +524,12 @@ def _backtest_table(pan: _Panel, names: list[str], mase: np.ndarray, smape: np.n
 
 def _accuracy_table(names: list[str], mase: np.ndarray, smape: np.ndarray,
                     err_model: np.ndarray, chosen: np.ndarray,
-                    mase_chosen: np.ndarray, levels: tuple[int, ...]) -> pd.DataFrame:
+                    mase_chosen: np.ndarray, levels: tuple[int, ...],
+                    executor: Executor | None = None) -> pd.DataFrame:
     rows = []
     has = chosen >= 0
     err_model = err_model if has.all() else err_model[has]  # one copy at most (the panel's largest array)
-    old = I.calibrate_models(err_model[..., 1:], levels) if err_model.shape[3] > 1 else None
+    old = I.calibrate_models(err_model[..., 1:], levels, executor=executor) if err_model.shape[3] > 1 else None
     with B._quiet():
         per_series = np.nanmean(mase, axis=2)  # (n, M)
         sm = np.nanmean(smape, axis=2)

@@ -34,6 +34,9 @@ to 2008): symmetric + inflation covered closer to nominal than signed quantiles 
 
 from __future__ import annotations
 
+from collections import deque
+from concurrent.futures import Executor
+
 import numpy as np
 
 Z = {80: 1.2816, 95: 1.96}
@@ -59,19 +62,22 @@ def effective_windows(e: np.ndarray) -> float:
     window, ``N`` errors are worth ``N / (1 + (m − 1)ρ)`` (Kish's design effect) — between the
     number of windows (everything moves together) and ``N`` (independent series).
     """
-    e = e.astype(np.float64)
+    e = np.asarray(e, dtype=np.float64)
     ok = np.isfinite(e)
     m_k = ok.sum(axis=0)
     used = m_k > 0
     K, N = int(used.sum()), int(m_k.sum())
     if K < 2 or N <= K:
         return float(max(K, 1))
-    x = np.where(ok, e, 0.0)[:, used]
+    x, ok = np.where(ok, e, 0.0)[:, used], ok[:, used]  # (a fresh array, in the layout the sums assume)
     m_k = m_k[used]
     means = x.sum(axis=0) / m_k
     grand = x.sum() / N
     ssb = float((m_k * (means - grand) ** 2).sum())
-    ssw = float(((np.where(ok[:, used], x - means[None, :], 0.0)) ** 2).sum())
+    x -= means[None, :]  # in place: these arrays are as large as all the panel's errors
+    x[~ok] = 0.0
+    x *= x
+    ssw = float(x.sum())
     msb, msw = ssb / (K - 1), ssw / (N - K)
     m0 = (N - (m_k**2).sum() / N) / (K - 1)
     var_b = max((msb - msw) / m0, 0.0)
@@ -178,10 +184,23 @@ def quantiles_for(table: dict[int, np.ndarray], groups: np.ndarray, horizons: np
 
 
 def calibrate_models(err_model: np.ndarray, levels: tuple[int, ...] = (80, 95), *,
-                     fallback: int = 0) -> dict[int, np.ndarray]:
-    """Quantile tables per model from ``err_model`` ``(n, M, H, K)``; key −1 = ``fallback`` model's."""
-    table = {g: calibrate(err_model[:, g], np.full(len(err_model), -1), levels)[-1]
-             for g in range(err_model.shape[1])}
+                     fallback: int = 0, executor: Executor | None = None) -> dict[int, np.ndarray]:
+    """Quantile tables per model from ``err_model`` ``(n, M, H, K)``; key −1 = ``fallback`` model's.
+
+    With ``executor`` (``concurrent.futures``) the models are calibrated on its workers, two at a
+    time (each is sent a copy of its model's errors); the tables are the same."""
+    everyone = np.full(len(err_model), -1)
+    models = range(err_model.shape[1])
+    if executor is None:
+        tables = [calibrate(err_model[:, g], everyone, levels) for g in models]
+    else:
+        tables, running = [], deque()
+        for g in models:
+            running.append(executor.submit(calibrate, err_model[:, g], everyone, levels))
+            if len(running) == 2:
+                tables.append(running.popleft().result())
+        tables += [f.result() for f in running]
+    table = {g: t[-1] for g, t in zip(models, tables, strict=True)}
     table[-1] = table[fallback]
     return table
 
