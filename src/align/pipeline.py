@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -34,7 +35,7 @@ from align.demand.control import (
     control_series,
     control_to_area,
 )
-from align.demand.forecast import forecast_panel
+from align.demand.forecast import ForecastResult, forecast_panel
 from align.demand.industry import regional_industry_employment
 from align.demand.occupations import (
     StaffingMatrix,
@@ -77,6 +78,7 @@ from align.supply.programs import build_programs, inventory_programs
 from align.supply.regional import single_unit_systems
 from align.supply.routes import training_routes
 
+Forecaster = Callable[..., ForecastResult]  # forecast_panel's signature: (panel, horizon, *, reference, origin)
 RUN_STEPS = 13  # the most stages a run announces (with postings and partners); see run_steps()
 
 
@@ -210,8 +212,12 @@ def separation_rates(projections: pd.DataFrame, staffing: pd.DataFrame | None = 
 # --- demand -----------------------------------------------------------------------------------
 
 def stage_industry(config: RunConfig, inputs: dict[str, pd.DataFrame], notes: list[str],
-                   warnings: list[str]) -> dict[str, pd.DataFrame]:
-    """Regional industry employment, forecast to the target year, with 80% bounds."""
+                   warnings: list[str], forecaster: Forecaster | None = None) -> dict[str, pd.DataFrame]:
+    """Regional industry employment, forecast to the target year, with 80% bounds.
+
+    ``forecaster`` stands in for :func:`forecast_panel` (same arguments): a multi-region run
+    forecasts every region's panel at once and hands each region its part (:mod:`align.multiregion`).
+    """
     p = config.parameters
     area = inputs["industry_employment"]
     patterns = [a for a in (f"{config.region.state_fips}000", "US000") if a in set(area["area_fips"])]
@@ -233,7 +239,7 @@ def stage_industry(config: RunConfig, inputs: dict[str, pd.DataFrame], notes: li
                                     naics_digits=p.naics_digits, government_code=p.government_industry_code)
         notes.append(f"state reference series from area {state_area}")
     return {"industry_employment": industry,
-            **forecast_industries(config, industry, notes, warnings, reference=reference)}
+            **forecast_industries(config, industry, notes, warnings, reference=reference, forecaster=forecaster)}
 
 
 def _input_year_caveats(config: RunConfig, inputs: dict[str, pd.DataFrame], area: pd.DataFrame) -> list[str]:
@@ -253,7 +259,8 @@ def _input_year_caveats(config: RunConfig, inputs: dict[str, pd.DataFrame], area
 
 
 def forecast_industries(config: RunConfig, industry: pd.DataFrame, notes: list[str],
-                        warnings: list[str], reference: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+                        warnings: list[str], reference: pd.DataFrame | None = None,
+                        forecaster: Forecaster | None = None) -> dict[str, pd.DataFrame]:
     """Forecast each industry from its history up to the base year; project base and target.
 
     ``reference`` (the state's series of each industry) lets the backtest consider the models
@@ -274,7 +281,8 @@ def forecast_industries(config: RunConfig, industry: pd.DataFrame, notes: list[s
         warnings.append(f"employment data end in {last}, so the base year {years.base} is itself an estimate")
     if reference is not None:
         reference = reference[reference["period"] <= years.base].dropna(subset=["value"])
-    result = forecast_panel(panel, years.target - last, reference=reference, origin="industry_employment")
+    result = (forecaster or forecast_panel)(panel, years.target - last, reference=reference,
+                                            origin="industry_employment")
     fc = result.forecasts
     chosen = fc.drop_duplicates("series_id")["model"].value_counts()
     notes.append(f"{panel['series_id'].nunique()} industries; models chosen: "
@@ -794,20 +802,25 @@ def _round(df: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
 # --- the whole run ----------------------------------------------------------------------------
 
 def run(config: RunConfig, *, progress: Progress | None = None, write: bool = True,
-        report: bool = True, pdf: bool = True) -> RunResult:
-    """Run every stage for one region and (by default) write the run folder, PDFs included."""
+        report: bool = True, pdf: bool = True, inputs: tuple | None = None,
+        forecaster: Forecaster | None = None) -> RunResult:
+    """Run every stage for one region and (by default) write the run folder, PDFs included.
+
+    ``inputs`` (what :func:`read_inputs` returned) and ``forecaster`` let a multi-region run read
+    each input once and forecast all regions as one panel (:mod:`align.multiregion`).
+    """
     progress = progress or Progress(total=RUN_STEPS)
     progress.total = run_steps(config)
     warnings: list[str] = []
     if write:  # an output folder that cannot be written is said before the work, not after it
         writable_root((config.base_dir / config.output_dir / config.region.slug).resolve())
     with progress.stage("Reading inputs through their connectors") as notes:
-        inputs, records, accepted = read_inputs(config)
-        records += side_inputs(config)
+        inputs, records, accepted = inputs or read_inputs(config)
+        records = records + side_inputs(config)
         warnings.extend(accepted)
         notes.append(f"{len(records)} files")
     with progress.stage("Forecasting industry employment") as notes:
-        tables = stage_industry(config, inputs, notes, warnings)
+        tables = stage_industry(config, inputs, notes, warnings, forecaster=forecaster)
     tables.update(reference_tables(config, inputs))
     tables["industry_employment"] = _with_industry_titles(tables["industry_employment"], tables["staffing_patterns"])
     with progress.stage("Collecting regional programs") as notes:
