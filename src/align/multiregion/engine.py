@@ -50,7 +50,7 @@ class Engine:
             self.client = Client(self.address)
         else:
             self._cluster = LocalCluster(n_workers=self.settings.workers, threads_per_worker=1, processes=True,
-                                         dashboard_address=None, silence_logs=40)
+                                         dashboard_address=":0", silence_logs=40)
             self.client = Client(self._cluster)
         return self
 
