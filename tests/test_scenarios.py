@@ -36,7 +36,7 @@ def test_a_scenario_that_changes_nothing_reproduces_the_base(base):
 def test_loaded_run_rerun_from_the_top_reproduces_itself(base):
     from align.pipeline import run_from
 
-    again = run_from("occupations", base.config, base.tables)
+    again = run_from("occupations", base.config, base.tables).tables
     pd.testing.assert_frame_equal(again["gaps"], base.tables["gaps"], check_dtype=False)
 
 

@@ -1,10 +1,11 @@
-"""What-if analysis: change one table of a finished run and re-run only what lies below it.
+"""What-if analysis: change a table or a parameter of a finished run and re-run only what it feeds.
 
 A scenario is data (pydantic, or TOML for the CLI): demand shocks in an industry or occupation,
 supply changes to programs, new and closed programs, parameter changes and a new target year.
-:func:`apply` finds the earliest stage a scenario touches, replaces that stage's input table,
-and re-runs the stages below it — no refetch, and forecasts are refitted only when the horizon
-changes. :func:`compare` sets scenario runs beside the base, occupation by occupation.
+:func:`apply` edits the tables the scenario changes and re-runs the stages that the changed
+tables and parameters feed, as each stage declares them (:mod:`align.stages`) — no refetch; a
+change to a stage that reads the inputs as published is refused, saying so. :func:`compare`
+sets scenario runs beside the base, occupation by occupation.
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from align import schemas
-from align.config import Parameters
-from align.errors import ConfigError, InputError
-from align.pipeline import DOWNSTREAM, forecast_industries, refresh_partner_views, run_from
+from align.config import Parameters, RunConfig
+from align.errors import AlignError, ConfigError, InputError
+from align.notes import as_text
+from align.pipeline import STAGES
 from align.runs import RunResult
+from align.stages import Stage, affected, changed_keys, keyed, unkeyed
 from align.supply.education import award_label
 
 IMPACT_COLUMNS = ["employment_base", "employment_target", "employment_target_lo80", "employment_target_hi80"]
@@ -90,6 +93,8 @@ class Scenario(_Strict):
     close_programs: list[str] = Field(default_factory=list)
     parameters: dict[str, Any] = Field(default_factory=dict)
     target_year: int | None = None
+    history_start: int | None = Field(default=None, description="Forecast from this year's employment on "
+                                      "(years.history_start): the industry forecasts are refitted.")
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -108,10 +113,56 @@ def load_scenario(path: str | Path) -> Scenario:
 
 
 def apply(base: RunResult, scenario: Scenario) -> RunResult:
-    """The run as it would be under ``scenario``: same tables, re-run from the first change."""
-    config = base.config
-    tables = dict(base.tables)
-    stages: list[str] = []
+    """The run as it would be under ``scenario``: same tables, re-run from the first change.
+
+    A changed parameter or target year re-runs every stage that depends on it (as the stages
+    declare); a changed table re-runs the stages it feeds. Edits to a table are applied after the
+    stage that writes it has run again, so an industry shock lands on the new forecast.
+    """
+    config = _scenario_config(base.config, scenario)
+    keys = changed_keys(base.config.public_dict(), config.public_dict())
+    edits: dict[str, Any] = {}
+    industry = [s for s in scenario.demand if s.industry is not None]
+    occupation = [s for s in scenario.demand if s.occupation is not None]
+    if industry:
+        edits["industry_projection"] = lambda t: _shock(t, "naics_code", industry, config)
+    if occupation:  # occupation shocks land on the occupation projection, once industries are occupations
+        edits["occupation_projection"] = lambda t: _shock(t, "soc_code", occupation, config)
+    if scenario.supply or scenario.new_programs or scenario.close_programs:
+        edits["programs"] = lambda t: _change_programs(t, scenario)
+    plan = affected(STAGES, config, keys=keys, tables=edits)
+    _refuse_what_cannot_rerun(scenario, plan, keys, edits)
+    tables, warnings = dict(base.tables), []
+    rewritten = {name for s in plan for name in s.writes}
+    for name, edit in edits.items():
+        if name not in rewritten:
+            tables[name] = _edited(name, tables[name], edit, config)
+    for s in plan:
+        try:
+            result = s(config, tables, rerun=True)
+        except KeyError as exc:
+            raise AlignError(f"scenario {scenario.name}: the run does not keep table {exc}, which stage {s.name} "
+                             f"needs to run again (a run written by an older align?): run `align run` "
+                             f"again and apply the scenario to the new run") from None
+        for name, edit in edits.items():
+            if name in result.tables:
+                result.tables[name] = _edited(name, result.tables[name], edit, config)
+        tables.update(result.tables)
+        warnings += [as_text(w) for w in result.warnings]
+    supplied = set(tables["allocation"]["program_id"])
+    for p in scenario.new_programs:
+        pid = f"{p.provider_id}:{p.cip_code or p.soc_code}:{p.award_level}"
+        if pid not in supplied:
+            warnings.append(f"new program {pid} supplies no occupation in the demand table (its code maps to none, "
+                            f"or its award is below their entry education)")
+    manifest = {**base.manifest, "scenario": scenario.model_dump(mode="json"),
+                "base_run": base.manifest.get("run_id"), "config": config.public_dict(),
+                "rerun_stages": [s.name for s in plan]}
+    return RunResult(config, tables, manifest, warnings=[*base.warnings, *warnings])
+
+
+def _scenario_config(config: RunConfig, scenario: Scenario) -> RunConfig:
+    """The base run's configuration with the scenario's parameters and target year."""
     if scenario.parameters:
         merged = {**config.parameters.model_dump(), **scenario.parameters}
         try:
@@ -121,43 +172,33 @@ def apply(base: RunResult, scenario: Scenario) -> RunResult:
             raise ConfigError(f"scenario {scenario.name}: parameters.{'.'.join(map(str, err['loc']))}: "
                               f"{err['msg']}") from None
         config = config.model_copy(update={"parameters": params})
-        stages.append("supply")
     if scenario.target_year is not None and scenario.target_year != config.years.target:
-        years = config.years.model_copy(update={"target": scenario.target_year})
-        if years.target <= years.base:
-            raise ConfigError(f"scenario {scenario.name}: target year must come after {years.base}")
-        config = config.model_copy(update={"years": years})
-        tables.update(forecast_industries(config, tables["industry_employment"], [], []))
-        stages.append("occupations")
-    industry = [s for s in scenario.demand if s.industry is not None]
-    occupation = [s for s in scenario.demand if s.occupation is not None]
-    if industry:
-        tables["industry_projection"] = _shock(tables["industry_projection"], "naics_code", industry, config)
-        stages.append("occupations")
-    if scenario.supply or scenario.new_programs or scenario.close_programs:
-        tables["programs"] = _change_programs(tables["programs"], scenario)
-        stages.append("supply")
-    warnings: list[str] = []
-    order = list(DOWNSTREAM)
-    first = min(stages, key=order.index) if stages else None
-    if occupation:
-        # occupation shocks land on the occupation projection, once industries are occupations
-        if first == "occupations":
-            tables.update(DOWNSTREAM["occupations"](config, tables, [], warnings))
-        tables["occupation_projection"] = _shock(tables["occupation_projection"], "soc_code", occupation, config)
-        first = "openings"
-    if first is not None:
-        tables = run_from(first, config, tables, warnings=warnings)
-        tables.update(refresh_partner_views(config, tables, warnings))
-    supplied = set(tables["allocation"]["program_id"])
-    for p in scenario.new_programs:
-        pid = f"{p.provider_id}:{p.cip_code or p.soc_code}:{p.award_level}"
-        if pid not in supplied:
-            warnings.append(f"new program {pid} supplies no occupation in the demand table (its code maps to none, "
-                            f"or its award is below their entry education)")
-    manifest = {**base.manifest, "scenario": scenario.model_dump(mode="json"),
-                "base_run": base.manifest.get("run_id"), "config": config.public_dict()}
-    return RunResult(config, tables, manifest, warnings=[*base.warnings, *warnings])
+        if scenario.target_year <= config.years.base:
+            raise ConfigError(f"scenario {scenario.name}: target year must come after {config.years.base}")
+        config = config.model_copy(update={"years": config.years.model_copy(update={"target": scenario.target_year})})
+    if scenario.history_start is not None:
+        if scenario.history_start >= config.years.base:
+            raise ConfigError(f"scenario {scenario.name}: history_start must come before the base year "
+                              f"{config.years.base}")
+        config = config.model_copy(update={"years": config.years.model_copy(
+            update={"history_start": scenario.history_start})})
+    return config
+
+
+def _refuse_what_cannot_rerun(scenario: Scenario, plan: list[Stage], keys: set[str], edits: dict) -> None:
+    """A stage that reads the inputs as published (which a run does not keep) cannot be re-run here."""
+    for s in plan:
+        if s.inputs and s.rerun is None:
+            why = sorted(k for k in keys if s.depends_on(k)) or sorted(set(edits) & set(s.reads))
+            raise ConfigError(
+                f"scenario {scenario.name}: {', '.join(why)} feeds the {s.name} stage, which reads the inputs "
+                f"{', '.join(s.inputs)} as published; a finished run keeps only the slice it used, so this change "
+                f"cannot be re-run from the run: change region.toml and run `align run` again")
+
+
+def _edited(name: str, table: pd.DataFrame, edit: Any, config: RunConfig) -> pd.DataFrame:
+    """A scenario's edit to one table, made on the table as its stage computes it (one region)."""
+    return keyed(name, edit(unkeyed(name, table)), config.region.slug)
 
 
 def _shock(projection: pd.DataFrame, key: str, shocks: list[DemandShock], config: Any) -> pd.DataFrame:

@@ -336,6 +336,29 @@ TABLES: dict[str, TableSchema] = {
 }
 
 
+REGION_KEY = "region_id"
+# Tables that describe one region: a run keys them by ``region_id`` (stamped by the stage runner,
+# :mod:`align.stages`), so the tables of many regions concatenate and partition without a clash.
+# The rest are published references shared by every region (staffing patterns, rates, crosswalks).
+PER_REGION = frozenset({
+    "industry_employment", "area_industry_employment", "industry_forecast", "forecast_accuracy", "forecast_backtest",
+    "industry_projection", "occupation_projection", "occupation_control", "occupation_demand",
+    "regional_completions", "regional_providers", "programs", "allocation", "occupation_supply", "supply_accounts",
+    "not_occupation_specific", "double_count_audit", "unallocated_programs", "gaps", "duplication",
+    "duplication_series", "pathways", "entry_points", "ladders", "stacks", "pathway_gaps", "metrics",
+    "postings", "postings_occupation", "postings_agreement", "employer_hiring_plans", "partner_inventory",
+    "demand_signals", "employer_demand", "externships", "program_funding", "occupation_funding",
+    "funding_coordination", "pathway_support", "support_outcomes"})
+
+
+def key_of(table: str, df: pd.DataFrame) -> tuple[str, ...]:
+    """The table's key in ``df``: its contract's key, led by ``region_id`` where the table is per region."""
+    key = TABLES[table].key
+    if table in PER_REGION and REGION_KEY in df.columns and REGION_KEY not in key:
+        return (REGION_KEY, *key)
+    return key
+
+
 def validate(df: pd.DataFrame, table: str, *, origin: str | None = None) -> pd.DataFrame:
     """Check ``df`` against the named table's contract and return it with canonical types.
 
@@ -363,12 +386,13 @@ def validate(df: pd.DataFrame, table: str, *, origin: str | None = None) -> pd.D
             row = int(np.flatnonzero(twice.to_numpy())[0])
             raise SchemaError(f"row repeated exactly ({int(twice.sum())} repeats; a line copied twice?)", file=where,
                               row=row + 1, expected="each row once")
-    if len(schema.key):
-        dup = out.duplicated(list(schema.key), keep=False)
+    key = list(key_of(table, out))
+    if key:
+        dup = out.duplicated(key, keep=False)
         if dup.any():
-            first = out.loc[dup, list(schema.key)].iloc[0].to_dict()
+            first = out.loc[dup, key].iloc[0].to_dict()
             raise SchemaError(f"duplicate key {first} ({int(dup.sum())} rows)", file=where,
-                              column=", ".join(schema.key), expected="a unique key")
+                              column=", ".join(key), expected="a unique key")
     ordered = [c for c in schema.columns if c in out.columns]
     rest = [c for c in out.columns if c not in ordered]
     return out[ordered + rest].reset_index(drop=True)

@@ -98,16 +98,13 @@ def test_excel_resaved_county_codes_read_the_same(tmp_path):
 
 
 def _join_notes(folder: Path, clean: dict[str, pd.DataFrame]):
-    """The join notes of the demo with its directory replaced by the (damaged) one in ``folder``."""
+    """The join notes of the demo's supply inputs with its directory replaced by the (damaged) one in ``folder``."""
     from align import connector
-    from align.pipeline import join_notes, reference_tables, stage_programs
+    from align.supply.stages import SUPPLY_INPUTS
 
     cfg = config_mod.load(DEMO / "region.toml")
     inputs = {**clean, "providers": connector.get("ipeds_hd").parse(folder / "ipeds" / "hd2024.csv")}
-    tables = {"industry_projection": pd.DataFrame({"naics_code": ["622"], "employment_base": [1.0]}),
-              **reference_tables(cfg, inputs)}
-    tables.update(stage_programs(cfg, inputs, []))
-    return join_notes(cfg, inputs, tables)
+    return [str(w) for w in SUPPLY_INPUTS(cfg, {}, inputs).warnings]
 
 
 def test_a_header_only_directory_stops_the_run_naming_the_key_and_examples(demo, clean_inputs):

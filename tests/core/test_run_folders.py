@@ -16,7 +16,8 @@ from align import config as config_mod
 from align.cli import main
 from align.diff import _inputs, region_warning
 from align.errors import AlignError, ConfigError
-from align.runs import OWNER, clean_stale, file_hashes, load_run, reproduce, verify
+from align.pipeline import reproduce
+from align.runs import OWNER, clean_stale, file_hashes, load_run, verify
 from align.store import write_table
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -107,7 +107,7 @@ def test_occupation_stage_controls_then_adds_the_self_employed():
     from pathlib import Path
 
     from align.config import load
-    from align.pipeline import stage_occupations
+    from align.demand.stages import occupations
 
     config = load(Path(__file__).resolve().parents[2] / "data" / "demo" / "region.toml")
     staffing = pd.DataFrame({"geography": "US", "naics_code": ["A", "A", "B", "B"],
@@ -120,9 +120,9 @@ def test_occupation_stage_controls_then_adds_the_self_employed():
                             "o_group": "detailed", "employment": [300.0, 100.0], "period": 2025, "soc_vintage": "2018"})
     rates = pd.DataFrame({"soc_code": ["11-0001", "11-0002"], "labor_force_exit_rate": 0.02,
                           "occupational_transfer_rate": 0.03, "self_employed_share": [0.5, 0.0]})
-    warnings: list[str] = []
-    out = stage_occupations(config, {"staffing_patterns": staffing, "industry_projection": projection,
-                                     "control_estimates": control, "separation_rates": rates}, [], warnings)
+    result = occupations(config, {"staffing_patterns": staffing, "industry_projection": projection,
+                                  "control_estimates": control, "separation_rates": rates})
+    out, warnings = result.tables, [str(w) for w in result.warnings]
     occ = out["occupation_projection"].set_index("soc_code")
     # controlled to 3 : 1 of the region's 200 jobs, then 11-0001's half self-employed doubles it
     assert occ.loc["11-0001", "employment_wage_salary"] == pytest.approx(150.0)

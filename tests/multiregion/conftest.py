@@ -64,7 +64,7 @@ counties = ["99005"]
 [years]
 base = 2024
 target = 2034
-history_start = 2014  # fewer backtest windows: the test is about the run, not the forecast
+history_start = 2016  # fewer backtest windows: the test is about the run, not the forecast
 
 [inputs]
 industry_employment    = {{ source = "qcew", paths = ["{demo}/qcew/*-a-*.csv", "{state}/*-a-99000.csv"] }}

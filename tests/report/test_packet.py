@@ -115,9 +115,12 @@ def test_counties_by_name_before_code():
 def test_material_rows_lead_when_the_run_grades_materiality(demo_tables):
     gaps = demo_tables["gaps"]
     short = gaps[gaps["flag"].isin(G.SHORTAGE_FLAGS)].sort_values("gap", ascending=False)
-    graded = gaps.assign(is_material=gaps["soc_code"] == short["soc_code"].iloc[1])
+    graded = gaps.assign(material=gaps["soc_code"] == short["soc_code"].iloc[1])
     assert board.shortages(graded)["soc_code"].tolist() == [short["soc_code"].iloc[1]]
     assert board.shortages(gaps)["soc_code"].iloc[0] == short["soc_code"].iloc[0]
+    # without the matching stage's grading, the rows graded material by another column lead
+    legacy = gaps.drop(columns=["material", "rank"]).assign(is_material=gaps["soc_code"] == short["soc_code"].iloc[1])
+    assert board.shortages(legacy)["soc_code"].tolist() == [short["soc_code"].iloc[1]]
 
 
 @pytest.fixture(scope="module")

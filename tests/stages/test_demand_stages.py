@@ -8,7 +8,7 @@ import pytest
 from align.demand.industry import regional_industry_employment
 from align.demand.occupations import staffing_matrix, to_occupations, unmatched_industries
 from align.demand.openings import annual_openings
-from align.pipeline import separation_rates
+from align.demand.separation import separation_rates
 
 
 def test_openings_formula_hand_worked():
@@ -100,7 +100,7 @@ def test_staffing_pattern_falls_back_from_region_to_state_to_nation():
 
 def test_openings_fall_back_to_the_major_group_rates_and_keep_the_oews_title():
     from align.config import load
-    from align.pipeline import stage_openings
+    from align.demand.stages import openings
 
     config = load(Path(__file__).resolve().parents[2] / "data" / "demo" / "region.toml")
     occ = pd.DataFrame({"soc_code": ["29-1141", "29-9099"], "employment_base": [1000.0, 100.0],
@@ -112,9 +112,9 @@ def test_openings_fall_back_to_the_major_group_rates_and_keep_the_oews_title():
     staffing = pd.DataFrame({"geography": "US", "naics_code": "622", "soc_code": ["29-9099"],
                              "share_of_industry_employment": [0.01],
                              "occupation_title": ["Healthcare practitioners and technical workers, all other"]})
-    warnings: list[str] = []
-    out = stage_openings(config, {"occupation_projection": occ, "separation_rates": rates,
-                                  "staffing_patterns": staffing}, [], warnings)["occupation_demand"]
+    result = openings(config, {"occupation_projection": occ, "separation_rates": rates,
+                               "staffing_patterns": staffing})
+    out, warnings = result.tables["occupation_demand"], [str(w) for w in result.warnings]
     other = out.set_index("soc_code").loc["29-9099"]
     # no growth; exits 3% and transfers 2% of 100 → 5 openings a year, from the major group's rates
     assert other["annual_openings"] == pytest.approx(5.0)

@@ -11,6 +11,7 @@ from align.supply.allocation import Factors
 
 BANDS = FlagBands()
 F = Factors(1.0, 1.0)
+BA = "Bachelor's degree"
 
 
 @pytest.mark.parametrize(("ratio", "flag"), [(0.59, "undersupply"), (0.6, "slight undersupply"),
@@ -238,3 +239,73 @@ def test_duplication_leads_with_clusters_large_enough_to_matter():
     # both clusters exceed their openings by more than the margin; only medical assisting (180 vs 108) matters
     assert d["is_duplicated"].tolist() == [True, True]
     assert d["cluster_id"].tolist() == ["51.0801:2", "50.0702:5"] and d["material"].tolist() == [True, False]
+
+
+def test_doctoral_and_faculty_occupations_are_a_national_market_not_a_local_gap():
+    rows = [("29-1131", "Veterinarians", 15.0, "Doctoral or professional degree", "None"),
+            ("25-1032", "Engineering Teachers, Postsecondary", 13.0, "Doctoral or professional degree", "None"),
+            ("23-1011", "Lawyers", 160.0, "Doctoral or professional degree", "None"),
+            ("25-9044", "Teaching Assistants, Postsecondary", 107.0, "Bachelor's degree", "None"),
+            ("29-1141", "Registered Nurses", 1000.0, "Bachelor's degree", "None")]
+    g = _gaps_for(rows, {"29-1131": (120.0, 1), "25-1032": (130.0, 3), "29-1141": (500.0, 4)})
+    # 120 DVM graduates for 15 openings is no surplus, and no law school is no shortage: both are hired nationally
+    for soc in ("29-1131", "25-1032", "23-1011", "25-9044"):
+        assert g.loc[soc, "flag"] == "national market" and not bool(g.loc[soc, "material"]), soc
+        assert pd.isna(g.loc[soc, "rank"])
+    assert "regional programs add 120.0 a year" in g.loc["29-1131", "reason"]
+    assert g.loc["29-1141", "flag"] == "undersupply" and g.loc["29-1141", "rank"] == 1  # 500 / 1000 = 0.5
+
+
+def test_each_board_list_is_ranked_here_and_uncovered_training_has_its_own():
+    from align.match.gaps import leading
+    from align.supply.routes import training_routes
+
+    rows = [("53-3032", "Heavy and Tractor-Trailer Truck Drivers", 1200.0, "Postsecondary nondegree award",
+             "Short-term on-the-job training"),
+            ("31-1131", "Nursing Assistants", 1000.0, "Postsecondary nondegree award", "None"),
+            ("29-1141", "Registered Nurses", 1000.0, "Bachelor's degree", "None"),
+            ("29-2034", "Radiologic Technologists", 60.0, "Associate's degree", "None"),
+            ("39-5094", "Skincare Specialists", 46.0, "Postsecondary nondegree award", "None")]
+    demand = pd.DataFrame(rows, columns=["soc_code", "occupation_title", "annual_openings",
+                                         "typical_entry_education", "on_the_job_training"])
+    g = _gaps_for(rows, {"31-1131": (250.0, 1), "29-1141": (600.0, 4), "39-5094": (281.0, 3)},
+                  routes=training_routes(demand)).reset_index()
+    # the shortages a board reads are those the run can measure: RNs (gap 400), then radiologic
+    # technologists (no program, gap 60); truck drivers (gap 1,200) and nurse aides (750) lead their own list
+    assert leading(g, "shortages")["soc_code"].tolist() == ["29-1141", "29-2034"]
+    assert leading(g, "shortages")["rank"].tolist() == [1, 2]
+    assert leading(g, "not covered")["soc_code"].tolist() == ["53-3032", "31-1131"]
+    assert leading(g, "not covered")["rank"].tolist() == [1, 2]
+    assert leading(g, "surpluses", 1)["soc_code"].tolist() == ["39-5094"]  # 281 for 46 openings
+
+
+def test_a_surplus_resting_on_general_fields_is_not_led_with():
+    demand = _demand([("19-4061", "Social Science Research Assistants", 20.0, 18.0, 22.0, 0.0, 10.0, 10.0, BA),
+                      ("27-4021", "Photographers", 54.0, 50.0, 58.0, 0.0, 27.0, 27.0, BA)])
+    supply = pd.DataFrame({"soc_code": ["19-4061", "27-4021"], "completers_allocated": [114.0, 174.0],
+                           "effective_supply": [114.0, 174.0], "n_programs": [2, 1], "programs": ["x", "y"]})
+    bounds = pd.DataFrame({"supply_low": [0.0, 174.0], "supply_high": [200.0, 174.0]}, index=["19-4061", "27-4021"])
+    # research assistants: 100 of 114 from a psychology BA (general), 14 from a data-management BA
+    contributions = pd.DataFrame({"soc_code": ["19-4061", "19-4061", "27-4021"], "program_id": ["a", "b", "c"],
+                                  "cip_code": ["42.0101", "11.0802", "50.0605"], "award_level": ["5", "5", "5"],
+                                  "effective_supply": [100.0, 14.0, 174.0], "text": ["A", "B", "C"]})
+    g = compute_gaps(demand, supply, bounds, contributions, bands=BANDS, min_openings=10,
+                     factors=F).set_index("soc_code")
+    assert g.loc["19-4061", "flag"] == "oversupply" and not bool(g.loc["19-4061", "material"])
+    assert "88% of this supply is the share of general academic fields" in g.loc["19-4061", "reason"]
+    assert bool(g.loc["27-4021", "material"]) and g.loc["27-4021", "rank"] == 1  # photography trains photographers
+
+
+def test_some_college_and_no_training_at_work_is_not_a_training_shortage():
+    rows = [("25-3041", "Tutors", 204.0, "Some college, no degree", None)]
+    g = _gaps_for(rows, {})
+    assert g.loc["25-3041", "flag"] == "on-the-job entry"
+
+
+def test_no_credential_and_long_training_at_work_is_not_a_training_shortage():
+    # musicians and singers: BLS gives no formal credential and long-term training at work; a few
+    # certificate completers beside 106 openings are no shortage of trained people
+    rows = [("27-2042", "Musicians and Singers", 106.0, "No formal educational credential",
+             "Long-term on-the-job training")]
+    g = _gaps_for(rows, {"27-2042": (6.2, 2)})
+    assert g.loc["27-2042", "flag"] == "on-the-job entry"

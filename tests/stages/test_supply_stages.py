@@ -151,17 +151,53 @@ def test_program_completers_average_counts_absent_years_as_zero():
     assert p.loc["B:51.3801:3", "completers"] == 7.0 and p.loc["B:51.3801:3", "completers_sd"] == 0.0
 
 
-def test_a_program_at_an_occupation_s_own_level_supplies_only_that_level():
-    # a nurse-practitioner master's (award 7) maps to RNs (entry: associate's, by exception) and NPs
-    # (entry: master's): it supplies NPs; a BSN (award 5) has no same-level occupation and supplies RNs
+def test_a_master_s_is_shared_among_every_occupation_it_qualifies_for():
+    # a computer-science master's (award 7) maps to research scientists (entry: master's, 10 openings)
+    # and software developers (entry: bachelor's, 90 openings): its 100 completers split 10 : 90, not
+    # all to the 10 research-scientist openings (the old matching-level rule: 100 supply for 10 openings)
+    xw = pd.DataFrame({"cip_code": ["11.0701", "11.0701"], "soc_code": ["15-1221", "15-1252"]})
+    demand = _demand([("15-1221", 10.0, "Master's degree"), ("15-1252", 90.0, "Bachelor's degree")])
+    a = allocate(_programs([("U:11.0701:7", "11.0701", "7", 100.0)]), xw, demand, mode="proportional",
+                 factors=F, rules=NO_STUDY).table.set_index("soc_code")["completers_allocated"]
+    assert a.to_dict() == pytest.approx({"15-1221": 10.0, "15-1252": 90.0})
+    # a nurse-practitioner master's maps to RNs and NPs: post-licensure, it supplies NPs only
     xw = pd.DataFrame({"cip_code": ["51.3805", "51.3805", "51.3801"], "soc_code": ["29-1141", "29-1171", "29-1141"]})
     programs = _programs([("U:51.3805:7", "51.3805", "7", 25.0), ("U:51.3801:5", "51.3801", "5", 60.0)])
     demand = _demand([("29-1141", 500.0, "Bachelor's degree"), ("29-1171", 50.0, "Master's degree")])
     a = allocate(programs, xw, demand, mode="proportional", factors=F, rules=NO_STUDY).table
     assert a[["program_id", "soc_code"]].values.tolist() == [["U:51.3801:5", "29-1141"], ["U:51.3805:7", "29-1171"]]
-    # even without preferring the matching level, a nursing master's is not new RN supply (post-licensure)
-    both = allocate(programs, xw, demand, mode="proportional", factors=F, rules=NO_STUDY, prefer_matching_level=False).table
-    assert len(both) == 2
+
+
+def test_a_doctorate_supplies_the_national_market_it_maps_to():
+    # an aerospace-engineering PhD (award 17) maps to aerospace engineers (bachelor's, 100 openings) and
+    # engineering faculty (doctorate, 10): it supplies the faculty market only (hired nationally); without
+    # the rule it would be shared 100 : 10 with the region's engineers
+    xw = pd.DataFrame({"cip_code": ["14.0201", "14.0201"], "soc_code": ["17-2011", "25-1032"]})
+    demand = _demand([("17-2011", 100.0, "Bachelor's degree"), ("25-1032", 10.0, "Doctoral or professional degree")])
+    programs = _programs([("U:14.0201:17", "14.0201", "17", 22.0)])
+    a = allocate(programs, xw, demand, factors=F, rules=NO_STUDY).table.set_index("soc_code")["completers_allocated"]
+    assert a.to_dict() == pytest.approx({"25-1032": 22.0})
+    shared = allocate(programs, xw, demand, factors=F, rules=NO_STUDY, prefer_matching_level=False).table
+    assert shared.set_index("soc_code")["completers_allocated"].to_dict() == pytest.approx(
+        {"17-2011": 20.0, "25-1032": 2.0})
+
+
+def test_crosswalk_codes_published_only_combined_count_toward_the_combined_code():
+    from align.supply.allocation import demand_codes
+
+    xw = pd.Series(["21-1011", "21-1014", "13-1021", "25-2055", "25-2056", "25-2051", "29-1141", "99-1011"])
+    demand = pd.Series(["21-1018", "13-1020", "25-2052", "25-2051", "29-1141", "99-1018", "99-1019"])
+    assert demand_codes(xw, demand) == {
+        "21-1011": "21-1018", "21-1014": "21-1018",  # OEWS's aggregate of two detailed codes
+        "13-1021": "13-1020",                        # the SOC broad group
+        "25-2055": "25-2052", "25-2056": "25-2052",  # 25-2051 is published on its own, 25-2052 is the rest
+        "25-2051": "25-2051", "29-1141": "29-1141",
+        "99-1011": "99-1011"}                        # two candidates: no guess
+    # a counselling-psychology master's mapped to 21-1014 supplies the 21-1018 openings
+    edges, _ = eligible_edges(_programs([("U:42.2803:7", "42.2803", "7", 30.0)]),
+                              pd.DataFrame({"cip_code": ["42.2803"], "soc_code": ["21-1014"]}),
+                              _demand([("21-1018", 200.0, "Master's degree")]))
+    assert edges["soc_code"].tolist() == ["21-1018"]
 
 
 def test_entry_education_tolerance_admits_one_level_below():

@@ -73,8 +73,8 @@ def _autocode(args: argparse.Namespace) -> int:
         attach,
         code_titles,
         load_autocoder,
-        read_titles_table,
     )
+    from align.postings.corrections import read_titles_table
     from align.store import write_table
 
     src = Path(args.input)

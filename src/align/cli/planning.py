@@ -73,7 +73,8 @@ def add_report(sub: argparse._SubParsersAction) -> None:
 
 
 def _reproduce(args: argparse.Namespace) -> int:
-    from align.runs import load_run, reproduce
+    from align.pipeline import reproduce
+    from align.runs import load_run
 
     problems = reproduce(args.run, config_dir=args.config_dir)
     if problems:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from align.demand import models as M
+from align.demand.models import naive_scale
 
 
 def fill_interior(Y: np.ndarray) -> np.ndarray:
@@ -44,23 +45,6 @@ def fill_interior(Y: np.ndarray) -> np.ndarray:
     out = Y.copy()
     out[interior] = (yp + w * (yq - yp))[interior]
     return out
-
-
-def naive_scale(Y: np.ndarray, m: int = 1) -> np.ndarray:
-    """In-sample MAE of the (seasonal, lag ``m``) naive forecast: the MASE denominator.
-
-    A flat history has scale 0; it is floored at a billionth of the series' level so a perfect
-    forecast scores 0 rather than 0/0.
-    """
-    if Y.shape[1] <= m:
-        return np.full(len(Y), np.nan)
-    d = np.abs(Y[:, m:] - Y[:, :-m])
-    ok = ~np.isnan(d)
-    cnt = ok.sum(axis=1)
-    mae = np.where(ok, d, 0.0).sum(axis=1) / np.maximum(cnt, 1)
-    level = np.abs(np.nanmean(np.where(np.isnan(Y), np.nan, Y), axis=1)) if Y.size else 0
-    mae = np.maximum(mae, 1e-9 * (np.nan_to_num(level) + 1.0))
-    return np.where(cnt > 0, mae, np.nan)
 
 
 @dataclass
@@ -183,18 +167,17 @@ def backtest(Y: np.ndarray, H: int, names: list[str], *, n_origins: int = 5, min
                                           ref=ref, category=category)
         if rows.size == 0:
             continue
-        A = Y[rows, T : T + hh]
-        for j in range(hh):
-            k = L - (j + 1) - T
-            if k >= n_origins:
-                continue
-            a = A[:, j]
-            for mi, name in enumerate(names):
-                f = F[name][:, j]
-                errors[rows, mi, j, k] = (a - f) / scale
-                with np.errstate(invalid="ignore", divide="ignore"):
-                    den = np.abs(a) + np.abs(f)
-                    smape[rows, mi, j, k] = np.where(den > 0, 200 * np.abs(a - f) / np.where(den > 0, den, 1), 0.0)
+        js = np.flatnonzero(L - (np.arange(hh) + 1) - T < n_origins)  # steps inside the windows
+        if js.size == 0:
+            continue
+        a = Y[rows[:, None], T + js][None]                    # (1, r, J) actuals
+        f = np.stack([F[name][:, js] for name in names])      # (M, r, J) forecasts
+        at = (rows[None, :, None], np.arange(len(names))[:, None, None], js[None, None, :],
+              (L - (js + 1) - T)[None, None, :])
+        errors[at] = (a - f) / scale[None, :, None]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            den = np.abs(a) + np.abs(f)
+            smape[at] = np.where(den > 0, 200 * np.abs(a - f) / np.where(den > 0, den, 1), 0.0)
     return Backtest(names, errors, smape)
 
 

@@ -46,7 +46,9 @@ Same input, same output: nothing here is random.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -123,31 +125,42 @@ def _index_to_period(idx: np.ndarray, m: int) -> np.ndarray:
 
 
 def _build(panel: pd.DataFrame, file: str) -> _Panel:
+    """The end-aligned matrix of a long panel. Work is per distinct series id and on integer
+    codes, never on a copy of the long frame: a million series × 20 years is 20 M rows."""
     need = ["series_id", "period", "value"]
     missing = [c for c in need if c not in panel.columns]
     if missing:
         raise InputError(f"missing column(s) {missing}", file=file, expected=f"columns {need}")
-    df = panel[need].copy()
-    df["series_id"] = df["series_id"].astype(str)
-    val = pd.to_numeric(df["value"], errors="coerce")
-    bad = val.isna() & df["value"].notna() & (df["value"].astype(str).str.strip() != "")
-    if bad.any():
-        row = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InputError(f"not a number: {df['value'].iloc[row]!r}", file=file, row=row + 1,
-                         column="value", expected="a number, or empty for a missing value")
-    df["value"] = val.astype("float64")
-    df["p"], m = _period_index(df["period"], file)
-    dup = df.duplicated(["series_id", "p"], keep=False)
+    raw_codes, raw_ids = pd.factorize(panel["series_id"], use_na_sentinel=False)
+    text = pd.Series(raw_ids).astype(str)  # an id is its text: 7 and "7" are one series
+    text_codes, texts = pd.factorize(text, use_na_sentinel=False)
+    code = text_codes[raw_codes]
+    raw = panel["value"]
+    val = pd.to_numeric(raw, errors="coerce")
+    odd = np.flatnonzero(val.isna().to_numpy() & raw.notna().to_numpy())
+    if odd.size:
+        bad = raw.iloc[odd].astype(str).str.strip().to_numpy() != ""
+        if bad.any():
+            row = int(odd[np.argmax(bad)])
+            raise InputError(f"not a number: {raw.iloc[row]!r}", file=file, row=row + 1,
+                             column="value", expected="a number, or empty for a missing value")
+    value = val.astype("float64").to_numpy()
+    p_all, m = _period_index(panel["period"], file)
+    key = code.astype(np.int64) * (int(p_all.max() - p_all.min()) + 1) + (p_all - p_all.min())
+    dup = pd.Series(key).duplicated(keep=False).to_numpy()
     if dup.any():
-        r = df.loc[dup].iloc[0]
-        raise InputError(f"series {r['series_id']!r} has period {r['period']!r} twice", file=file,
-                         column="period", expected="one value per series and period")
-    end = int(df["p"].max())
-    obs = df[df["value"].notna()]
-    sid_codes, ids = pd.factorize(obs["series_id"], sort=True)
-    all_ids = sorted(df["series_id"].unique())
-    skipped = sorted(set(all_ids) - set(ids))
-    p = obs["p"].to_numpy()
+        row = int(np.argmax(dup))
+        raise InputError(f"series {texts[code[row]]!r} has period {panel['period'].iloc[row]!r} twice",
+                         file=file, column="period", expected="one value per series and period")
+    end = int(p_all.max())
+    seen = ~np.isnan(value)
+    present = np.unique(code[seen])
+    sorted_codes, ids = pd.factorize(pd.Series(texts).iloc[present], sort=True)
+    lookup = np.full(len(texts), -1, dtype=np.int64)
+    lookup[present] = sorted_codes
+    sid_codes = lookup[code[seen]]
+    skipped = sorted(set(texts) - set(ids))
+    p = p_all[seen]
     n = len(ids)
     first = np.full(n, np.iinfo(np.int64).max)
     last = np.full(n, np.iinfo(np.int64).min)
@@ -155,7 +168,7 @@ def _build(panel: pd.DataFrame, file: str) -> _Panel:
     np.maximum.at(last, sid_codes, p)
     L = int((last - first).max() + 1) if n else 1
     Y = np.full((n, L), np.nan)
-    Y[sid_codes, L - 1 - (last[sid_codes] - p)] = obs["value"].to_numpy()
+    Y[sid_codes, L - 1 - (last[sid_codes] - p)] = value[seen]
     span = last - first + 1
     gaps = span - np.bincount(sid_codes, minlength=n)
     return _Panel(np.asarray(ids, dtype=object), Y, last, end, m, gaps, skipped)
@@ -192,7 +205,7 @@ def forecast_panel(panel: pd.DataFrame, horizon: int, *, models: Sequence[str] |
                    chunk_size: int = 20_000, backtest_detail: bool = True,
                    pool_by: str | None = None, category: str | None = None,
                    calibration_origins: int = CALIBRATION_ORIGINS,
-                   origin: str = "panel") -> ForecastResult:
+                   origin: str = "panel", executor: Executor | None = None) -> ForecastResult:
     """Backtest the model menu on every series, choose per series, forecast ``horizon`` periods.
 
     ``models`` picks from naive, drift, damped, arima, theta, shift_share, shrink, global
@@ -211,13 +224,16 @@ def forecast_panel(panel: pd.DataFrame, horizon: int, *, models: Sequence[str] |
 
     Series are processed in chunks of ``chunk_size`` (memory stays flat for a million series)
     unless a pooled model is in the menu (then a pool is one chunk); ``progress(done, total)``
-    is called after each chunk.
+    is called after each chunk. With ``executor`` (a ``concurrent.futures`` executor:
+    ``ProcessPoolExecutor``, or a Dask client's ``get_executor()``) the chunks run on its
+    workers; each chunk is computed by the same function from the same rows, so the result is
+    identical to the serial one.
     """
     if pool_by is not None:
-        return _by_pool(panel, horizon, pool_by, reference, origin, models=models,
-                        n_origins=n_origins, min_train=min_train, levels=levels, progress=progress,
-                        chunk_size=chunk_size, backtest_detail=backtest_detail, category=category,
-                        calibration_origins=calibration_origins)
+        return _by_pool(panel, horizon, pool_by, reference, origin, executor=executor,
+                        progress=progress, models=models, n_origins=n_origins, min_train=min_train,
+                        levels=levels, chunk_size=chunk_size, backtest_detail=backtest_detail,
+                        category=category, calibration_origins=calibration_origins)
     if horizon < 1:
         raise InputError("horizon must be at least 1", file=origin, expected="a positive integer")
     if set(levels) != {80, 95}:
@@ -251,34 +267,18 @@ def forecast_panel(panel: pd.DataFrame, horizon: int, *, models: Sequence[str] |
     smape_all = np.full_like(mase_all, np.nan)
     n_orig = np.zeros((n, horizon), dtype=np.int16)
     err_model = np.full((n, len(names), horizon, K), np.nan, dtype=np.float32)
-    for start in range(0, max(n, 1), chunk_size):
-        sl = slice(start, min(start + chunk_size, n))
-        Yc = pan.Y[sl]
-        if Yc.size == 0:
-            break
-        sea = B.Seasons(pan.m, seasons_all[sl]) if seasons_all is not None else None
-        rc = ref_tr[sl] if ref_tr is not None else None
-        cc = cat[sl] if cat is not None else None
-        bt_all = B.backtest(Yc, horizon, names, n_origins=K, min_train=min_train, seasons=sea,
-                            ref=rc, category=cc)
-        bt = bt_all.recent(n_origins)  # the choice and the reported errors: the recent windows
-        # the pool's judge: the combination, the pooled models and the naive baseline
-        ch, mc = B.choose(bt, names, pooled=(*pooled, "naive") if pooled else ())
-        chosen[sl], mase_chosen[sl] = ch, mc
-        rows = np.arange(len(Yc))
-        okc = ch >= 0
-        mase_all[sl], smape_all[sl], n_orig[sl] = bt.mase(), bt.smape_mean(), bt.n_origins()
-        err_model[sl] = bt_all.errors
-        Yf = B.fill_interior(Yc)
-        F = B.run_menu(Yf, Hmax, names, seasons=sea, T=L, ref=rc,
-                       ref_future=ref_fu[sl] if ref_fu is not None else None, category=cc)
-        _, cnt = M.first_valid(Yf)
-        fallback = np.where(cnt >= 3, names.index("drift") if "drift" in names else 0, 0)
-        pick = np.where(okc, ch, fallback)
-        stack = np.stack([F[k] for k in names])  # (M, n_c, Hmax)
-        F_all[sl] = stack[pick, rows]
-        F_naive[sl] = F["naive"]
-        scale[sl] = B.naive_scale(Yf, pan.m)
+    spec = _ChunkSpec(horizon, Hmax, names, K, n_origins, min_train, pan.m,
+                      (*pooled, "naive") if pooled else ())
+    slices = [slice(a, min(a + chunk_size, n)) for a in range(0, n, chunk_size)]
+
+    def part(sl: slice) -> tuple:
+        return (spec, pan.Y[sl], seasons_all[sl] if seasons_all is not None else None,
+                ref_tr[sl] if ref_tr is not None else None,
+                ref_fu[sl] if ref_fu is not None else None, cat[sl] if cat is not None else None)
+
+    for sl, out in zip(slices, _map_chunks(executor, [part(sl) for sl in slices]), strict=True):
+        (chosen[sl], mase_chosen[sl], mase_all[sl], smape_all[sl], n_orig[sl], err_model[sl],
+         F_all[sl], F_naive[sl], scale[sl]) = out
         if progress is not None:
             progress(sl.stop, n)
 
@@ -318,9 +318,59 @@ def forecast_panel(panel: pd.DataFrame, horizon: int, *, models: Sequence[str] |
     return ForecastResult(forecasts, backtest, accuracy, pan.m, pan.skipped)
 
 
+@dataclass(frozen=True)
+class _ChunkSpec:
+    """What every chunk of a panel shares (sent once per chunk to a worker process)."""
+
+    horizon: int
+    Hmax: int
+    names: list[str]
+    K: int
+    n_origins: int
+    min_train: int
+    m: int
+    judge: tuple[str, ...]
+
+
+def _forecast_chunk(spec: _ChunkSpec, Yc: np.ndarray, seasons: np.ndarray | None,
+                    ref: np.ndarray | None, ref_future: np.ndarray | None,
+                    cat: np.ndarray | None) -> tuple[np.ndarray, ...]:
+    """Backtest, choice and forecast of one chunk of series: everything per series, nothing pooled
+    across chunks, so a chunk gives the same numbers wherever and in whatever order it runs."""
+    names = spec.names
+    sea = B.Seasons(spec.m, seasons) if seasons is not None else None
+    bt_all = B.backtest(Yc, spec.horizon, names, n_origins=spec.K, min_train=spec.min_train,
+                        seasons=sea, ref=ref, category=cat)
+    bt = bt_all.recent(spec.n_origins)  # the choice and the reported errors: the recent windows
+    # the pool's judge: the combination, the pooled models and the naive baseline
+    ch, mc = B.choose(bt, names, pooled=spec.judge)
+    Yf = B.fill_interior(Yc)
+    F = B.run_menu(Yf, spec.Hmax, names, seasons=sea, T=Yc.shape[1], ref=ref,
+                   ref_future=ref_future, category=cat)
+    _, cnt = M.first_valid(Yf)
+    fallback = np.where(cnt >= 3, names.index("drift") if "drift" in names else 0, 0)
+    pick = np.where(ch >= 0, ch, fallback)
+    stack = np.stack([F[k] for k in names])  # (M, n_c, Hmax)
+    return (ch, mc, bt.mase(), bt.smape_mean(), bt.n_origins(), bt_all.errors,
+            stack[pick, np.arange(len(Yc))], F["naive"], B.naive_scale(Yf, spec.m))
+
+
+def _map_chunks(executor: Executor | None, parts: list[tuple]) -> Iterator[tuple[np.ndarray, ...]]:
+    """Chunk results in chunk order: here, one after the other, or from ``executor``'s workers."""
+    if executor is None:
+        yield from (_forecast_chunk(*p) for p in parts)
+        return
+    futures = deque(executor.submit(_forecast_chunk, *p) for p in parts)
+    while futures:  # drop each result once taken: the caller copies it into the panel's arrays
+        yield futures.popleft().result()
+
+
 def _by_pool(panel: pd.DataFrame, horizon: int, pool_by: str, reference: pd.DataFrame | None,
-             origin: str, **kw: object) -> ForecastResult:
-    """Forecast each pool as its own panel and stack the results (``pool_by`` in the docstring)."""
+             origin: str, *, executor: Executor | None, progress: Progress | None,
+             **kw: object) -> ForecastResult:
+    """Forecast each pool as its own panel and stack the results (``pool_by`` in the docstring).
+
+    With ``executor`` the pools run on its workers (a pool is the unit a pooled model fits)."""
     if pool_by not in panel.columns:
         raise InputError(f"pool_by column {pool_by!r} is not in the panel", file=origin,
                          expected=f"one of {list(panel.columns)}")
@@ -331,13 +381,35 @@ def _by_pool(panel: pd.DataFrame, horizon: int, pool_by: str, reference: pd.Data
     if (pools > 1).any():
         raise InputError(f"series {pools[pools > 1].index[0]!r} is in more than one pool", file=origin,
                          column=pool_by, expected="one pool per series")
-    parts: list[tuple[object, ForecastResult]] = []
+    ref_by_pool: dict[object, pd.DataFrame] = {}
+    if reference is not None and "series_id" in reference.columns:
+        first = panel.drop_duplicates("series_id")
+        pool_of = pd.Series(first[pool_by].to_numpy(), index=first["series_id"].astype(str).to_numpy())
+        pool_of = pool_of[~pool_of.index.duplicated()]
+        ref_pool = reference["series_id"].astype(str).map(pool_of)
+        ref_by_pool = {k: g for k, g in reference.groupby(ref_pool.to_numpy(), sort=False)}
+    jobs = []
     for key, sub in panel.groupby(pool_by, sort=True):
         ref = reference
         if reference is not None and "series_id" in reference.columns:
-            ref = reference[reference["series_id"].astype(str).isin(set(sub["series_id"].astype(str)))]
-        parts.append((key, forecast_panel(sub.drop(columns=pool_by), horizon, reference=ref,
-                                          origin=f"{origin} ({pool_by}={key})", **kw)))  # type: ignore[arg-type]
+            ref = ref_by_pool.get(key, reference.iloc[:0])
+        jobs.append((key, sub.drop(columns=pool_by), dict(reference=ref, origin=f"{origin} ({pool_by}={key})")))
+    total, done = panel["series_id"].nunique(), 0
+    parts: list[tuple[object, ForecastResult]] = []
+    if executor is None:
+        for key, sub, args in jobs:
+            base = done
+            step = (lambda d, _n, base=base: progress(base + d, total)) if progress else None
+            parts.append((key, forecast_panel(sub, horizon, progress=step, **args, **kw)))  # type: ignore[arg-type]
+            done += sub["series_id"].nunique()
+    else:
+        futures = [(key, sub["series_id"].nunique(), executor.submit(forecast_panel, sub, horizon, **args, **kw))
+                   for key, sub, args in jobs]
+        for key, count, fut in futures:
+            parts.append((key, fut.result()))
+            done += count
+            if progress is not None:
+                progress(done, total)
     first = parts[0][1]
     return ForecastResult(
         forecasts=pd.concat([r.forecasts for _, r in parts], ignore_index=True),
@@ -441,17 +513,18 @@ def _accuracy_table(names: list[str], mase: np.ndarray, smape: np.ndarray,
                     mase_chosen: np.ndarray, levels: tuple[int, ...]) -> pd.DataFrame:
     rows = []
     has = chosen >= 0
-    old = I.calibrate_models(err_model[has][..., 1:], levels) if err_model.shape[3] > 1 else None
+    err_model = err_model if has.all() else err_model[has]  # one copy at most (the panel's largest array)
+    old = I.calibrate_models(err_model[..., 1:], levels) if err_model.shape[3] > 1 else None
     with B._quiet():
         per_series = np.nanmean(mase, axis=2)  # (n, M)
         sm = np.nanmean(smape, axis=2)
         for mi, name in enumerate(names):
-            cov = I.coverage(err_model[has], np.full(int(has.sum()), mi), levels, table=old)
+            cov = I.coverage(err_model, np.full(int(has.sum()), mi), levels, table=old)
             rows.append({"model": name, "n_series": int(has.sum()),
                          "mase": float(np.nanmean(per_series[has, mi])) if has.any() else np.nan,
                          "smape": float(np.nanmean(sm[has, mi])) if has.any() else np.nan,
                          "coverage80": cov.get(80, np.nan), "coverage95": cov.get(95, np.nan)})
-        cov = I.coverage(err_model[has], chosen[has], levels, table=old)
+        cov = I.coverage(err_model, chosen[has], levels, table=old)
         ch_sm = sm[np.flatnonzero(has), chosen[has]] if has.any() else np.array([np.nan])
         rows.append({"model": "selected", "n_series": int(has.sum()),
                      "mase": float(np.nanmean(mase_chosen[has])) if has.any() else np.nan,

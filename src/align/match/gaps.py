@@ -17,7 +17,7 @@ from align import schemas
 from align.config import FlagBands
 from align.supply.allocation import Factors
 from align.supply.education import entry_rank
-from align.supply.kinds import is_residual
+from align.supply.kinds import GENERAL, is_residual, national_market, program_kind
 from align.supply.routes import HOW_TO_ADD, ROUTE_COLUMNS, has_listed_route
 
 Z80 = float(ndtri(0.9))  # half-width of a central 80% interval in standard deviations
@@ -33,8 +33,13 @@ EXPERIENCED = "filled from experience"
 BELOW_MINIMUM = "below minimum openings"
 RESIDUAL = "residual category"
 NOT_COVERED = "training not in this run"
+NATIONAL = "national market"
 SHORTAGE_FLAGS = (UNDERSUPPLY, SLIGHT_UNDERSUPPLY, NO_PROGRAM)
 SURPLUS_FLAGS = (SLIGHT_OVERSUPPLY, OVERSUPPLY)
+# The lists a board reads, each ranked on its own (``rank`` in gaps.csv): shortages where the
+# run's sources cover the usual training routes, surpluses, and shortages the run cannot measure
+# because a usual route (CDL schools, nurse-aide courses, academies) is outside them.
+LISTS = {"shortages": SHORTAGE_FLAGS, "surpluses": SURPLUS_FLAGS, "not covered": (NOT_COVERED,)}
 
 
 def band(ratio: float, bands: FlagBands) -> tuple[str, str]:
@@ -76,6 +81,8 @@ class Materiality:
     """A shortage or surplus smaller than this (a year) is kept in the tables but not led with."""
     min_program_share: float = 0.05
     """For jobs entered with a diploma or less, programs are a usual way in only if they supply this share of openings."""
+    general_surplus_share: float = 0.5
+    """A surplus resting more than this share on general academic fields is not led with (see docs/matching.md)."""
 
 
 def compute_gaps(demand: pd.DataFrame, supply: pd.DataFrame, bounds: pd.DataFrame,
@@ -129,6 +136,8 @@ def compute_gaps(demand: pd.DataFrame, supply: pd.DataFrame, bounds: pd.DataFram
         g[col] = g["soc_code"].map(r[col]).astype(object).fillna("")
     g["coverage"] = g["soc_code"].map(r["coverage"]).astype(object).fillna("covered")
     g["supply_note"] = g["soc_code"].map(supply_notes) if supply_notes is not None else None
+    g["is_national"] = national_market(g["soc_code"], g["entry_rank"])
+    g["general_share"] = g["soc_code"].map(general_share(contributions)).fillna(0.0)
     listing = contributions.groupby("soc_code")["text"].agg("; ".join)
     g["programs"] = g["soc_code"].map(listing).astype(object).fillna("")
     flags, reasons = zip(*(_flag(r, bands, min_openings, factors, materiality) for r in g.itertuples()),
@@ -136,23 +145,48 @@ def compute_gaps(demand: pd.DataFrame, supply: pd.DataFrame, bounds: pd.DataFram
     g["flag"] = list(flags)
     g["reason"] = list(reasons)
     g = g.sort_values(["gap", "soc_code"], ascending=[False, True])
-    g["material"], g["rank"] = _material(g, materiality.material_gap)
+    g["material"], g["rank"] = _material(g, materiality)
     return schemas.validate(g.drop(columns=["entry_rank", "below_level", "is_residual", "has_listed_route",
-                                            "supply_note"]),
+                                            "supply_note", "is_national", "general_share"]),
                             "gaps", origin="gaps")
 
 
-def _material(g: pd.DataFrame, threshold: float) -> tuple[pd.Series, pd.Series]:
-    """Whether a shortage or surplus is large enough to lead with, and its rank among those that are.
+def general_share(contributions: pd.DataFrame) -> pd.Series:
+    """Per occupation, the share of its effective supply from general academic fields (program_kinds.csv)."""
+    if not len(contributions) or not {"cip_code", "award_level"} <= set(contributions.columns):
+        return pd.Series(dtype=float)
+    kind = program_kind(contributions["cip_code"], contributions["award_level"])
+    eff = contributions["effective_supply"].astype(float)
+    total = eff.groupby(contributions["soc_code"]).sum()
+    return (eff.where(kind == GENERAL, 0.0).groupby(contributions["soc_code"]).sum() / total.where(total > 0)).fillna(0.0)
 
-    Shortages rank by gap (largest first), surpluses by excess supply; everything else has no rank.
+
+def _material(g: pd.DataFrame, m: Materiality) -> tuple[pd.Series, pd.Series]:
+    """Whether a flag is large enough to lead its board list with, and its rank in that list.
+
+    Each list in :data:`LISTS` ranks on its own: shortages and uncovered shortages by gap (largest
+    first), surpluses by excess supply. A surplus resting mostly on general academic fields is not
+    led with: those graduates go on to other occupations (it stays flagged in the tables).
     """
-    short = g["flag"].isin(SHORTAGE_FLAGS) & (g["gap"] >= threshold)
-    surplus = g["flag"].isin(SURPLUS_FLAGS) & (-g["gap"] >= threshold)
     rank = pd.Series(pd.NA, index=g.index, dtype="Int64")
-    rank[short] = g.loc[short, "gap"].rank(ascending=False, method="first").astype(int)
-    rank[surplus] = g.loc[surplus, "gap"].rank(ascending=True, method="first").astype(int)
-    return short | surplus, rank
+    material = pd.Series(False, index=g.index)
+    for flags in LISTS.values():
+        surplus = flags == SURPLUS_FLAGS
+        size = -g["gap"] if surplus else g["gap"]
+        hit = g["flag"].isin(flags) & (size >= m.material_gap)
+        if surplus:
+            hit &= g["general_share"] <= m.general_surplus_share
+        material |= hit
+        rank[hit] = size[hit].rank(ascending=False, method="first").astype(int)
+    return material, rank
+
+
+def leading(gaps: pd.DataFrame, which: str, n: int | None = None) -> pd.DataFrame:
+    """The first ``n`` rows of one board list (:data:`LISTS`) in rank order: the report displays them,
+    the ranking rule lives here."""
+    d = gaps[gaps["flag"].isin(LISTS[which]) & gaps["material"].fillna(False).astype(bool)]
+    d = d.sort_values(["rank", "soc_code"])
+    return d if n is None else d.head(n)
 
 
 def _listing(programs: object) -> str:
@@ -181,6 +215,13 @@ def _flag(r: object, bands: FlagBands, min_openings: float, factors: Factors,
         return RESIDUAL, (f"{openings}; a residual 'All Other' category of its major group: programs are not matched "
                           f"to it (their graduates are counted in named occupations, or as not occupation-specific), "
                           f"so no shortage or surplus is assessed")
+    if r.is_national:
+        found = (f"regional programs add {r.effective_supply:,.1f} a year ({_listing(r.programs)})" if r.n_programs
+                 else "no regional program trains for it")
+        return NATIONAL, (f"{openings}; {found}; workers enter with a doctoral or professional degree, or teach "
+                          f"in a college: they are hired in a national market (residency matches, national "
+                          f"searches), so the region's own graduates neither fill nor exceed its openings and no "
+                          f"regional shortage or surplus is assessed")
     floor = materiality.min_program_supply
     if r.entry_rank == 0:  # is a program a usual way in at all? only if it trains a share of the hires
         floor = max(floor, materiality.min_program_share * r.annual_openings)
@@ -191,11 +232,11 @@ def _flag(r: object, bands: FlagBands, min_openings: float, factors: Factors,
     learnt_at_work = not r.has_listed_route and (_short_training(r.on_the_job_training) or (
         not material and str(r.on_the_job_training) != "Apprenticeship") or (
         str(r.typical_entry_education) == "No formal educational credential"
-        and str(r.on_the_job_training) == "Moderate-term on-the-job training"))
-    # "some college, no degree" is no credential: with training at work, work is the way in
-    some_college = str(r.typical_entry_education) == "Some college, no degree" and not r.has_listed_route and str(
-        r.on_the_job_training) in ("Short-term on-the-job training", "Moderate-term on-the-job training",
-                                   "Long-term on-the-job training")
+        and str(r.on_the_job_training) in ("Moderate-term on-the-job training", "Long-term on-the-job training")))
+    # "some college, no degree" is no credential: with training at work (or none), work is the way in
+    some_college = str(r.typical_entry_education) == "Some college, no degree" and not r.has_listed_route and (
+        _short_training(r.on_the_job_training) or str(r.on_the_job_training) in (
+            "Moderate-term on-the-job training", "Long-term on-the-job training"))
     if (r.entry_rank == 0 and learnt_at_work) or some_college:
         programs = small or ("no regional program" if r.n_programs == 0 else
                              f"regional programs add {r.effective_supply:,.1f} a year ({_listing(r.programs)})")
@@ -228,4 +269,8 @@ def _flag(r: object, bands: FlagBands, min_openings: float, factors: Factors,
         reason += f"; {r.supply_note}"
     if flag in SHORTAGE_FLAGS and uncovered:
         return NOT_COVERED, f"{reason}; IPEDS programs alone would read {flag}, but {uncovered}"
+    if flag in SURPLUS_FLAGS and r.general_share > materiality.general_surplus_share:
+        reason += (f"; {r.general_share:.0%} of this supply is the share of general academic fields counted toward "
+                   f"their own occupations, and those graduates go on to other work, so it is not a surplus a "
+                   f"program decision acts on and is not led with")
     return flag, reason

@@ -60,6 +60,10 @@ class Engine:
         if self._cluster is not None:
             self._cluster.close()
 
+    def executor(self) -> Any:
+        """A ``concurrent.futures`` executor on the cluster (None: serial), for the forecast panel's pools."""
+        return None if self.serial else self.client.get_executor(retries=self.settings.retries, pure=False)
+
     def share(self, value: Any) -> Any:
         """Send a large argument to the workers once (every task gets the same copy)."""
         if self.serial:

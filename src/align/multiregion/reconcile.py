@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from align.pipeline import PROJECTION_COLUMNS
+from align.demand.stages import PROJECTION_COLUMNS
 
 KEY = ["region_id", "naics_code"]
 

@@ -18,7 +18,9 @@ the reconciled numbers are the separate statewide tables.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -28,8 +30,10 @@ import pandas as pd
 
 from align import pipeline
 from align.config import Region, RunConfig
+from align.demand import stages as demand
 from align.demand.forecast import ForecastResult, forecast_panel
 from align.errors import AlignError
+from align.match import stages as match
 from align.multiregion import reconcile as R
 from align.multiregion import statewide as S
 from align.multiregion.areas import plan_regions
@@ -45,12 +49,15 @@ from align.runs import (
     verify,
     write_run,
 )
+from align.stages import Stage
 from align.store import sha256_file, write_table
+from align.supply import stages as supply
 
 POOL = "region_id"  # what the forecast panel pools over: each region's series are their own pool
 STATE_TABLES = ("regions", "reconciliation", "region_reconciliation", "state_industry_projection",
                 "state_occupation_demand", "state_gaps", "region_gaps", "cross_region_duplication",
                 "unshared_industries")
+RECONCILED_STAGES = (demand.OCCUPATIONS, demand.OPENINGS, supply.SUPPLY, match.MATCH)  # demand to gaps
 KEPT = ("industry_projection", "occupation_demand", "gaps", "programs", "allocation", "duplication")  # what the state view reads
 
 
@@ -84,30 +91,43 @@ def _capture(panel: pd.DataFrame, horizon: int, *, reference: pd.DataFrame | Non
     raise _Panel(panel, horizon, reference)
 
 
+def industry_stage(forecaster) -> Stage:
+    """The pipeline's industry stage, its forecast handed in (the rest of the stage unchanged)."""
+    return dataclasses.replace(demand.INDUSTRY, fn=functools.partial(demand.industry, forecaster=forecaster))
+
+
 def region_panel(config: RunConfig, shared: tuple) -> _Panel:
     """The industry panel (and state reference) the pipeline would forecast for this region.
 
     Taken from the pipeline's own industry stage, stopped at its forecast call, so the panel is
     the single-region run's by construction rather than by a copy of its code.
     """
+    area = demand.INDUSTRY_INPUTS(config, {}, shared[0]).tables
     try:
-        pipeline.stage_industry(config, shared[0], [], [], forecaster=_capture)
+        industry_stage(_capture)(config, area)
     except _Panel as p:
         return p
     raise AlignError(f"{config.region.slug}: the industry stage forecast nothing")
 
 
-def forecast_chunk(panels: list[tuple[str, _Panel]]) -> ForecastResult:
-    """Forecast several regions' panels as one panel pooled by region (same horizon)."""
-    panel = pd.concat([p.panel.assign(**{POOL: rid, "series_id": rid + "|" + p.panel["series_id"].astype(str)})
-                       for rid, p in panels], ignore_index=True)
-    refs = [p.reference.assign(series_id=lambda d, r=rid: r + "|" + d["series_id"].astype(str))
-            for rid, p in panels if p.reference is not None]
-    reference = pd.concat(refs, ignore_index=True) if len(refs) == len(panels) else None
-    if refs and reference is None:
-        raise AlignError("some regions have a state reference series and some do not: one panel needs one menu")
-    return forecast_panel(panel, panels[0][1].horizon, reference=reference, pool_by=POOL,
-                          origin="industry_employment")
+def forecast_all(ids: list[str], panels: list[_Panel], executor=None) -> dict[str, ForecastResult]:
+    """Every region's panel forecast as one panel pooled by region (one per horizon), its pools on
+    ``executor`` (a Dask client's), then handed back to each region as its own run would get it."""
+    by_horizon: dict[int, list[tuple[str, _Panel]]] = {}
+    for rid, p in zip(ids, panels, strict=True):
+        by_horizon.setdefault(p.horizon, []).append((rid, p))
+    out = {}
+    for horizon, group in by_horizon.items():
+        panel = pd.concat([p.panel.assign(**{POOL: rid, "series_id": rid + "|" + p.panel["series_id"].astype(str)})
+                           for rid, p in group], ignore_index=True)
+        refs = [p.reference.assign(series_id=lambda d, r=rid: r + "|" + d["series_id"].astype(str))
+                for rid, p in group if p.reference is not None]
+        if refs and len(refs) != len(group):
+            raise AlignError("some regions have a state reference series and some do not: one panel needs one menu")
+        result = forecast_panel(panel, horizon, reference=pd.concat(refs, ignore_index=True) if refs else None,
+                                pool_by=POOL, origin="industry_employment", executor=executor)
+        out.update({rid: region_part(result, rid) for rid, _ in group})
+    return out
 
 
 def region_part(result: ForecastResult, region_id: str) -> ForecastResult:
@@ -140,8 +160,8 @@ def _replay(expected: _Panel, forecast: ForecastResult):
 
 def region_projection(config: RunConfig, shared: tuple, panel: _Panel, forecast: ForecastResult) -> pd.DataFrame:
     """The region's industry projection from its part of the panel forecast (the state's, here)."""
-    out = pipeline.stage_industry(config, shared[0], [], [], forecaster=_replay(panel, forecast))
-    return out["industry_projection"]
+    area = demand.INDUSTRY_INPUTS(config, {}, shared[0]).tables
+    return industry_stage(_replay(panel, forecast))(config, area).tables["industry_projection"]
 
 
 def region_run(job: tuple, shared: tuple, folder: Path, *, report: bool, pdf: bool) -> dict:
@@ -152,8 +172,8 @@ def region_run(job: tuple, shared: tuple, folder: Path, *, report: bool, pdf: bo
     or a finished, intact one, which it keeps.
     """
     config, panel, forecast = job
-    result = pipeline.run(config, progress=Progress(0, enabled=False), write=False, inputs=shared,
-                          forecaster=_replay(panel, forecast))
+    stages = [industry_stage(_replay(panel, forecast)) if s is demand.INDUSTRY else s for s in pipeline.STAGES]
+    result = pipeline.run(config, progress=Progress(0, enabled=False), write=False, inputs=shared, stages=stages)
     final = folder / config.region.slug
     if final.exists() and not verify(final):
         result = load_run(final)
@@ -175,9 +195,8 @@ def reconciled_run(out: dict, reconciled: pd.DataFrame | None) -> dict:
     if reconciled is None:
         return {"own": {k: own[k] for k in KEPT}, "reconciled": {k: own[k] for k in KEPT}, "run_id": out["run_id"]}
     tables = {**own, "industry_projection": reconciled}
-    warnings: list[str] = []
-    for name in ("occupations", "openings", "supply", "match"):
-        tables.update(pipeline.DOWNSTREAM[name](config, tables, [], warnings))
+    for stage in RECONCILED_STAGES:
+        tables.update(stage(config, tables).tables)
     return {"own": {k: own[k] for k in KEPT}, "reconciled": {k: tables[k] for k in KEPT}, "run_id": out["run_id"]}
 
 
@@ -210,7 +229,7 @@ def run_state(config: StateConfig, *, scheduler: str | None = None, progress: Pr
             everyone = [*configs, state]
             panels = engine.map(region_panel, everyone, shared, label="panels",
                                 names=[c.region.slug for c in everyone])
-            forecasts = _forecast(engine, [c.region.slug for c in everyone], panels, config.engine.regions_per_chunk)
+            forecasts = forecast_all([c.region.slug for c in everyone], panels, engine.executor())
             notes.append(f"{sum(p.panel['series_id'].nunique() for p in panels):,} series in "
                          f"{len(everyone)} pools (the regions and the state)")
         with progress.stage(f"Running each of the {len(regions)} regions") as notes:
@@ -245,17 +264,6 @@ def run_state(config: StateConfig, *, scheduler: str | None = None, progress: Pr
             notes.append(str(staging.final))
     result.folder = staging.final
     return result
-
-
-def _forecast(engine: Engine, ids: list[str], panels: list[_Panel], per_chunk: int) -> dict[str, ForecastResult]:
-    """The panel forecast, in chunks of whole regions (pools) of one horizon each: one task per chunk."""
-    by_horizon: dict[int, list[tuple[str, _Panel]]] = {}
-    for rid, p in zip(ids, panels, strict=True):
-        by_horizon.setdefault(p.horizon, []).append((rid, p))
-    chunks = [group[i:i + per_chunk] for group in by_horizon.values() for i in range(0, len(group), per_chunk)]
-    results = engine.map(forecast_chunk, chunks, label="forecast chunks",
-                         names=[f"{c[0][0]}…" if len(c) > 1 else c[0][0] for c in chunks])
-    return {rid: region_part(res, rid) for chunk, res in zip(chunks, results, strict=True) for rid, _ in chunk}
 
 
 def _reconciled_job(job: tuple, table: pd.DataFrame) -> dict:

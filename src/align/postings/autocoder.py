@@ -723,26 +723,3 @@ def agreement(existing: pd.Series, coded: pd.Series, *, origin: str = "input"
         agree.iloc[i] = mine == coded.iloc[i]
     n = int(have.sum())
     return agree, (float(agree[have].mean()) if n else float("nan")), n
-
-
-def read_titles_table(path: Path) -> pd.DataFrame:
-    """A CSV (UTF-8 with or without BOM, else Windows-1252) or Parquet table, all text kept."""
-    import io
-
-    path = Path(path)
-    if not path.exists():
-        raise InputError("file not found", file=path)
-    if path.suffix.lower() == ".parquet":
-        try:
-            return pd.read_parquet(path)
-        except Exception as exc:
-            raise InputError(f"cannot read parquet: {exc}", file=path) from None
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
-    try:
-        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
-        raise InputError(f"cannot read as CSV: {exc}", file=path, expected="a CSV with a title column") from None

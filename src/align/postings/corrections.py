@@ -9,6 +9,7 @@ for one normalised title are refused, naming both rows.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pandas as pd
@@ -22,8 +23,6 @@ CORRECTION_WEIGHT = 3.0
 
 def read_corrections(path: Path) -> pd.DataFrame:
     """Columns title, soc_code, normalised (one row per distinct normalised title)."""
-    from align.postings.autocoder import read_titles_table
-
     path = Path(path)
     table = read_titles_table(path)
     table.columns = [str(c).strip().lower() for c in table.columns]
@@ -48,3 +47,24 @@ def read_corrections(path: Path) -> pd.DataFrame:
         raise InputError(f"rows {rows[0]} and {rows[1]} give one title ({clash['normalised'].iloc[0]!r}) "
                          f"two codes", file=path, column="soc_code", expected="one code per title")
     return seen.reset_index(drop=True)
+
+
+def read_titles_table(path: Path) -> pd.DataFrame:
+    """A CSV (UTF-8 with or without BOM, else Windows-1252) or Parquet table, all text kept."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError("file not found", file=path)
+    if path.suffix.lower() == ".parquet":
+        try:
+            return pd.read_parquet(path)
+        except Exception as exc:
+            raise InputError(f"cannot read parquet: {exc}", file=path) from None
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")
+    try:
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+        raise InputError(f"cannot read as CSV: {exc}", file=path, expected="a CSV with a title column") from None

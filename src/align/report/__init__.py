@@ -3,6 +3,6 @@
 from __future__ import annotations
 
 from align.report.build import ReportOutcome, write_reports
-from align.report.html import build_reports, load_run_tables, render_html
+from align.report.html import load_run_tables, render_html
 
-__all__ = ["ReportOutcome", "build_reports", "load_run_tables", "render_html", "write_reports"]
+__all__ = ["ReportOutcome", "load_run_tables", "render_html", "write_reports"]

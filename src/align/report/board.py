@@ -60,15 +60,26 @@ def material(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+def _board_list(gaps: pd.DataFrame, which: str, n: int) -> pd.DataFrame:
+    """One of the matching stage's ranked lists (:func:`align.match.gaps.leading`); by size where unranked."""
+    if "rank" in gaps.columns and "material" in gaps.columns:
+        return G.leading(gaps, which, n)
+    d = material(gaps[gaps["flag"].isin(G.LISTS[which])])
+    return d.sort_values(["gap", "soc_code"], ascending=[which == "surpluses", True]).head(n)
+
+
 def shortages(gaps: pd.DataFrame, n: int = N_SHORTAGES) -> pd.DataFrame:
-    """The largest material shortages where training is the way in (never cashiers)."""
-    short = material(gaps[gaps["flag"].isin(G.SHORTAGE_FLAGS)])
-    return short.sort_values(["gap", "soc_code"], ascending=[False, True]).head(n)
+    """The largest material shortages where training is the way in and the run sees that training."""
+    return _board_list(gaps, "shortages", n)
 
 
 def surpluses(gaps: pd.DataFrame, n: int = N_SURPLUSES) -> pd.DataFrame:
-    surplus = material(gaps[gaps["flag"].isin(G.SURPLUS_FLAGS)])
-    return surplus.sort_values(["gap", "soc_code"]).head(n)
+    return _board_list(gaps, "surpluses", n)
+
+
+def not_covered(gaps: pd.DataFrame, n: int = N_SURPLUSES) -> pd.DataFrame:
+    """Jobs whose usual training (CDL schools, nurse-aide courses, academies) this run does not count."""
+    return _board_list(gaps, "not covered", n)
 
 
 def duplicated(dup: pd.DataFrame | None, n: int = N_DUPLICATES) -> pd.DataFrame:
@@ -149,6 +160,14 @@ def shortage_table(short: pd.DataFrame) -> Table:
     columns = ["Job", "Openings a year" + (" (80% range)" if has_range else ""), "Trained supply a year", "Gap",
                *(["Chance of shortage"] if has_chance else []), "Usual entry education", "Finding"]
     return Table(columns, rows, set(range(1, 5 if has_chance else 4)))
+
+
+def not_covered_table(d: pd.DataFrame) -> Table:
+    rows = [[r["occupation_title"], number(r["annual_openings"]), number(r["effective_supply"]),
+             str(r.get("routes_not_covered") or "—")] for r in d.to_dict("records")]
+    return Table(["Job", "Openings a year", "Trained in the programs counted", "Training not counted"], rows, {1, 2})
+
+
 def surplus_table(surplus: pd.DataFrame) -> Table:
     rows = [[r["occupation_title"], number(r["annual_openings"]), number(r["effective_supply"]),
              number(-r["gap"]), flag_label(r["flag"])] for r in surplus.to_dict("records")]
@@ -293,6 +312,15 @@ def sections(tables: dict[str, pd.DataFrame], manifest: dict) -> list[Section]:
                if len(surplus) else "No job has more trained people than openings by a flagged margin."),
         bullets=[surplus_sentence(r) for r in surplus.head(3).to_dict("records")],
         table=surplus_table(surplus) if len(surplus) else None))
+    outside = not_covered(gaps)
+    if len(outside):
+        out.append(Section(
+            "not-covered", "Training outside colleges not counted",
+            intro=("These jobs are usually trained for outside colleges (driving schools, state-approved nurse-aide "
+                   "courses, academies, apprenticeships), and this run counts college programs only, so whether "
+                   "they are short cannot be said yet. Add that training via the inventory template "
+                   "(data/templates/training_inventory.csv)."),
+            table=not_covered_table(outside)))
     if dup is not None and len(dup):
         margin = params.get("duplication_margin")
         rule = f" by more than {float(margin):.0%}" if margin is not None else ""

@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from align.report.html import _env
+from align.report.jinja import environment
 
 
 def render_comparison(comparison: pd.DataFrame, moved: pd.DataFrame, base_manifest: dict, scenario: dict,
@@ -17,6 +17,6 @@ def render_comparison(comparison: pd.DataFrame, moved: pd.DataFrame, base_manife
     figure.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
     svg = buf.getvalue()
     svg = svg[svg.index("<svg"):]
-    return _env().get_template("comparison.html.j2").render(
+    return environment().get_template("comparison.html.j2").render(
         scenario=scenario, base=base_manifest, rows=moved.to_dict("records"), chart=svg,
         n_occupations=comparison["soc_code"].nunique(), flags_changed=int(moved["flag_changed"].sum()))

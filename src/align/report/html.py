@@ -10,47 +10,29 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
-from jinja2 import Environment, PackageLoader, select_autoescape
 
 from align import schemas
 from align.errors import InputError
 from align.match import gaps as G
 from align.report import board, charts
-from align.report.formats import money, number, percent
+from align.report.jinja import environment
 from align.report.partners import partner_section
 from align.report.views import VIEWS, board_views
 from align.report.words import (
-    agreement_label,
     band_sentences,
     flag_label,
     glossary,
     per_hundred,
-    robustness_label,
-    training_is_the_way_in,
 )
 
 FLAG_ORDER = [G.UNDERSUPPLY, G.SLIGHT_UNDERSUPPLY, G.NO_PROGRAM, G.BALANCED, G.SLIGHT_OVERSUPPLY, G.OVERSUPPLY,
-              G.NOT_COVERED, G.ON_THE_JOB, G.EXPERIENCED, G.RESIDUAL, G.BELOW_MINIMUM]
+              G.NOT_COVERED, G.NATIONAL, G.ON_THE_JOB, G.EXPERIENCED, G.RESIDUAL, G.BELOW_MINIMUM]
 FLAG_SYMBOL = {G.UNDERSUPPLY: "▼▼", G.SLIGHT_UNDERSUPPLY: "▼", G.NO_PROGRAM: "∅", G.BALANCED: "●",
                G.SLIGHT_OVERSUPPLY: "▲", G.OVERSUPPLY: "▲▲", G.NOT_COVERED: "?", G.ON_THE_JOB: "○",
-               G.EXPERIENCED: "◇", G.RESIDUAL: "…", G.BELOW_MINIMUM: "–"}
+               G.EXPERIENCED: "◇", G.NATIONAL: "◎", G.RESIDUAL: "…", G.BELOW_MINIMUM: "–"}
 CARD_FLAGS = (*G.SHORTAGE_FLAGS, *G.SURPLUS_FLAGS)
-
-
-def _env() -> Environment:
-    env = Environment(loader=PackageLoader("align.report", "templates"),
-                      autoescape=select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True)
-    env.filters["num"] = number
-    env.filters["pct"] = percent
-    env.filters["money"] = money
-    env.filters["flag_label"] = flag_label
-    env.filters["robustness"] = robustness_label
-    env.filters["agreement"] = agreement_label
-    env.tests["training_flag"] = training_is_the_way_in
-    return env
 
 
 def load_run_tables(folder: Path) -> tuple[dict[str, pd.DataFrame], dict]:
@@ -165,7 +147,7 @@ def render_html(tables: dict[str, pd.DataFrame], manifest: dict, views: list[dic
     dict_tables = [t for t in ("gaps", "occupation_demand", "occupation_supply", "duplication", "programs",
                                *VIEWS) if t in schemas.TABLES and (t in tables or t in ("gaps",))]
     counts = gaps["flag"].value_counts().reindex(FLAG_ORDER).fillna(0).astype(int).to_dict()
-    return _env().get_template("report.html.j2").render(
+    return environment().get_template("report.html.j2").render(
         manifest=manifest, config=config, region=manifest.get("region", {}),
         region_css=re.sub(r"[^\w ().,-]", "", str(manifest.get("region", {}).get("name", "")))[:60],
         years=config.get("years", {}), params=params, vintages=vintage_line(manifest),
@@ -191,10 +173,3 @@ def render_html(tables: dict[str, pd.DataFrame], manifest: dict, views: list[dic
         dictionary=schemas.data_dictionary(dict_tables).to_dict("records"),
         synthetic="synthetic" in str(manifest.get("region", {}).get("name", "")).lower(),
     )
-
-
-def build_reports(result: Any, folder: Path, *, pdf: bool = True) -> list[Path]:
-    """Write report.html, report.xlsx and (unless ``pdf`` is False) the two PDFs into ``folder``."""
-    from align.report.build import write_reports
-
-    return write_reports(result.tables, result.manifest, Path(folder), pdf=pdf).paths

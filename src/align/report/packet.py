@@ -73,7 +73,7 @@ def _chart(name: str, tables: dict[str, pd.DataFrame]) -> Flowable | None:
     return P.image(charts.png(fig, dpi=150), width=P.WIDTH * 0.92) if fig is not None else None
 
 
-WIDTHS = {"shortages": (0.25, 0.13, 0.11, 0.08, 0.1, 0.17, 0.16), "shortages-6": (0.3, 0.14, 0.12, 0.09, 0.18, 0.17), "surpluses": (0.36, 0.14, 0.14, 0.16, 0.2),
+WIDTHS = {"shortages": (0.25, 0.13, 0.11, 0.08, 0.1, 0.17, 0.16), "shortages-6": (0.3, 0.14, 0.12, 0.09, 0.18, 0.17), "surpluses": (0.36, 0.14, 0.14, 0.16, 0.2), "not-covered": (0.34, 0.14, 0.17, 0.35),
           "duplication": (0.44, 0.1, 0.15, 0.15, 0.16), "pathways": (0.5, 0.12, 0.12, 0.1, 0.16),
           "outcomes": (0.6, 0.2, 0.2)}
 

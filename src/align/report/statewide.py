@@ -24,7 +24,7 @@ from align.multiregion import statewide as S
 from align.report import board, charts
 from align.report import pdf as P
 from align.report.formats import number
-from align.report.html import _env
+from align.report.jinja import environment
 from align.store import write_text
 
 N_ROWS = 15
@@ -278,7 +278,7 @@ def render_html(view: StateView, tables: dict[str, pd.DataFrame], manifest: dict
     g = tables["state_gaps"]
     judged = g[g["scope"] != ""]
     codes = list(judged["soc_code"])
-    return _env().get_template("statewide.html.j2").render(
+    return environment().get_template("statewide.html.j2").render(
         view=view, manifest=manifest, matrix=view.matrix.reindex(codes).fillna(NONE),
         titles=g.set_index("soc_code")["occupation_title"], judged=judged, mark=MARK, reports=REGION_REPORTS,
         names=lambda joined: _names(joined, view.labels, view.state))

@@ -17,7 +17,7 @@ FLAG_LABEL = {G.UNDERSUPPLY: "shortage", G.SLIGHT_UNDERSUPPLY: "slight shortage"
               G.NO_PROGRAM: "shortage: no program in the region", G.BALANCED: "in balance",
               G.SLIGHT_OVERSUPPLY: "slight surplus", G.OVERSUPPLY: "surplus",
               G.ON_THE_JOB: "learned on the job", G.EXPERIENCED: "filled from experience",
-              G.BELOW_MINIMUM: "too few openings to judge"}
+              G.BELOW_MINIMUM: "too few openings to judge", G.NATIONAL: "hired nationally"}
 # Flags where training programs are the usual way into the job: only there is a shortage of
 # trained people (and so a chance of shortage) a meaningful thing to print.
 TRAINING_FLAGS = (*G.SHORTAGE_FLAGS, G.BALANCED, *G.SURPLUS_FLAGS)

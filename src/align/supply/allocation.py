@@ -24,7 +24,7 @@ from align.supply.accounts import (
     completer_accounts,
 )
 from align.supply.education import award_rank, entry_rank
-from align.supply.kinds import GENERAL, entry_allowed, is_residual, program_kind
+from align.supply.kinds import GENERAL, entry_allowed, is_residual, national_market, program_kind
 from align.supply.kinds import post_licensure as post_licensure_rules
 
 MODES = ("proportional", "education-weighted", "naive")
@@ -68,13 +68,17 @@ def eligible_edges(programs: pd.DataFrame, cip_soc: pd.DataFrame, demand: pd.Dat
     work experience, e.g. managers) are filled from experience, not by new completers. Residual
     "All Other" occupations absorb no completers; ``occupation_entry.csv`` limits who may supply
     teachers; a post-licensure program (``post_licensure``, from :func:`kinds.post_licensure`,
-    share 1) is not new supply of the licensed occupation it starts from. With
-    ``prefer_matching_level`` a program that maps to occupations at its own level supplies only
-    those: a nurse-practitioner master's supplies nurse practitioners, not registered nurses.
+    share 1) is not new supply of the licensed occupation it starts from (a nurse-practitioner
+    master's supplies nurse practitioners, not registered nurses). With ``prefer_matching_level``
+    a doctoral or professional award that maps to national-market occupations (doctoral entry,
+    postsecondary teachers: :func:`kinds.national_market`) supplies only those: an engineering
+    PhD supplies engineering faculty, not the region's engineers; a DVM supplies veterinarians.
+    Other awards are shared among every occupation they qualify for, in proportion to openings
+    (a computer-science master's supplies software developers as well as research scientists).
     ``tolerance`` lets an award that many levels below the entry education count (0: strict);
     ``max_overqualification`` keeps an award from supplying occupations more than that many
     levels below it (a master's in education does not supply teaching assistants). Crosswalk codes
-    the demand table has only as their SOC broad group (13-1021 → 13-1020) count as that group.
+    the demand table has only combined count as the combined code (:func:`demand_codes`).
     With ``group_fallback`` an award below the entry education of every occupation its CIP maps
     to supplies, instead, the occupations of the same SOC broad group it does qualify for (a
     networking certificate mapped to computer network support specialists, an associate's-level
@@ -86,10 +90,7 @@ def eligible_edges(programs: pd.DataFrame, cip_soc: pd.DataFrame, demand: pd.Dat
     if "is_no_match" in cip_soc.columns:
         xw = cip_soc[~cip_soc["is_no_match"].astype(bool)]
     xw = xw[["cip_code", "soc_code"]].drop_duplicates()
-    known = set(demand["soc_code"])
-    broad = xw["soc_code"].str[:6] + "0"
-    xw = xw.assign(soc_code=xw["soc_code"].where(xw["soc_code"].isin(known) | ~broad.isin(known), broad)
-                   ).drop_duplicates()
+    xw = xw.assign(soc_code=xw["soc_code"].map(demand_codes(xw["soc_code"], demand["soc_code"]))).drop_duplicates()
     title = demand["occupation_title"] if "occupation_title" in demand.columns else pd.Series("", index=demand.index)
     occ = demand.assign(_residual=is_residual(demand["soc_code"], title))[
         ["soc_code", "annual_openings", "typical_entry_education", "_residual"]]
@@ -129,9 +130,10 @@ def eligible_edges(programs: pd.DataFrame, cip_soc: pd.DataFrame, demand: pd.Dat
     if max_overqualification is not None:
         pairs = pairs[pairs["award_rank"] - pairs["entry_rank"] <= max_overqualification]
     overqualified = fitting - set(pairs["program_id"])
-    if prefer_matching_level:
-        exact = pairs["award_rank"] == pairs["entry_rank"]
-        pairs = pairs[exact | ~exact.groupby(pairs["program_id"]).transform("any")]
+    if prefer_matching_level:  # a doctorate mapped to national-market occupations supplies only those
+        doctoral = pairs["award_rank"] >= 5
+        national = doctoral & national_market(pairs["soc_code"], pairs["entry_rank"])
+        pairs = pairs[national | ~(doctoral & national.groupby(pairs["program_id"]).transform("any"))]
     pairs = pairs.assign(match="crosswalk")
     below = leveled - fitting
     if group_fallback and below:
@@ -171,6 +173,31 @@ def eligible_edges(programs: pd.DataFrame, cip_soc: pd.DataFrame, demand: pd.Dat
     keep = [r is not None for r in reasons]
     unallocated = programs.loc[keep].assign(supply_category=[r[0] for r in reasons if r], reason=[r[1] for r in reasons if r])
     return pairs.reset_index(drop=True), unallocated.reset_index(drop=True)
+
+
+def demand_codes(crosswalk_socs: pd.Series, demand_socs: pd.Series) -> dict[str, str]:
+    """Each crosswalk SOC code as the demand table codes it.
+
+    OEWS and Employment Projections publish some detailed SOC 2018 occupations only combined:
+    as their broad group (13-1020 for 13-1021 … 13-1023) or as an aggregate code of their own
+    (21-1018 for 21-1011 and 21-1014, 25-2052 for 25-2055 and 25-2056, 25-9045 for 25-9042 …).
+    A crosswalk code absent from demand goes to its broad group where demand has it, else to the
+    one demand code of its broad group that the crosswalk never uses; otherwise it stays.
+    """
+    known = set(demand_socs)
+    unused = pd.Series(sorted(known - set(crosswalk_socs)))
+    aggregate = unused.groupby(unused.str[:6]).agg(list).to_dict()
+    out = {}
+    for code in set(crosswalk_socs):
+        broad = code[:6] + "0"
+        if code in known:
+            out[code] = code
+        elif broad in known:
+            out[code] = broad
+        else:
+            cand = aggregate.get(code[:6], [])
+            out[code] = cand[0] if len(cand) == 1 else code
+    return out
 
 
 def _rank(pairs: pd.DataFrame) -> None:

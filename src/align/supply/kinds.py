@@ -13,6 +13,9 @@ documented tables in ``align/data`` correct the cases where reading it literally
 
 Residual "All Other" occupations (SOC codes ending in 9 titled "..., All Other") absorb no
 completers: they are what is left of a major group, not a destination a program trains for.
+Occupations entered with a doctoral or professional degree, and postsecondary teachers, are hired
+in a national market (:func:`national_market`): a region's own graduates neither fill nor exceed
+its openings.
 """
 
 from __future__ import annotations
@@ -50,6 +53,18 @@ def is_residual(soc_code: pd.Series, title: pd.Series) -> pd.Series:
     """SOC's residual categories: a code ending in 9 whose title ends 'All Other'."""
     return soc_code.astype(str).str.endswith("9") & title.fillna("").astype(str).str.strip().str.lower() \
         .str.endswith("all other")
+
+
+def national_market(soc_code: pd.Series, entry_rank: pd.Series) -> pd.Series:
+    """Occupations hired across the country, not from the region's own graduates.
+
+    Those entered with a doctoral or professional degree (physicians, veterinarians, lawyers,
+    psychologists: residency matches, national searches, graduates who move for them) and
+    postsecondary teachers (faculty are recruited in national searches whatever their degree) and
+    graduate teaching assistants (25-9044: the graduate students universities admit from everywhere).
+    """
+    soc = soc_code.astype(str)
+    return (entry_rank.astype(int) >= 5) | soc.str.startswith("25-1") | (soc == "25-9044")
 
 
 def entry_allowed(edges: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
