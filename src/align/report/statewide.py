@@ -191,12 +191,19 @@ def _duplication_table(view: StateView) -> board.Table:
 
 
 def _reconciliation_table(view: StateView) -> board.Table:
-    target = view.years["target"]
-    rows = [[view.labels[r.region_id], number(r.employment_base), number(r.employment_target),
-             number(r.employment_target_reconciled), f"{r.adjustment_target:+,.0f} ({r.adjustment_target_pct:+.1f}%)"]
+    base, target = view.years["base"], view.years["target"]
+    rows = [[view.labels[r.region_id], number(r.employment_base), number(r.employment_base_reconciled),
+             number(r.employment_target), number(r.employment_target_reconciled),
+             f"{r.adjustment_target:+,.0f} ({r.adjustment_target_pct:+.1f}%)"]
             for r in view.reconciliation.itertuples()]
-    return board.Table(["Region", f"Jobs {view.years['base']}", f"{target}, own forecast",
-                        f"{target}, adjusted", "Change"], rows, numeric={1, 2, 3, 4})
+    return board.Table(["Region", f"Jobs {base}", f"{base}, adjusted", f"{target}, own forecast",
+                        f"{target}, adjusted", f"Change in {target}"], rows, numeric={1, 2, 3, 4, 5})
+
+
+def _unplaced(tables: dict[str, pd.DataFrame]) -> float:
+    """Base-year jobs in the state's own series that none of the regions' counties holds."""
+    s = tables["state_industry_projection"]
+    return float(s["employment_base"].sum() - s["regions_employment_base"].sum())
 
 
 def packet_story(view: StateView, tables: dict[str, pd.DataFrame], manifest: dict) -> list[Flowable]:
@@ -247,10 +254,14 @@ def packet_story(view: StateView, tables: dict[str, pd.DataFrame], manifest: dic
         story.append(P.para("No program is duplicated across neighbouring regions beyond what the openings need."))
     story += [CondPageBreak(3 * P.inch), P.para("How the regions were made to add up to the state", "h1"),
               P.para("Each region's jobs were forecast from its own history, and the state's from the state's. "
-                     "The regional forecasts did not add up to the state's, so each region's forecast for each "
-                     "industry was scaled by the same share to match the state's. The regions' own reports "
-                     "show their own forecasts; the statewide pages use the adjusted ones."),
-              P.table(_reconciliation_table(view), [P.WIDTH * w for w in (0.22, 0.17, 0.19, 0.19, 0.23)]),
+                     "The regional forecasts did not add up to the state's, so each region's numbers for each "
+                     "industry were scaled by the same share to match the state's, in the base year and in the "
+                     "target year. The regions' own reports show their own forecasts; the statewide pages use "
+                     "the adjusted ones."
+                     + (f" The state's own count also holds about {number(_unplaced(tables))} jobs of "
+                        f"{years['base']} that its data place in no county; the adjustment shares them out too."
+                        if _unplaced(tables) > 0.5 else "")),
+              P.table(_reconciliation_table(view), [P.WIDTH * w for w in (0.17, 0.14, 0.15, 0.17, 0.15, 0.22)]),
               CondPageBreak(3 * P.inch), P.para("Each region's own report", "h1")]
     story += [P.rich(f'<b>{escape(str(r.region_name))}</b>: ' + " · ".join(
         f'<a href="regions/{r.region_id}/{name}" color="#0b5cad">{what}</a>' for name, what in REGION_REPORTS
