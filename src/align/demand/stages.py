@@ -38,7 +38,7 @@ from align.demand.separation import rates_for, separation_rates
 from align.notes import operator
 from align.stages import Stage, StageResult, Tables, rounded
 
-Forecaster = Callable[..., ForecastResult]  # forecast_panel's: (panel, horizon, *, reference, origin)
+Forecaster = Callable[..., ForecastResult]  # forecast_panel's: (panel, horizon, *, reference, origin, pool_over)
 PROJECTION_COLUMNS = ["employment_base", "employment_target", "employment_target_lo80", "employment_target_hi80"]
 FORECAST_TABLES = ("industry_employment", "industry_forecast", "forecast_accuracy", "forecast_backtest",
                    "industry_projection")
@@ -121,7 +121,8 @@ def forecast_industries(config: RunConfig, industry: pd.DataFrame, reference: pd
         warnings.append(f"employment data end in {last}, so the base year {years.base} is itself an estimate")
     if reference is not None:
         reference = reference[reference["period"] <= years.base].dropna(subset=["value"])
-    result = forecaster(panel, years.target - last, reference=reference, origin="industry_employment")
+    result = forecaster(panel, years.target - last, reference=reference, origin="industry_employment",
+                        pool_over=f"all industries of region {config.region.slug}")
     fc = result.forecasts
     chosen = fc.drop_duplicates("series_id")["model"].value_counts()
     notes.append(f"{panel['series_id'].nunique()} industries; models chosen: "

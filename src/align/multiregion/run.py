@@ -84,11 +84,12 @@ class _Panel(Exception):
     panel: pd.DataFrame
     horizon: int
     reference: pd.DataFrame | None
+    pool_over: str | None = None
 
 
 def _capture(panel: pd.DataFrame, horizon: int, *, reference: pd.DataFrame | None = None,
-             origin: str = "") -> ForecastResult:
-    raise _Panel(panel, horizon, reference)
+             origin: str = "", pool_over: str | None = None) -> ForecastResult:
+    raise _Panel(panel, horizon, reference, pool_over)
 
 
 def industry_stage(forecaster) -> Stage:
@@ -126,19 +127,23 @@ def forecast_all(ids: list[str], panels: list[_Panel], executor=None) -> dict[st
             raise AlignError("some regions have a state reference series and some do not: one panel needs one menu")
         result = forecast_panel(panel, horizon, reference=pd.concat(refs, ignore_index=True) if refs else None,
                                 pool_by=POOL, origin="industry_employment", executor=executor)
-        out.update({rid: region_part(result, rid) for rid, _ in group})
+        out.update({rid: region_part(result, rid, p.pool_over) for rid, p in group})
     return out
 
 
-def region_part(result: ForecastResult, region_id: str) -> ForecastResult:
-    """One region's slice of the panel forecast, with its own series ids, as its own run returns it."""
+def region_part(result: ForecastResult, region_id: str, pool_over: str | None = None) -> ForecastResult:
+    """One region's slice of the panel forecast, with its own series ids and the name of its pool
+    (``pool_over``) as its own run writes them."""
     prefix = region_id + "|"
 
     def strip(df: pd.DataFrame) -> pd.DataFrame:
         rows = df[df["series_id"].astype(str).str.startswith(prefix)]
-        return rows.assign(series_id=rows["series_id"].str.removeprefix(prefix)).reset_index(drop=True)
+        rows = rows.assign(series_id=rows["series_id"].str.removeprefix(prefix)).reset_index(drop=True)
+        return rows.assign(pool_over=pool_over) if pool_over is not None and "pool_over" in rows else rows
 
     accuracy = result.accuracy[result.accuracy[POOL] == region_id].drop(columns=POOL).reset_index(drop=True)
+    if pool_over is not None and "pool_over" in accuracy:
+        accuracy = accuracy.assign(pool_over=pool_over)
     return ForecastResult(strip(result.forecasts), strip(result.backtest), accuracy, result.frequency,
                           [s.removeprefix(prefix) for s in result.skipped if s.startswith(prefix)])
 
@@ -148,7 +153,7 @@ def _replay(expected: _Panel, forecast: ForecastResult):
     asked about the very panel that was forecast."""
 
     def forecaster(panel: pd.DataFrame, horizon: int, *, reference: pd.DataFrame | None = None,
-                   origin: str = "") -> ForecastResult:
+                   origin: str = "", pool_over: str | None = None) -> ForecastResult:
         same_ref = (reference is None) == (expected.reference is None) and (
             reference is None or reference.reset_index(drop=True).equals(expected.reference.reset_index(drop=True)))
         if horizon != expected.horizon or not panel.reset_index(drop=True).equals(

@@ -56,11 +56,12 @@ from align.postings.titles import (
     strip_coder_notes,
     title_features,
 )
+from align.postings.vectors import Logistic, Tfidf, normalise_rows
 
 __all__ = ["Autocoder", "attach", "code_titles", "load_autocoder", "normalise_title", "singular", "train",
            "training_titles"]
 
-MODEL_VERSION = "4"
+MODEL_VERSION = "5"
 DEFAULT_THRESHOLD = 0.5
 DEFAULT_CACHE_DIR = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "align" / "autocode"
 UNKNOWN = "unknown"
@@ -234,15 +235,14 @@ class Autocoder:
         """Distinct titles × classes vote shares, the rows weighted for a record in ``sector``
         (Census industry code blocks; empty = industry unknown: every row counts once)."""
         if sector not in self._labels:
-            from sklearn.preprocessing import normalize
-
             w = self.row_weight.astype(np.float32).copy()
             if sector:
                 for i, r in self.restrictions.items():
                     w[i] *= _industry_factor(r, sector)
             n_titles = self.neighbours_t.shape[1]
             m = sp.csr_matrix((w, (self.row_title, self.row_class)), shape=(n_titles, len(self.classes)))
-            self._labels[sector] = normalize(m, norm="l1").tocsr()
+            normalise_rows(m, "l1")
+            self._labels[sector] = m.tocsr()
         return self._labels[sector]
 
     def scores(self, normalised: Sequence[str], sector: tuple = (), chunk: int = 5000
@@ -444,10 +444,11 @@ def _fit(rows: pd.DataFrame, names: dict[str, str], descriptions: dict[str, str]
                                              dtype=np.float32).fit(docs)
         context_docs = context_vectorizer.transform(docs).tocsr()
     return Autocoder(classes=classes, class_titles={c: names.get(c, "") for c in classes},
-                     word_vectorizer=word, neighbours_t=x.T.tocsr(), role_columns=roles,
+                     word_vectorizer=Tfidf.of(word), neighbours_t=x.T.tocsr(), role_columns=roles,
                      role_titles=(x[:, roles].T > 0).astype(np.float32).tocsr(),
                      row_title=row_title.astype(np.int32), row_class=y.astype(np.int32),
-                     row_weight=weight, restrictions=restrictions, centroids=centroids, context_vectorizer=context_vectorizer,
+                     row_weight=weight, restrictions=restrictions, centroids=centroids,
+                     context_vectorizer=Tfidf.of(context_vectorizer) if context_vectorizer is not None else None,
                      context_docs=context_docs)
 
 
@@ -551,8 +552,8 @@ def train(titles: pd.DataFrame, *, holdout_fraction: float = 0.1, min_calibratio
         if len(ev) >= min_calibration and ev["right"].nunique() == 2:
             weight = _source_weights(ev, rows[held])
             top = np.column_stack([ev["top_score"], ev["top_score"] - ev["gap"]])
-            calibration = LogisticRegression(C=10.0, max_iter=1000).fit(
-                _calibration_features(top, ev["similarity"]), ev["right"].to_numpy(), sample_weight=weight)
+            calibration = Logistic.of(LogisticRegression(C=10.0, max_iter=1000).fit(
+                _calibration_features(top, ev["similarity"]), ev["right"].to_numpy(), sample_weight=weight))
             first.calibration = calibration
             ev = evaluate(first, ev["title"], ev["truth"])
             review_below = _review_cut(ev, REVIEW_TARGET, weight)
@@ -573,9 +574,9 @@ _MEMO: dict[str, Autocoder] = {}
 
 
 def _cache_key(files: Iterable[Path]) -> str:
-    import sklearn
+    from importlib.metadata import version  # not the import of scikit-learn itself: over a second
 
-    h = hashlib.sha256(f"model {MODEL_VERSION} sklearn {sklearn.__version__}".encode())
+    h = hashlib.sha256(f"model {MODEL_VERSION} sklearn {version('scikit-learn')}".encode())
     for path in files:
         h.update(path.name.encode())
         h.update(hashlib.sha256(path.read_bytes()).digest())

@@ -63,7 +63,7 @@ class DedupeResult:
 def dedupe_postings(postings: pd.DataFrame, *, window_days: int = 60,
                     similarity: float = 0.9) -> DedupeResult:
     """Mark reposts and cross-board copies of the same job and keep the earliest of each."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    from align.postings.vectors import char_wb, fit_transform
 
     df = postings.reset_index(drop=True).copy()
     n = len(df)
@@ -74,8 +74,7 @@ def dedupe_postings(postings: pd.DataFrame, *, window_days: int = 60,
                  else pd.Series([""] * n)) + "||" + _place(df)
         dates = pd.to_datetime(df["posted_date"], errors="coerce") if "posted_date" in df.columns \
             else pd.Series(pd.NaT, index=df.index)
-        vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 3), dtype=np.float32)
-        x = vec.fit_transform(titles.where(titles != "", "_"))
+        x = fit_transform(titles.where(titles != "", "_").tolist(), char_wb(3))  # character trigram tf-idf
         # earliest first; undated postings after dated ones, in file order
         order = pd.DataFrame({"block": block, "date": dates, "i": np.arange(n)}).sort_values(
             ["block", "date", "i"], na_position="last", kind="stable")

@@ -79,18 +79,31 @@ def styles() -> dict[str, ParagraphStyle]:
     }
 
 
+class Para(Paragraph):
+    """A Paragraph that breaks its lines once per width: a KeepTogether block and then the frame
+    each wrap every paragraph at the same width, and breaking lines is most of the layout time."""
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        if getattr(self, "_wrapped_at", None) == availWidth and hasattr(self, "blPara"):
+            return self.width, self.height
+        size = super().wrap(availWidth, availHeight)
+        if size[0] == availWidth:  # laid out (a width too narrow to use is not remembered)
+            self._wrapped_at = availWidth
+        return size
+
+
 def para(text: str, style: str = "body") -> Paragraph:
     """A paragraph of plain text (escaped: nothing from an input file becomes markup)."""
-    return Paragraph(escape(str(text)), styles()[style])
+    return Para(escape(str(text)), styles()[style])
 
 
 def rich(markup: str, style: str = "body") -> Paragraph:
     """A paragraph whose markup this package wrote (bold, links); escape any data inside it first."""
-    return Paragraph(markup, styles()[style])
+    return Para(markup, styles()[style])
 
 
 def bullets(items: Sequence[str]) -> list[Flowable]:
-    return [Paragraph(escape(str(t)), styles()["bullet"], bulletText="•") for t in items]
+    return [Para(escape(str(t)), styles()["bullet"], bulletText="•") for t in items]
 
 
 CELL_SIZE, HEAD_SIZE = 8, 8
