@@ -11,7 +11,7 @@ import re
 import tomllib
 from itertools import pairwise
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -340,6 +340,100 @@ class RunConfig(_Strict):
         return self.model_dump(mode="json", exclude={"base_dir"})
 
 
+# --- regions.toml: every region of a state in one run (align.multiregion) ---------------------
+
+class State(_Strict):
+    name: str = Field(description="The state's name as the statewide report shows it (e.g. New York).")
+    id: str = Field(description="Slug for the run folder (runs/<id>/<run-id>).")
+    state_fips: str = Field(description="2-digit state FIPS code; its QCEW area SS000 is the state's own series.")
+
+    @field_validator("state_fips")
+    @classmethod
+    def _fips(cls, v: str) -> str:
+        return _code(codes.state_fips, v)
+
+    @field_validator("id")
+    @classmethod
+    def _slug(cls, v: str) -> str:
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", v):
+            raise ValueError(f"state id {v!r} is not a plain slug (letters, digits, '-' and '_')")
+        return v
+
+
+class Areas(_Strict):
+    """Every area of one published type, instead of a list of regions."""
+
+    type: str = Field(description="An area type of the industry input: \"County\", or a state-defined type whose "
+                                  "counties src/align/data/state_areas.csv lists (New York: \"Labor Market Area\").")
+    only: list[str] | None = Field(default=None, description="Keep only these areas (titles as published).")
+
+
+class Engine(_Strict):
+    """Where the per-region and per-chunk work runs (Dask)."""
+
+    kind: str = Field(default="dask", pattern="^(dask|serial)$",
+                      description="\"dask\" (an embedded local cluster of processes, or `scheduler`) or \"serial\" "
+                                  "(in this process; same results).")
+    scheduler: str | None = Field(default=None, description="Address of an existing Dask scheduler (e.g. "
+                                                           "tcp://10.0.0.5:8786); `align run --scheduler` overrides.")
+    workers: int = Field(default=2, ge=1, description="Worker processes of the embedded local cluster.")
+    retries: int = Field(default=2, ge=0, description="Times a task that failed is run again (a task whose worker "
+                                                      "was lost is re-run by the scheduler in any case).")
+
+
+class StateConfig(_Strict):
+    state: State = Field(description="See [state].")
+    years: Years = Field(description="See [years] of region.toml; shared by every region.")
+    inputs: Inputs = Field(description="See [inputs] of region.toml; read once, shared by every region.")
+    parameters: Parameters = Field(default_factory=Parameters, description="See [parameters] of region.toml.")
+    regions: list[Region] | None = Field(default=None, description="The regions, as [[regions]] tables "
+                                                                   "(name, id, counties): or give [areas].")
+    areas: Areas | None = Field(default=None, description="See [areas]: every area of one type.")
+    neighbours: dict[str, list[str]] = Field(
+        default_factory=dict, description="Region id → ids of the regions bordering it, for duplicated effort "
+                                          "across neighbours (default: every pair of regions).")
+    reconcile: bool = Field(default=True, description="Scale the regions' industry projections proportionally to "
+                                                      "the state's own projection (separate reconciled tables).")
+    engine: Engine = Field(default_factory=Engine, description="See [engine].")
+    postings: Postings | None = Field(default=None, description="See [postings] of region.toml.")
+    outcomes: Outcomes | None = Field(default=None, description="See [outcomes] of region.toml.")
+    partners: Partners | None = Field(default=None, description="See [partners] of region.toml.")
+    output_dir: str = Field(default="runs", description="Where run folders go, relative to regions.toml.")
+
+    base_dir: Path = Field(default=Path("."), exclude=True)
+
+    @model_validator(mode="after")
+    def _one_way(self) -> StateConfig:
+        if (self.regions is None) == (self.areas is None):
+            raise ValueError("give exactly one of [[regions]] or [areas]")
+        ids = [r.slug for r in self.regions or []]
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            raise ValueError(f"region id(s) {twice} given twice")
+        wrong = [r.slug for r in self.regions or [] if r.state_fips != self.state.state_fips]
+        if wrong:
+            raise ValueError(f"region(s) {wrong} are not in state {self.state.state_fips}")
+        return self
+
+    def region_config(self, region: Region) -> RunConfig:
+        """The single-region configuration this region's part of the run is."""
+        return RunConfig(region=region, years=self.years, inputs=self.inputs, parameters=self.parameters,
+                         postings=self.postings, outcomes=self.outcomes, partners=self.partners,
+                         output_dir=self.output_dir, base_dir=self.base_dir)
+
+    def state_region(self) -> Region:
+        """The state as a region of one area, its own QCEW series (``SS000``): the reconciliation's control."""
+        return Region(name=self.state.name, id=self.state.id, state_fips=self.state.state_fips,
+                      counties=[f"{self.state.state_fips}000"])
+
+    def public_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", exclude={"base_dir"})
+
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
 def _code(normaliser: Any, value: str) -> str:
     try:
         return normaliser(value)
@@ -347,9 +441,8 @@ def _code(normaliser: Any, value: str) -> str:
         raise ValueError(str(exc)) from None
 
 
-def load(path: str | Path, *, require_files: bool = True) -> RunConfig:
-    """Read and validate ``region.toml``; every input file must exist (unless about to be fetched)."""
-    path = Path(path)
+def read_model(path: Path, model: type[M]) -> M:
+    """A TOML configuration file validated by ``model``, its folder as ``base_dir``; one line per mistake."""
     if not path.is_file():
         raise ConfigError(f"{path}: configuration file not found")
     try:
@@ -357,7 +450,7 @@ def load(path: str | Path, *, require_files: bool = True) -> RunConfig:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     try:
-        config = RunConfig.model_validate({**raw, "base_dir": path.resolve().parent})
+        return model.model_validate({**raw, "base_dir": path.resolve().parent})
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"]) or "(top level)"
@@ -366,6 +459,12 @@ def load(path: str | Path, *, require_files: bool = True) -> RunConfig:
         if err["type"] == "missing":
             raise ConfigError(f"{path}: missing required key '{where}'") from None
         raise ConfigError(f"{path}: '{where}': {err['msg']} (got {err.get('input')!r})") from None
+
+
+def load(path: str | Path, *, require_files: bool = True) -> RunConfig:
+    """Read and validate ``region.toml``; every input file must exist (unless about to be fetched)."""
+    path = Path(path)
+    config = read_model(path, RunConfig)
     if not require_files:
         return config
     for name in Inputs.model_fields:
@@ -393,6 +492,21 @@ def reference() -> str:
              "Generated by `python -m align.config` from the configuration models; an unknown key, a wrong",
              "type or a missing file stops a run with one line naming it. `data/demo/region.toml` is a",
              "working example.", ""]
+    lines += _tables(sections)
+    lines += ["# regions.toml reference (every region of a state in one run)", "",
+              "`align run regions.toml` runs every region of one state with one set of inputs: the [years],",
+              "[inputs], [parameters], [postings], [outcomes] and [partners] sections are those of region.toml,",
+              "shared by every region; each `[[regions]]` table is a [region] of region.toml. The run writes",
+              "one folder: each region's complete run under `regions/<id>/`, the statewide tables and report,",
+              "and one manifest. `data/examples/new-york-state/regions.toml` is a working example.", ""]
+    return "\n".join(lines + _tables(STATE_SECTIONS))
+
+
+STATE_SECTIONS = (("[state]", State), ("[areas]", Areas), ("[engine]", Engine), ("top level", StateConfig))
+
+
+def _tables(sections: list[tuple[str, type[BaseModel]]] | tuple) -> list[str]:
+    lines: list[str] = []
     for title, model in sections:
         lines += [f"## {title}", "", "| key | type | default | meaning |", "|---|---|---|---|"]
         for name, field in model.model_fields.items():
@@ -405,7 +519,7 @@ def reference() -> str:
             doc = (field.description or "").replace("|", "\\|")
             lines.append(f"| `{name}` | {kind} | {default} | {doc} |")
         lines.append("")
-    return "\n".join(lines)
+    return lines
 
 
 if __name__ == "__main__":

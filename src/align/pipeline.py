@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -171,20 +171,26 @@ def run_from(name: str, config: RunConfig, tables: Mapping[str, pd.DataFrame], *
 # --- the whole run ----------------------------------------------------------------------------
 
 def run(config: RunConfig, *, progress: Progress | None = None, write: bool = True,
-        report: bool = True, pdf: bool = True) -> RunResult:
-    """Run every stage for one region and (by default) write the run folder, PDFs included."""
+        report: bool = True, pdf: bool = True, inputs: tuple | None = None,
+        stages: Sequence[Stage] = STAGES) -> RunResult:
+    """Run every stage for one region and (by default) write the run folder, PDFs included.
+
+    ``inputs`` (what :func:`read_inputs` returned) and ``stages`` (the same stages, one of them
+    given its work from outside) let a multi-region run read each input once and forecast every
+    region as one panel (:mod:`align.multiregion`).
+    """
     progress = progress or Progress(total=RUN_STEPS)
     progress.total = run_steps(config)
     warnings: list[str] = []
     if write:  # an output folder that cannot be written is said before the work, not after it
         writable_root((config.base_dir / config.output_dir / config.region.slug).resolve())
     with progress.stage(READ) as notes:
-        inputs, records, accepted = read_inputs(config)
-        records += side_inputs(config)
+        inputs, records, accepted = inputs or read_inputs(config)
+        records = records + side_inputs(config)
         warnings.extend(accepted)
         notes.append(f"{len(records)} files")
     tables: dict[str, pd.DataFrame] = {}
-    for s in STAGES:
+    for s in stages:
         if s.applies(config):
             result = run_stage(s, config, tables, inputs, progress=progress)
             tables.update(result.tables)

@@ -16,6 +16,8 @@ import secrets
 import shutil
 import socket
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -163,55 +165,85 @@ def file_hashes(folder: Path) -> dict[str, str]:
             if p.is_file() and p.relative_to(folder).as_posix() not in (MANIFEST, OWNER)}
 
 
+@dataclass
+class StagedFolder:
+    """A run folder being written: files go under ``path``; ``manifest`` is written last, with hashes."""
+
+    path: Path
+    final: Path
+    manifest: dict = field(default_factory=dict)
+
+
+@contextmanager
+def atomic_folder(root: Path, name: str) -> Iterator[StagedFolder]:
+    """Write a run folder ``root/name`` all at once: under a hidden temporary folder of its own, renamed
+    into place only when the body finished and the manifest (the sha256 of every other file) is written.
+
+    Anything left half-written inside it by a process that died (a nested run's hidden folder) is
+    removed first; on any error nothing is kept.
+    """
+    root = writable_root(root)
+    clean_stale(root)
+    final = root / name
+    if final.exists():
+        raise AlignError(f"run folder {final} already exists (a scenario of that name was applied before? "
+                         f"rename the scenario or remove the folder)")
+    staged = StagedFolder(_new_temporary(root, final.name), final)
+    tmp = staged.path
+    try:
+        yield staged
+        for nested in {p.parent for p in tmp.rglob(f"{INCOMPLETE}*")}:
+            clean_stale(nested)
+        staged.manifest["files"] = file_hashes(tmp)
+        write_text(tmp / MANIFEST, json.dumps(staged.manifest, indent=2, sort_keys=True, default=str))
+        if file_hashes(tmp) != staged.manifest["files"]:  # something else touched the folder meanwhile
+            raise AlignError(f"{tmp}: files changed while the run was being written; nothing was kept")
+        os.rename(tmp, final)
+        (final / OWNER).unlink()  # only now: a folder without its owner may be cleaned by another run
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
 def write_run(result: RunResult, *, report: bool = True, root: Path | None = None,
               name: str | None = None, pdf: bool = True, report_options: dict | None = None,
               extras: dict[str, str] | None = None) -> Path:
     """Write every table (CSV and Parquet), the report and the manifest into a new folder.
 
     The folder is assembled under a hidden temporary name of its own (two runs at once never
-    share one) and renamed into place only when everything has been written; the manifest,
-    written last, holds the sha256 of every other file in the folder, so ``verify`` can tell
-    whether anything changed afterwards. A finished folder is never written again, so files
+    share one) and renamed into place only when everything has been written (:func:`atomic_folder`);
+    the manifest, written last, holds the sha256 of every other file in the folder, so ``verify``
+    can tell whether anything changed afterwards. A finished folder is never written again, so files
     that belong with the run (a scenario's comparison) come in ``extras`` (name → text).
     """
     config = result.config
-    root = writable_root(root or (config.base_dir / config.output_dir / config.region.slug).resolve())
-    clean_stale(root)
-    final = root / (name or result.manifest["run_id"])
-    if final.exists():
-        raise AlignError(f"run folder {final} already exists (a scenario of that name was applied before? "
-                         f"rename the scenario or remove the folder)")
-    tmp = _new_temporary(root, final.name)
+    root = root or (config.base_dir / config.output_dir / config.region.slug).resolve()
     try:
-        outputs = {}
-        for table in OUTPUT_TABLES:
-            if table in result.tables:
-                for ext in ("csv", "parquet"):
-                    path = write_table(result.tables[table], tmp / f"{table}.{ext}")
-                    outputs[f"{table}.{ext}"] = sha256_file(path)
-        for table in (*REFERENCE_TABLES, *[t for t in result.tables if t not in OUTPUT_TABLES + REFERENCE_TABLES]):
-            if table in result.tables:
-                write_table(result.tables[table], tmp / "reference" / f"{table}.parquet")
-        result.manifest["outputs"] = {k: outputs[k] for k in sorted(outputs) if k.endswith(".csv")}
-        if report:
-            from align.report.build import write_reports
+        with atomic_folder(root, name or result.manifest["run_id"]) as staged:
+            tmp = staged.path
+            outputs = {}
+            for table in OUTPUT_TABLES:
+                if table in result.tables:
+                    for ext in ("csv", "parquet"):
+                        path = write_table(result.tables[table], tmp / f"{table}.{ext}")
+                        outputs[f"{table}.{ext}"] = sha256_file(path)
+            for table in (*REFERENCE_TABLES, *[t for t in result.tables if t not in OUTPUT_TABLES + REFERENCE_TABLES]):
+                if table in result.tables:
+                    write_table(result.tables[table], tmp / "reference" / f"{table}.parquet")
+            result.manifest["outputs"] = {k: outputs[k] for k in sorted(outputs) if k.endswith(".csv")}
+            if report:
+                from align.report.build import write_reports
 
-            result.folder = tmp
-            write_reports(result.tables, result.manifest, tmp, **{"pdf": pdf, **(report_options or {})})
-        for extra, text in (extras or {}).items():
-            write_text(tmp / extra, text)
-        result.manifest["files"] = file_hashes(tmp)
-        write_text(tmp / MANIFEST, json.dumps(result.manifest, indent=2, sort_keys=True, default=str))
-        if file_hashes(tmp) != result.manifest["files"]:  # something else touched the folder meanwhile
-            raise AlignError(f"{tmp}: files changed while the run was being written; nothing was kept")
-        os.rename(tmp, final)
-        (final / OWNER).unlink()  # only now: a folder without its owner may be cleaned by another run
+                result.folder = tmp
+                write_reports(result.tables, result.manifest, tmp, **{"pdf": pdf, **(report_options or {})})
+            for extra, text in (extras or {}).items():
+                write_text(tmp / extra, text)
+            staged.manifest = result.manifest
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
         result.folder = None
         raise
-    result.folder = final
-    return final
+    result.folder = staged.final
+    return staged.final
 
 
 def derive_run(parent: RunResult, tables: dict[str, pd.DataFrame], *, command: str, parameters: dict,

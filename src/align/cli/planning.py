@@ -7,9 +7,16 @@ import argparse
 
 def _run(args: argparse.Namespace) -> int:
     from align import config as config_mod
+    from align.errors import AlignError
+    from align.multiregion import config as state_mod
     from align.pipeline import RUN_STEPS, run
     from align.progress import Progress
 
+    if state_mod.is_state_config(args.config):
+        return _run_state(args)
+    if args.scheduler:
+        raise AlignError("--scheduler sends a multi-region run (regions.toml) to a Dask cluster; "
+                         f"{args.config} plans one region")
     config = config_mod.load(args.config)
     result = run(config, progress=Progress(total=RUN_STEPS, enabled=not args.quiet), pdf=not args.no_pdf)
     print(f"report: {result.report_path}")
@@ -19,9 +26,28 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_state(args: argparse.Namespace) -> int:
+    from align.multiregion import config as state_mod
+    from align.multiregion.run import run_state
+    from align.progress import Progress
+
+    result = run_state(state_mod.load(args.config), scheduler=args.scheduler, pdf=not args.no_pdf,
+                       progress=Progress(total=6, enabled=not args.quiet))
+    print(f"statewide report: {result.report_path}")
+    packet = result.folder / "report.pdf" if result.folder else None
+    if packet is not None and packet.exists():
+        print(f"statewide board packet: {packet}")
+    print(f"{len(result.regions)} regions: {result.folder / 'regions'}")
+    return 0
+
+
 def add_run(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("run", help="the annual planning run for one region (region.toml)")
-    p.add_argument("config", help="path to region.toml")
+    p = sub.add_parser("run", help="the annual planning run for one region (region.toml), or for every region "
+                                   "of a state (regions.toml)")
+    p.add_argument("config", help="path to region.toml, or to a multi-region regions.toml")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="with regions.toml: run on the Dask cluster at this "
+                                                          "address (default: [engine] scheduler, else a local "
+                                                          "cluster of worker processes)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     p.add_argument("--no-pdf", action="store_true", help="skip the board packet and appendix PDFs")
     p.set_defaults(func=_run)

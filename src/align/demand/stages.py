@@ -6,6 +6,8 @@ tables, for one region, returning its tables with its notes and warnings.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from align import joins, schemas
@@ -18,7 +20,7 @@ from align.demand.control import (
     control_series,
     control_to_area,
 )
-from align.demand.forecast import forecast_panel
+from align.demand.forecast import ForecastResult, forecast_panel
 from align.demand.industry import regional_industry_employment
 from align.demand.occupations import (
     StaffingMatrix,
@@ -36,6 +38,7 @@ from align.demand.separation import rates_for, separation_rates
 from align.notes import operator
 from align.stages import Stage, StageResult, Tables, rounded
 
+Forecaster = Callable[..., ForecastResult]  # forecast_panel's: (panel, horizon, *, reference, origin, pool_over)
 PROJECTION_COLUMNS = ["employment_base", "employment_target", "employment_target_lo80", "employment_target_hi80"]
 FORECAST_TABLES = ("industry_employment", "industry_forecast", "forecast_accuracy", "forecast_backtest",
                    "industry_projection")
@@ -54,8 +57,12 @@ def industry_inputs(config: RunConfig, t: Tables) -> StageResult:
     return StageResult({"area_industry_employment": area[keep].reset_index(drop=True)})
 
 
-def industry(config: RunConfig, t: Tables) -> StageResult:
-    """Regional industry employment, forecast to the target year, with 80% bounds."""
+def industry(config: RunConfig, t: Tables, forecaster: Forecaster = forecast_panel) -> StageResult:
+    """Regional industry employment, forecast to the target year, with 80% bounds.
+
+    ``forecaster`` stands in for :func:`forecast_panel` (same arguments): a multi-region run
+    forecasts every region's panel at once and hands each region its part (:mod:`align.multiregion`).
+    """
     p, notes, warnings = config.parameters, [], []
     area = t["area_industry_employment"]
     patterns = [a for a in pattern_areas(config) if a in set(area["area_fips"])]
@@ -76,7 +83,7 @@ def industry(config: RunConfig, t: Tables) -> StageResult:
         reference = state_reference(area, state_area=state_area, ownerships=p.ownerships,
                                     naics_digits=p.naics_digits, government_code=p.government_industry_code)
         notes.append(f"state reference series from area {state_area}")
-    forecast = forecast_industries(config, employment, reference=reference)
+    forecast = forecast_industries(config, employment, reference=reference, forecaster=forecaster)
     return StageResult({"industry_employment": employment, **forecast.tables}, notes + forecast.notes,
                        warnings + forecast.warnings)
 
@@ -92,8 +99,8 @@ def government_caveat(config: RunConfig, area: pd.DataFrame) -> list[str]:
     return []
 
 
-def forecast_industries(config: RunConfig, industry: pd.DataFrame,
-                        reference: pd.DataFrame | None = None) -> StageResult:
+def forecast_industries(config: RunConfig, industry: pd.DataFrame, reference: pd.DataFrame | None = None,
+                        forecaster: Forecaster = forecast_panel) -> StageResult:
     """Forecast each industry from its history up to the base year; project base and target.
 
     ``reference`` (the state's series of each industry) lets the backtest consider the models
@@ -114,8 +121,8 @@ def forecast_industries(config: RunConfig, industry: pd.DataFrame,
         warnings.append(f"employment data end in {last}, so the base year {years.base} is itself an estimate")
     if reference is not None:
         reference = reference[reference["period"] <= years.base].dropna(subset=["value"])
-    result = forecast_panel(panel, years.target - last, reference=reference, origin="industry_employment",
-                            pool_over=f"all industries of region {config.region.slug}")
+    result = forecaster(panel, years.target - last, reference=reference, origin="industry_employment",
+                        pool_over=f"all industries of region {config.region.slug}")
     fc = result.forecasts
     chosen = fc.drop_duplicates("series_id")["model"].value_counts()
     notes.append(f"{panel['series_id'].nunique()} industries; models chosen: "

@@ -277,6 +277,7 @@ TABLE_NAMES = {"industry_employment": "Jobs by industry", "staffing_patterns": "
                "onet_related": "Related occupations", "onet_job_zones": "Preparation each job needs",
                "postings": "Job postings"}
 SOURCE_NAMES = {"qcew": "BLS Quarterly Census of Employment and Wages", "bls_api": "BLS public data API",
+                "qcew_ny": "New York State Department of Labor, QCEW annual data",
                 "oews": "BLS Occupational Employment and Wage Statistics",
                 "oews_staffing": "BLS Occupational Employment and Wage Statistics (staffing patterns)",
                 "ep": "BLS Employment Projections", "state_projections": "State long-term projections",
