@@ -300,6 +300,8 @@ _ALL = [
     _f("smape", "float", "percent", "Symmetric mean absolute percentage error in the backtest (0–200)."),
     _f("n_origins", "int", "", "Backtest origins (windows) scored."),
     _f("n_series", "int", "", "Series included in a summary row."),
+    _f("pool_over", "str", "", "The series a forecast's pooled models and interval calibration learnt from "
+                               "(e.g. all industries of one region): numbers never borrow from outside it."),
     _f("coverage80", "float", "fraction", "Share of held-back backtest values inside the 80% interval."),
     _f("coverage95", "float", "fraction", "Share of held-back backtest values inside the 95% interval."),
     # --- fields added by pathways and outcomes ---

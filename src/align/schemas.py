@@ -234,9 +234,10 @@ TABLES: dict[str, TableSchema] = {
            ("mase", "mase_naive", "forecast_naive", "steps_ahead", "forecast_note"),
            nullable=("mase", "mase_naive")),
         _t("forecast_backtest", ("series_id", "model", "horizon"),
-           ("series_id", "model", "horizon", "mase", "smape", "n_origins"), nullable=("mase", "smape")),
+           ("series_id", "model", "horizon", "mase", "smape", "n_origins"), ("pool_over",),
+           nullable=("mase", "smape")),
         _t("forecast_accuracy", ("model",), ("model", "n_series", "mase", "smape", "coverage80",
-                                             "coverage95"),
+                                             "coverage95"), ("pool_over",),
            nullable=("mase", "smape", "coverage80", "coverage95")),
         # --- tables added by pathways and outcomes ---
         _t("pathways", ("soc_code", "related_soc_code"),

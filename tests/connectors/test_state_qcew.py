@@ -111,6 +111,29 @@ def test_regional_employment_arranges_government_as_oews_counts_it(small: pd.Dat
     assert by.loc[["11", "44-45"], "is_estimated"].all()
 
 
+def test_private_unclassified_99_is_shared_out_not_counted_as_government(tmp_path: Path) -> None:
+    # the export's 99 is private "Unclassified" (inside 01); OEWS's 99 is government: 10 unclassified
+    # jobs go to sectors 62 and 31 in proportion (300:100), government stays federal + local
+    path = write(tmp_path,
+                 '"County","Albany County",00,"NAICS 00: Total, All Industries\t",2011,40,520,1,1',
+                 '"County","Albany County",01,"NAICS 01: Total, All Private\t",2011,35,410,1,1',
+                 '"County","Albany County",31,"NAICS 31-33: Manufacturing\t",2011,5,100,1,1',
+                 '"County","Albany County",62,"NAICS 62: Health Care and Social Assistance\t",2011,20,300,1,1',
+                 '"County","Albany County",95,"Total, All Government\t",2011,5,110,1,1',
+                 '"County","Albany County",951,"Federal Government\t",2011,1,20,1,1',
+                 '"County","Albany County",953,"Local Government\t",2011,4,90,1,1',
+                 '"County","Albany County",99,"Unclassified\t",2011,10,10,1,1')
+    table = NY.parse(path)
+    assert row(table, industry_published="99")[["own_code", "naics_code", "agglvl_code"]].tolist() == [
+        "5", "99", "74"]  # as BLS writes it: a private sector
+    by = regional_industry_employment(table, region_id="r", counties=["36001"], ownerships=["5"],
+                                      naics_digits=2, government_code="99", estimate=False).set_index("naics_code")
+    assert by.loc["99", "employment"] == 110
+    assert pd.isna(by.loc["99", "industry_title"])  # not "Unclassified", not "Federal Government"
+    assert by.loc["62", "employment"] == 307.5 and by.loc["31-33", "employment"] == 102.5
+    assert by["employment"].sum() == 520  # every job counted once
+
+
 def test_unknown_county_names_its_row(tmp_path: Path) -> None:
     path = write(tmp_path, '"County","Albany County",00,"NAICS 00: Total\t",2011,5,50,100,2',
                  '"County","Gotham County",00,"NAICS 00: Total\t",2011,5,50,100,2')
@@ -174,3 +197,14 @@ def test_county_fips_table_matches_ipeds(real_data: Path) -> None:
     table = county_fips("36")
     assert len(table) == 62
     assert all(table[name] == code for code, name in zip(ny["COUNTYCD"], ny["COUNTYNM"], strict=True))
+
+
+def test_real_unclassified_99_is_not_folded_into_government(real_years: dict[int, pd.DataFrame]) -> None:
+    monroe = real_years[2012][real_years[2012]["area_fips"] == "36055"]
+    assert row(monroe, industry_published="99")["employment"] == 321  # private, unclassified
+    by = regional_industry_employment(real_years[2012], region_id="m", counties=["36055"], ownerships=["5"],
+                                      naics_digits=2, government_code="99",
+                                      pattern_areas=["36000"]).set_index("naics_code")
+    assert by.loc["99", "employment"] == 46_503  # Monroe's published "Total, All Government"
+    assert pd.isna(by.loc["99", "industry_title"])  # not "Unclassified", not "Federal Government"
+    assert by["employment"].sum() == pytest.approx(372_864)  # total, all industries, as published

@@ -7,18 +7,23 @@ from __future__ import annotations
 import multiprocessing
 import pickle
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
 import pandas as pd
 import pytest
+from pydantic import BaseModel
 
+from align import config as config_mod
 from align import schemas
 from align.config import Inputs
 from align.demand.stages import OPENINGS
 from align.errors import AlignError
 from align.notes import Caveat, OperatorNote, as_text, as_warning, operator
-from align.pipeline import RUN_STEPS, STAGES, run_steps
+from align.pipeline import RUN_STEPS, STAGES, read_inputs, run_steps
 from align.runs import load_run
 from align.stages import Stage, StageResult, affected, check_order, keyed, unkeyed
+
+DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
 
 
 @pytest.fixture(scope="module")
@@ -107,3 +112,36 @@ def test_regions_concatenate_and_partition_without_changing_a_number(demo):
         expected = unkeyed("occupation_demand", demo.tables["occupation_demand"])
         pd.testing.assert_frame_equal(alone, expected, check_dtype=False, obj=region)
         assert keyed("occupation_demand", alone, region).equals(part.reset_index(drop=True))
+
+
+class Recorded:
+    """A configuration that notes every key read through it (dotted), for the test below."""
+
+    def __init__(self, model, seen: set[str], path: str = "") -> None:
+        object.__setattr__(self, "_model", model)
+        object.__setattr__(self, "_seen", seen)
+        object.__setattr__(self, "_path", path)
+
+    def __getattr__(self, name):
+        value = getattr(self._model, name)
+        key = f"{self._path}{name}"
+        self._seen.add(key)
+        return Recorded(value, self._seen, key + ".") if isinstance(value, BaseModel) else value
+
+
+def test_a_stage_reads_only_the_configuration_keys_it_declares():
+    # the whole demo run, stage by stage, each with a configuration that notes what is read
+    config = config_mod.load(DEMO / "region.toml")
+    inputs, _, _ = read_inputs(config)
+    tables: dict[str, pd.DataFrame] = {}
+    for stage in STAGES:
+        if not stage.applies(config):
+            continue
+        seen: set[str] = set()
+        tables.update(stage(Recorded(config, seen), tables, inputs).tables)
+        # the region's id keys the tables of every stage; base_dir is where its files are, not a setting
+        undeclared = sorted(k for k in seen - {"region", "region.slug", "base_dir"}
+                            if not stage.depends_on(k) and k not in ("parameters", "years", "postings", "outcomes",
+                                                                     "partners"))
+        assert undeclared == [], stage.name
+    assert {"gaps", "pathways", "postings_agreement", "demand_signals"} <= set(tables)

@@ -56,6 +56,52 @@ def test_shrinkage_to_the_reference_when_leads_are_noise() -> None:
     np.testing.assert_allclose(M.shrink(Y, 2, None), M.drift(Y, 2))
 
 
+def test_pooled_trend_path_worked_by_hand() -> None:
+    # every series leads the reference by 0.02 a year: half the sector trend, all of the lead,
+    # damped by 0.5: growth (0.5·G + 0.02) in year 1, 1.5 × that by year 2
+    Y, R = _from_differentials(np.full((3, 4), 0.02))
+    F = M._trend_path(Y, R, 2, 0.5, 1.0, 0.5)
+    g = 0.5 * G + 0.02
+    np.testing.assert_allclose(F, Y[:, -1:] * np.exp(g * np.array([[1.0, 1.5]])), rtol=1e-12)
+
+
+def test_pooled_trend_fits_one_weight_for_the_pool_by_backtest() -> None:
+    # 40 series that grow at half their sector's rate, with a one-off ±3% level blip each: the
+    # backtest across the pool finds a = 0.5 (b = 0 ties with a = b = 1 and comes first); the
+    # same series with a flat reference keep no trend at all (naive: a = b = 0, φ = 1)
+    rng = np.random.default_rng(0)
+    years = np.arange(10)
+    R = np.tile(1000.0 * np.exp(G * years), (40, 1))
+    blip = np.where(years[None, :] == rng.integers(1, 9, 40)[:, None], 1.03, 1.0)
+    Y = 100.0 * np.exp(0.5 * G * years)[None, :] * np.where(rng.random(40)[:, None] < 0.5, blip, 1 / blip)
+    a, b, phi = M.fit_trend_weights(Y, R, 3)
+    assert (a, b, phi) == (0.5, 0.0, 1.0)
+    F = M.pooled_trend(Y, 2, M.Context(ref=R))
+    np.testing.assert_allclose(F, Y[:, -1:] * np.exp(0.5 * G * np.array([[1.0, 2.0]])), rtol=1e-12)
+    flat = 100.0 * np.where(rng.random(40)[:, None] < 0.5, blip, 1 / blip)
+    assert M.fit_trend_weights(flat, np.full_like(flat, 1000.0), 3) == (0.0, 0.0, 1.0)
+    np.testing.assert_allclose(M.pooled_trend(Y, 2, None), M.naive(Y, 2))
+
+
+def test_pooled_trend_fits_each_large_category_its_own_weights() -> None:
+    # 30 series that grow with their sector (10% a year) and 30 that stay level despite it, each
+    # with a one-off ±3% blip: with the category each keeps its own rule (a = 1 and a = 0)
+    rng = np.random.default_rng(1)
+    years = np.arange(10)
+    R = np.tile(1000.0 * np.exp(G * years), (60, 1))
+    blip = np.where(years[None, :] == rng.integers(1, 9, 60)[:, None], 1.03, 1.0)
+    blip = np.where(rng.random(60)[:, None] < 0.5, blip, 1 / blip)
+    grows = np.arange(60) < 30
+    Y = 100.0 * np.exp(np.where(grows[:, None], G * years[None, :], 0.0)) * blip
+    own = M.pooled_trend(Y, 1, M.Context(ref=R, category=grows.astype(float)))
+    np.testing.assert_allclose(own[grows, 0], Y[grows, -1] * 1.1, rtol=1e-12)
+    np.testing.assert_allclose(own[~grows, 0], Y[~grows, -1], rtol=1e-12)
+    assert M.fit_trend_weights(Y[grows], R[grows], 1) == (1.0, 0.0, 1.0)
+    assert M.fit_trend_weights(Y[~grows], R[~grows], 1) == (0.0, 0.0, 1.0)
+    # pooled together, the one triple that serves both keeps each series' own lead (a = b = 1)
+    assert M.fit_trend_weights(Y, R, 1) == (1.0, 1.0, 1.0)
+
+
 def test_global_model_learns_a_pattern_shared_across_series() -> None:
     # 300 series that swing +8%, -8%, ... (a seasonal-like reversal no single short series shows
     # reliably): the pooled trees learn that a rise is followed by a fall
@@ -108,14 +154,20 @@ def _two_state_panel() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def test_pools_partition_the_work_without_changing_numbers() -> None:
     panel, ref = _two_state_panel()
-    menu = ["drift", "shrink", "combo"]  # shrink pools its τ², the intervals pool their errors
-    together = forecast_panel(panel, 3, reference=ref, pool_by="state", models=menu)
+    menu = ["drift", "shrink", "pooled_trend", "combo"]  # shrink pools τ², pooled_trend its weights,
+    together = forecast_panel(panel, 3, reference=ref, pool_by="state", models=menu)  # intervals errors
     for _state, sub in panel.groupby("state"):
         alone = forecast_panel(sub.drop(columns="state"), 3, models=menu,
                                reference=ref[ref["series_id"].isin(sub["series_id"])])
         mine = together.forecasts[together.forecasts["series_id"].isin(sub["series_id"])]
         pd.testing.assert_frame_equal(mine.reset_index(drop=True), alone.forecasts.reset_index(drop=True))
     assert set(together.accuracy["state"]) == {"36", "39"}
+    # every number says what it pooled over
+    assert set(together.accuracy["pool_over"]) == {"all series with state = 36", "all series with state = 39"}
+    assert set(together.backtest["pool_over"]) == set(together.accuracy["pool_over"])
+    named = forecast_panel(panel[panel["state"] == "36"].drop(columns="state"), 3, models=menu, reference=ref,
+                           pool_over="all industries of region r")
+    assert set(named.accuracy["pool_over"]) == {"all industries of region r"}
     with pytest.raises(InputError, match="pool_by"):
         forecast_panel(panel, 3, reference=ref, pool_by="county", models=menu)
 

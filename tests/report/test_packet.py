@@ -155,3 +155,19 @@ def test_columbus_narrative_reads_at_grade_ten_or_below(columbus_folder):
     textstat = pytest.importorskip("textstat")
     _, result = columbus_folder
     assert textstat.flesch_kincaid_grade(_narrative(result.tables, result.manifest)) <= 10
+
+
+def test_training_outside_colleges_is_its_own_list_not_a_shortage(demo_tables):
+    gaps = demo_tables["gaps"][demo_tables["gaps"]["flag"] != G.NOT_COVERED]
+    # a truck-driving row the run cannot measure: never among the shortages, first in its own section
+    row = gaps.iloc[[0]].assign(soc_code="53-3032", occupation_title="Heavy and Tractor-Trailer Truck Drivers",
+                                flag=G.NOT_COVERED, gap=5000.0, annual_openings=5000.0, effective_supply=0.0,
+                                material=True, rank=1, routes_not_covered="CDL training")
+    gaps = pd.concat([gaps, row], ignore_index=True)
+    assert "53-3032" not in set(board.shortages(gaps)["soc_code"])
+    secs = {s.key: s for s in board.sections({"gaps": gaps}, {})}
+    outside = secs["not-covered"]
+    assert outside.title == "Training outside colleges not counted"
+    assert outside.bullets[0] == ("Heavy and Tractor-Trailer Truck Drivers: about 5,000 openings a year. Its usual "
+                                  "training is not counted in this run: CDL training.")
+    assert outside.table.rows[0][:2] == ["Heavy and Tractor-Trailer Truck Drivers", "5,000"]

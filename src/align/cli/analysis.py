@@ -185,6 +185,7 @@ def _pathways(args: argparse.Namespace) -> int:
     from align.errors import AlignError, InputError
     from align.pathways import PathwayParams, build_pathways
     from align.runs import derive_run, load_run
+    from align.stages import keyed, unkeyed
 
     target = Path(args.target)
     if target.suffix == ".toml":  # a region: the planning run maps pathways when O*NET inputs are set
@@ -200,7 +201,7 @@ def _pathways(args: argparse.Namespace) -> int:
         print(f"pathways: {result.folder}")
         return 0
     base = load_run(target)
-    tables = base.tables
+    tables = {name: unkeyed(name, df) for name, df in base.tables.items()}  # one region, as a stage sees it
     if args.onet:
         for source, name in (("onet_related", "Related Occupations.txt"), ("onet_job_zones", "Job Zones.txt")):
             path = Path(args.onet) / name
@@ -221,6 +222,7 @@ def _pathways(args: argparse.Namespace) -> int:
     out = build_pathways(tables["occupation_demand"], tables["gaps"], tables["programs"], tables["cip_soc"],
                          tables["onet_related"], tables.get("onet_job_zones"), tables.get("occupation_wages"),
                          params=params)
+    out = {name: keyed(name, df, base.config.region.slug) for name, df in out.items()}
     parameters = {"onet": args.onet, "wages": args.wages, "wages_source": args.wages_source,
                   "min_wage_gain": args.min_wage_gain, "max_steps": args.max_steps, "sector": args.sector}
     inputs = {k: tables[k] for k in ("onet_related", "onet_job_zones", "occupation_wages") if k in tables}

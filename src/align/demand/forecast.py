@@ -15,9 +15,13 @@ How the forecast is chosen (every choice uses the training data only):
   ``benchmarks/forecast_accuracy.py --dev``) found it worse than the combination.
 * **Pooled models.** With a reference series (for a region: its state's series of the same
   industry, :mod:`align.demand.reference`) the menu adds ``shrink`` (the series' growth shrunk
-  toward the reference's by empirical Bayes) and ``global`` (one gradient-boosted tree model
-  fitted across every series of the pool). They learn across series, so they run one pool at a
-  time (``pool_by``); the pool's default is then whichever of the combination, the pooled
+  toward the reference's by empirical Bayes), ``global`` (one gradient-boosted tree model
+  fitted across every series of the pool) and ``pooled_trend`` (a share of the state sector's
+  trend plus a share of the series' own lead over it, damped, the shares fitted by a backtest
+  across the pool). They learn across series, so they run one pool at a time (``pool_by``), and
+  every backtest and accuracy row names its pool (``pool_over``: in a planning run, all
+  industries of the one region, so a region's numbers never depend on which other regions run
+  beside it); the pool's default is then whichever of the combination, the pooled
   models and naive has the lowest backtest MASE over the pool (:func:`align.demand.backtest.choose`):
   on short, noisy regional series naive often wins, and the judge must be able to say so.
 * **Windows.** 10 rolling origins per horizon (``n_origins``) choose the model; the intervals
@@ -60,8 +64,8 @@ from align.demand import models as M
 from align.errors import InputError
 
 DEFAULT_MODELS = ("naive", "drift", "damped", "arima", "theta", "shift_share", "shrink", "global",
-                  "combo")
-REFERENCE_MODELS = ("shift_share", "shrink", "global")
+                  "pooled_trend", "combo")
+REFERENCE_MODELS = ("shift_share", "shrink", "global", "pooled_trend")
 """In the default menu only when a reference series is given (they are built to use it)."""
 Progress = Callable[[int, int], None]
 CALIBRATION_ORIGINS = 30
@@ -203,8 +207,8 @@ def forecast_panel(panel: pd.DataFrame, horizon: int, *, models: Sequence[str] |
                    n_origins: int = 10, min_train: int = 5, reference: pd.DataFrame | None = None,
                    levels: tuple[int, ...] = (80, 95), progress: Progress | None = None,
                    chunk_size: int = 20_000, backtest_detail: bool = True,
-                   pool_by: str | None = None, category: str | None = None,
-                   calibration_origins: int = CALIBRATION_ORIGINS,
+                   pool_by: str | None = None, pool_over: str | None = None,
+                   category: str | None = None, calibration_origins: int = CALIBRATION_ORIGINS,
                    origin: str = "panel", executor: Executor | None = None) -> ForecastResult:
     """Backtest the model menu on every series, choose per series, forecast ``horizon`` periods.
 
@@ -219,8 +223,12 @@ def forecast_panel(panel: pd.DataFrame, horizon: int, *, models: Sequence[str] |
     Pooling is explicit. ``pool_by`` names a panel column (e.g. ``state``): each of its values is
     forecast as a panel of its own — backtests, the pooled models (shrink, global), the pooled
     model choice and the interval calibration see only that pool's series — so a run split by
-    pool gives the same numbers. Without it the whole panel is one pool. ``category`` names a
-    panel column (e.g. ``sector``) the global model may use as a feature.
+    pool gives the same numbers. Without it the whole panel is one pool. ``pool_over`` says in
+    words what one pool is (the pipeline: ``all industries of region finger-lakes-ny``; with
+    ``pool_by``: ``all series with state = 36``); it is recorded in the ``pool_over`` column of
+    the backtest and accuracy tables, so a reader (and a multi-region run split across workers)
+    can see which series each number learnt from. ``category`` names a panel column (e.g.
+    ``sector``) the global model may use as a feature.
 
     Series are processed in chunks of ``chunk_size`` (memory stays flat for a million series)
     unless a pooled model is in the menu (then a pool is one chunk); ``progress(done, total)``
@@ -233,7 +241,7 @@ def forecast_panel(panel: pd.DataFrame, horizon: int, *, models: Sequence[str] |
         return _by_pool(panel, horizon, pool_by, reference, origin, executor=executor,
                         progress=progress, models=models, n_origins=n_origins, min_train=min_train,
                         levels=levels, chunk_size=chunk_size, backtest_detail=backtest_detail,
-                        category=category, calibration_origins=calibration_origins)
+                        category=category, calibration_origins=calibration_origins, pool_over=pool_over)
     if horizon < 1:
         raise InputError("horizon must be at least 1", file=origin, expected="a positive integer")
     if set(levels) != {80, 95}:
@@ -313,8 +321,12 @@ def forecast_panel(panel: pd.DataFrame, horizon: int, *, models: Sequence[str] |
 
     forecasts = _forecast_table(pan, horizon, point, lo80, hi80, lo95, hi95, model, mase_chosen,
                                 mase_naive, naive_pt, steps, notes)
+    pool = pool_over or f"all series of {origin}"
     backtest = _backtest_table(pan, names, mase_all, smape_all, n_orig) if backtest_detail else pd.DataFrame()
+    if backtest_detail:
+        backtest["pool_over"] = pool
     accuracy = _accuracy_table(names, mase_all, smape_all, err_model, chosen, mase_chosen, levels)
+    accuracy["pool_over"] = pool
     return ForecastResult(forecasts, backtest, accuracy, pan.m, pan.skipped)
 
 
@@ -367,7 +379,7 @@ def _map_chunks(executor: Executor | None, parts: list[tuple]) -> Iterator[tuple
 
 def _by_pool(panel: pd.DataFrame, horizon: int, pool_by: str, reference: pd.DataFrame | None,
              origin: str, *, executor: Executor | None, progress: Progress | None,
-             **kw: object) -> ForecastResult:
+             pool_over: str | None = None, **kw: object) -> ForecastResult:
     """Forecast each pool as its own panel and stack the results (``pool_by`` in the docstring).
 
     With ``executor`` the pools run on its workers (a pool is the unit a pooled model fits)."""
@@ -393,7 +405,9 @@ def _by_pool(panel: pd.DataFrame, horizon: int, pool_by: str, reference: pd.Data
         ref = reference
         if reference is not None and "series_id" in reference.columns:
             ref = ref_by_pool.get(key, reference.iloc[:0])
-        jobs.append((key, sub.drop(columns=pool_by), dict(reference=ref, origin=f"{origin} ({pool_by}={key})")))
+        label = f"{pool_over}, {pool_by} = {key}" if pool_over else f"all series with {pool_by} = {key}"
+        jobs.append((key, sub.drop(columns=pool_by),
+                     dict(reference=ref, origin=f"{origin} ({pool_by}={key})", pool_over=label)))
     total, done = panel["series_id"].nunique(), 0
     parts: list[tuple[object, ForecastResult]] = []
     if executor is None:
@@ -440,7 +454,7 @@ def _menu(models: Sequence[str] | None, has_ref: bool, m: int, origin: str) -> l
         bad = [k for k in wanted if k not in known]
         if bad:
             raise InputError(f"unknown model(s) {bad}", file=origin, expected=f"some of {known}")
-        needs = [k for k in ("shift_share", "shrink") if k in wanted]
+        needs = [k for k in ("shift_share", "shrink", "pooled_trend") if k in wanted]
         if needs and not has_ref:
             raise InputError(f"{', '.join(needs)} needs a reference series", file=origin,
                              expected="reference= (python) or --reference FILE (CLI)")

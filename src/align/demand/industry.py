@@ -46,8 +46,11 @@ def regional_industry_employment(area: pd.DataFrame, *, region_id: str, counties
         # QCEW's aggregation level ends in 4 for sectors, 5 for 3-digit industries, … (74, 75 for
         # counties): this keeps out its own aggregates (10 total, 101 goods-producing, …)
         rows = rows[rows["agglvl_code"].astype(str).str[-1] == str(naics_digits + 2)]
+    as_published = rows
     if government_code is not None:
-        rows = pd.concat([rows, _government(annual, pattern, naics_digits, government_code)], ignore_index=True)
+        public = _government(annual, pattern, naics_digits, government_code)
+        as_published = pd.concat([rows, public], ignore_index=True)
+        rows = pd.concat([_spread_unclassified(rows, government_code), public], ignore_index=True)
     if rows.empty:
         raise InputError(f"no annual {naics_digits}-digit NAICS rows for counties {counties} "
                          f"and ownerships {ownerships}", file=origin)
@@ -68,7 +71,7 @@ def regional_industry_employment(area: pd.DataFrame, *, region_id: str, counties
     incomplete = out["period"].map(per_year).fillna(0) < len(counties)
     out.loc[out["_unknown"] | incomplete, "employment"] = float("nan")
     out = out.drop(columns="_unknown")
-    _check_below_state(rows, area[area["qtr"] == "A"], counties, origin)
+    _check_below_state(as_published, area[area["qtr"] == "A"], counties, origin)
     out["region_id"] = region_id
     out["source"] = "qcew"
     if "industry_title" in rows.columns:
@@ -120,4 +123,27 @@ def _government(annual: pd.DataFrame, pattern: str, naics_digits: int, code: str
     rest = totals.set_index(keys)
     rest = rest.assign(employment=rest["employment"] - placed.reindex(rest.index).fillna(0.0),
                        is_estimated=kept.groupby(keys)["is_estimated"].any().reindex(rest.index, fill_value=False))
-    return pd.concat([kept, rest.reset_index().assign(naics_code=code)], ignore_index=True)
+    # no title of its own parts ("Federal Government"): the staffing pattern's names the sector
+    rest = rest.reset_index().assign(naics_code=code, industry_title=None)
+    return pd.concat([kept, rest], ignore_index=True)
+
+
+def _spread_unclassified(rows: pd.DataFrame, code: str) -> pd.DataFrame:
+    """Private rows under the government code, shared out over the area's other private sectors.
+
+    QCEW's private NAICS 99 ("Unclassified": establishments not yet given an industry) shares its
+    code with OEWS's cross-ownership government sector 99. Left alone it would be summed into
+    government and staffed like public administration; instead each area-year's unclassified jobs
+    go to its sectors with a known value, in proportion to their employment, as projection shops
+    treat them. (An area-year with no known sector keeps none: it has no staffing to give them.)
+    """
+    stray = rows["naics_code"] == code
+    if not stray.any():
+        return rows
+    keys = ["area_fips", "period"]
+    unclassified = rows[stray].groupby(keys)["employment"].sum().rename("_unclassified").reset_index()
+    out = rows[~stray].merge(unclassified, on=keys, how="left")
+    total = out.groupby(keys)["employment"].transform("sum")
+    share = (out["employment"] / total.where(total > 0)).fillna(0.0)
+    out["employment"] = out["employment"] + out.pop("_unclassified").fillna(0.0) * share
+    return out

@@ -114,7 +114,8 @@ def forecast_industries(config: RunConfig, industry: pd.DataFrame,
         warnings.append(f"employment data end in {last}, so the base year {years.base} is itself an estimate")
     if reference is not None:
         reference = reference[reference["period"] <= years.base].dropna(subset=["value"])
-    result = forecast_panel(panel, years.target - last, reference=reference, origin="industry_employment")
+    result = forecast_panel(panel, years.target - last, reference=reference, origin="industry_employment",
+                            pool_over=f"all industries of region {config.region.slug}")
     fc = result.forecasts
     chosen = fc.drop_duplicates("series_id")["model"].value_counts()
     notes.append(f"{panel['series_id'].nunique()} industries; models chosen: "

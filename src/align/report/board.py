@@ -119,6 +119,12 @@ def shortage_sentence(r: Any) -> str:
             f"{number(r['effective_supply'])} newly trained people.{per100}")
 
 
+def not_covered_sentence(r: Any) -> str:
+    routes = str(r.get("routes_not_covered") or "training outside colleges")
+    return (f"{r['occupation_title']}: about {number(r['annual_openings'])} openings a year. Its usual training is "
+            f"not counted in this run: {routes}.")
+
+
 def surplus_sentence(r: Any) -> str:
     return (f"{r['occupation_title']}: about {number(r['effective_supply'])} newly trained people a year for "
             f"about {number(r['annual_openings'])} openings. Some will not find this work in the region.")
@@ -319,6 +325,7 @@ def sections(tables: dict[str, pd.DataFrame], manifest: dict) -> list[Section]:
                    "courses, academies, apprenticeships), and this run counts college programs only, so whether "
                    "they are short cannot be said yet. Add that training via the inventory template "
                    "(data/templates/training_inventory.csv)."),
+            bullets=[not_covered_sentence(r) for r in outside.head(3).to_dict("records")],
             table=not_covered_table(outside)))
     if dup is not None and len(dup):
         margin = params.get("duplication_margin")

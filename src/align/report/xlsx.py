@@ -117,7 +117,7 @@ HEADERS = {
 }
 TITLE_FOR = {"soc_code": "occupation_title", "cip_code": "cip_title", "provider_id": "provider_name",
              "related_soc_code": "related_occupation_title", "award_level": "award_label", "metric": "metric_label"}
-LAST = ("program_id", "cluster_id", "group_id")  # ids for joining, after the words
+LAST = ("program_id", "cluster_id", "group_id", "region_id")  # ids for joining (the region: the same on every row), after the words
 MONEY = ("wage", "earnings")
 PERCENT = ("probability", "coverage", "_pct", "share")
 
