@@ -25,9 +25,9 @@ def test_an_error_in_the_child_is_raised_here_with_its_fields():
     def broken():
         raise InputError("bad row", file="a.csv", row=7, column="soc_code")
 
-    with pytest.raises(InputError, match=r"a.csv, row 7, column 'soc_code': bad row") as info:
-        with in_background(broken) as pending:
-            pending.result()
+    with pytest.raises(InputError, match=r"a.csv, row 7, column 'soc_code': bad row") as info, \
+            in_background(broken) as pending:
+        pending.result()
     assert (info.value.file, info.value.row) == ("a.csv", 7)
 
 
@@ -53,9 +53,9 @@ def test_a_child_that_dies_is_an_error_not_a_hang():
 
 @needs_fork
 def test_a_failing_block_stops_the_child():
-    with pytest.raises(RuntimeError, match="parent failed"):
-        with in_background(lambda: __import__("time").sleep(60)) as pending:
-            raise RuntimeError("parent failed")
+    with pytest.raises(RuntimeError, match="parent failed"), \
+            in_background(lambda: __import__("time").sleep(60)) as pending:
+        raise RuntimeError("parent failed")
     assert pending._process is None
 
 
