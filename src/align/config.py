@@ -43,11 +43,7 @@ class Region(_Strict):
     @field_validator("id")
     @classmethod
     def _plain_slug(cls, v: str | None) -> str | None:
-        # the id names a folder under output_dir: "../x" or "a/b" would write outside it
-        if v is not None and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", v):
-            raise ValueError(f"region id {v!r} is not a plain slug (letters, digits, '-' and '_', "
-                             f"starting with a letter or digit)")
-        return v
+        return v if v is None else _slug("region", v)
 
     @property
     def slug(self) -> str:
@@ -355,9 +351,7 @@ class State(_Strict):
     @field_validator("id")
     @classmethod
     def _slug(cls, v: str) -> str:
-        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", v):
-            raise ValueError(f"state id {v!r} is not a plain slug (letters, digits, '-' and '_')")
-        return v
+        return _slug("state", v)
 
 
 class Areas(_Strict):
@@ -432,6 +426,14 @@ class StateConfig(_Strict):
 
 
 M = TypeVar("M", bound=BaseModel)
+
+
+def _slug(what: str, value: str) -> str:
+    """An id names a folder under output_dir: "../x" or "a/b" would write outside it."""
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", value):
+        raise ValueError(f"{what} id {value!r} is not a plain slug (letters, digits, '-' and '_', "
+                         f"starting with a letter or digit)")
+    return value
 
 
 def _code(normaliser: Any, value: str) -> str:

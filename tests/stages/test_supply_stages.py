@@ -322,3 +322,15 @@ def test_single_unit_organisations_are_flagged_for_a_regional_share(fixtures):
                               "system_name": ["National Education Seminars Inc.", "OSU", "OSU", None]})
     lone = single_unit_systems(providers, {"1", "2", "4"})
     assert lone["provider_id"].tolist() == ["1"]  # OSU's campuses report separately; X is in no organisation
+
+
+def test_a_region_whose_programs_train_for_none_of_its_jobs_allocates_nothing():
+    # 03.0101 is in no crosswalk row: no eligible edge, so every table is empty but numeric
+    # (pandas gives an empty *string* column when mapping no rows; that once crashed the run)
+    from align.match.duplication import find_duplication
+
+    programs = _programs([("P9:03.0101:3", "03.0101", "3", 40.0)]).astype({"program_id": "str", "cip_code": "str"})
+    result = allocate(programs, XW, DEMAND, mode="proportional", factors=F, rules=NO_STUDY)
+    assert result.table.empty and result.table["completers_allocated"].sum() == 0.0
+    dup = find_duplication(programs, result.table, factors=F, margin=0.2, thin_completers=10)
+    assert dup.empty

@@ -26,8 +26,9 @@ def find_duplication(programs: pd.DataFrame, allocation: pd.DataFrame, *, factor
     supplied = allocation.groupby("program_id")["completers_allocated"].sum()
     # programs that supply no occupation are reported on their own, not as duplicated effort
     programs = programs[programs["program_id"].isin(demand.index) & programs["cip_code"].notna()]
-    p = programs.assign(effective=programs["program_id"].map(supplied) * factors.product,
-                        allocated=programs["program_id"].map(demand).fillna(0.0),
+    # astype: mapping no programs at all gives an empty *string* column, which cannot be multiplied
+    p = programs.assign(effective=programs["program_id"].map(supplied).astype(float) * factors.product,
+                        allocated=programs["program_id"].map(demand).fillna(0.0).astype(float),
                         cip_series=programs["cip_code"].str[:5])
     key = "cip_series" if series else "cip_code"
     rows = []

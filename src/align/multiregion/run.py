@@ -42,6 +42,7 @@ from align.multiregion.engine import Engine
 from align.progress import Progress
 from align.runs import (
     PACKAGES,
+    RunResult,
     _pkg_version,
     atomic_folder,
     load_run,
@@ -62,17 +63,11 @@ KEPT = ("industry_projection", "occupation_demand", "gaps", "programs", "allocat
 
 
 @dataclass
-class StateResult:
-    config: StateConfig
-    regions: list[Region]
-    tables: dict[str, pd.DataFrame]
-    manifest: dict
-    folder: Path | None = None
-    warnings: list[str] = field(default_factory=list)
+class StateResult(RunResult):
+    """A state run: its configuration, the statewide tables and manifest, and the regions it planned."""
 
-    @property
-    def report_path(self) -> Path | None:
-        return self.folder / "report.html" if self.folder else None
+    config: StateConfig  # type: ignore[assignment]
+    regions: list[Region] = field(default_factory=list)
 
 
 # --- what runs on the workers -----------------------------------------------------------------
@@ -263,7 +258,7 @@ def run_state(config: StateConfig, *, scheduler: str | None = None, progress: Pr
         with progress.stage("Writing the statewide tables, report and manifest") as notes:
             for entry, out in zip(manifest["regions"], outs, strict=True):
                 entry["run_id"] = out["run_id"]
-            result = StateResult(config, regions, tables, manifest, warnings=list(accepted))
+            result = StateResult(config, tables, manifest, warnings=list(accepted), regions=regions)
             write_state(result, staging.path, report=report, pdf=pdf)
             staging.manifest = manifest
             notes.append(str(staging.final))

@@ -238,7 +238,7 @@ def supply_edges(programs: pd.DataFrame, cip_soc: pd.DataFrame, demand: pd.DataF
     edges, excluded = eligible_edges(programs, cip_soc, demand, post_licensure=post, **eligibility)
     accounts = completer_accounts(programs, edges, excluded, post, rules)
     allocatable = accounts.set_index("program_id")["completers_allocated"]
-    edges = edges.assign(completers=edges["program_id"].map(allocatable).fillna(0.0))
+    edges = edges.assign(completers=edges["program_id"].map(allocatable).fillna(0.0).astype(float))
     return edges, excluded, accounts
 
 
@@ -274,7 +274,9 @@ def _normalise(values: pd.Series, groups: pd.Series) -> pd.Series:
     """values / group total; equal shares inside a group whose total is zero."""
     total = values.groupby(groups).transform("sum")
     size = values.groupby(groups).transform("size")
-    return pd.Series(np.where(total > 0, values / total.where(total > 0, 1.0), 1.0 / size), index=values.index)
+    # dtype: with no rows the group transforms come back as strings, not numbers
+    return pd.Series(np.where(total > 0, values / total.where(total > 0, 1.0), 1.0 / size.astype(float)),
+                     index=values.index, dtype=float)
 
 
 def double_count_audit(edges: pd.DataFrame, demand: pd.DataFrame) -> pd.DataFrame:
