@@ -181,3 +181,23 @@ def test_pathway_gaps_lead_with_the_largest_steps_not_the_most_travelled() -> No
     # with too few openings to judge (2.9) is no broken step even with no program
     assert g["soc_code"].tolist() == ["29-1141", "49-2095"]
     assert g["n_ladders"].tolist() == [2, 128]
+
+
+def test_a_step_whose_training_is_not_counted_is_not_read_as_untrained() -> None:
+    """Truck drivers (CDL schools are not in IPEDS) are 'training not counted', not 'no regional
+    training'; the board's broken steps leave them to the list of training outside colleges."""
+    from align.pathways.gaps import NOT_COUNTED, pathway_gaps
+    from align.report.board import broken_steps
+
+    nodes = pd.DataFrame({
+        "soc_code": ["53-3032", "29-1171"], "occupation_title": ["Truck drivers", "Nurse practitioners"],
+        "annual_openings": [1258.0, 40.0], "flag": ["training not in this run", "no regional program"],
+        "typical_entry_education": ["Postsecondary nondegree award", "Master's degree"],
+        "wage_annual_median": [58640.0, 120000.0], "n_programs": [0, 0], "entry_rank": [1, 4]})
+    ladders = pd.DataFrame({"soc_code": ["53-3032", "29-1171"], "ladder_id": ["L1", "L2"]})
+    g = pathway_gaps(nodes, ladders).set_index("soc_code")
+    assert g.loc["53-3032", "gap_kind"] == NOT_COUNTED
+    assert "not counted in this run" in g.loc["53-3032", "reason"] and "no regional" not in g.loc["53-3032", "reason"]
+    assert g.loc["29-1171", "gap_kind"] == "shortage + no regional training"
+    steps = broken_steps(g.reset_index())
+    assert len(steps) == 1 and steps[0].startswith("Nurse practitioners") and "no program" in steps[0]

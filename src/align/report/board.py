@@ -19,6 +19,7 @@ import pandas as pd
 
 from align.match import gaps as G
 from align.notes import board_caveats
+from align.pathways.gaps import NOT_COUNTED
 from align.report.formats import missing, money, number, percent
 from align.report.words import flag_label, per_hundred, training_is_the_way_in
 
@@ -218,7 +219,9 @@ def broken_steps(pg: pd.DataFrame | None, n: int = 5) -> list[str]:
     """The ladder steps on the most ladders that the region does not train enough people for."""
     if pg is None or not len(pg) or "occupation_title" not in pg.columns:
         return []
-    d = pg.head(n)  # in the pathways stage's order (align.pathways.gaps: largest steps first)
+    # in the pathways stage's order (largest steps first); steps whose training is not counted are
+    # in the list of training outside colleges, not here
+    d = pg[pg["gap_kind"].astype(str) != NOT_COUNTED].head(n)
     out = []
     for r in d.to_dict("records"):
         untrained = "no regional training" in str(r.get("gap_kind", "")) or not r.get("n_programs")
