@@ -44,10 +44,16 @@ def test_real_history_gives_ranges_and_chances_of_shortage(finger_lakes):
 
 def test_occupations_are_controlled_to_new_york_state_2012(finger_lakes):
     summary = finger_lakes.manifest["occupation_control"]
-    assert summary["dissimilarity_before"] > 0.15 and summary["dissimilarity_after"] < 0.001
+    # fitted on the state's own industries (area 36000), applied to the region's: the region keeps its
+    # industry mix, so it stays apart from the state's (New York City's) mix, but much closer than the pattern
+    assert summary["dissimilarity_before"] > 0.15 and 0.02 < summary["dissimilarity_after"] < 0.10
     ws = finger_lakes.tables["occupation_demand"].set_index("soc_code")["employment_wage_salary"]
     # oesm12st.zip, New York (area 36): registered nurses 166,950 of 8,542,280 jobs (1.95%)
-    assert ws["29-1141"] / ws.sum() == pytest.approx(166_950 / 8_542_280, rel=0.05)
+    assert ws["29-1141"] / ws.sum() == pytest.approx(166_950 / 8_542_280, rel=0.15)
+    # a manufacturing region has more machinists and mechanical engineers than the state's mix gives it
+    control = finger_lakes.tables["occupation_control"].set_index("soc_code")
+    for soc in ("51-4041", "17-2141"):
+        assert control.loc[soc, "employment_controlled"] > 1.3 * control.loc[soc, "employment_control"]
     # SOC 2010 43-5081 stock clerks became SOC 2018 53-7065 stockers: carried over, not lost
     control = finger_lakes.tables["occupation_control"].set_index("soc_code")
     assert control.loc["53-7065", "control_status"] == "controlled"

@@ -87,6 +87,25 @@ def test_control_fits_rows_to_industry_totals_and_columns_to_control_shares():
     assert out.matrix.shares.toarray().sum(axis=1) == pytest.approx([1.0, 1.0])
 
 
+def test_a_larger_control_area_is_fitted_on_its_own_industries_and_applied_to_the_region():
+    # the state: 1,000 jobs in A, 1,000 in B; the region: 150 in A only (a one-industry town)
+    state, region = pd.Series({"A": 1000.0, "B": 1000.0}), pd.Series({"A": 150.0, "B": 0.0})
+    control = pd.Series({"11-0001": 600.0, "11-0002": 400.0, "11-0003": 300.0, "11-0004": np.nan})
+    out = control_to_area(_matrix(), region, control, area="T", area_employment=state)
+    at_state = control_to_area(_matrix(), state, control, area="T")
+    # the region takes the state's fitted staffing of industry A, not the state's whole mix
+    assert out.matrix.shares.toarray() == pytest.approx(at_state.matrix.shares.toarray())
+    t = out.table.set_index("soc_code")
+    row_a = at_state.matrix.shares.toarray()[0]
+    for j, soc in enumerate(_matrix().soc):
+        assert t.loc[soc, "employment_controlled"] == pytest.approx(150.0 * row_a[j])
+    # the state's control shares at the region's size, for the reader's comparison
+    assert t.loc["11-0001", "employment_control"] / t.loc["11-0003", "employment_control"] == pytest.approx(2.0)
+    # forcing the state mix onto a one-industry region would give 0 dissimilarity; it keeps its own
+    # (industry A employs no 11-0003, which is 3/13 of the state's controlled mix)
+    assert out.dissimilarity_after == pytest.approx(3 / 13, abs=0.01) and at_state.dissimilarity_after < 1e-6
+
+
 def test_soc_edition_bridge_carries_a_renamed_code_to_its_group():
     # shares of the control's and the pattern's totals. SOC 2010 35-3021 became 35-3023 (same broad
     # group 35-302x); 15-1132 split into 15-1252/15-1253 (minor group 15-1000); 43-5081 moved to

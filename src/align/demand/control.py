@@ -4,7 +4,12 @@ A staffing pattern (national, by sector) gives a region a first occupational mix
 OEWS estimate for the closest area (the region's metro, else its state) says what the mix really
 is. The base-year industry × occupation matrix is fitted to both by iterative proportional
 fitting (RAS): its rows to the region's industry employment, its columns to the area's
-occupation shares scaled to the region's total. What the control cannot say is left to the
+occupation shares scaled to the region's total. Where the control area is larger than the region
+(a state for one of its labour market regions) and its industry employment is known, the fit is
+made on the area's own industries instead and the fitted staffing pattern applied to the
+region's: the area's mix is a state-wide average (New York's is New York City's), so forcing it
+onto a manufacturing region would take its engineers away, while the area's within-industry
+staffing is what state projection shops apply to their sub-state areas. What the control cannot say is left to the
 pattern: an occupation without a published value (suppressed, or not published in that area)
 keeps its pattern employment, and a control occupation no industry of the pattern employs is
 listed, not forced in. The fitted matrix divided by industry employment is the region's own
@@ -141,7 +146,8 @@ def bridge_editions(control: pd.Series, pattern: pd.Series) -> tuple[pd.Series, 
 
 
 def control_to_area(matrix: StaffingMatrix, industry_employment: pd.Series, control: pd.Series,
-                    *, area: str = "", period: int | None = None, bridge: bool = False) -> Controlled:
+                    *, area: str = "", period: int | None = None, bridge: bool = False,
+                    area_employment: pd.Series | None = None) -> Controlled:
     """Fit the region's base-year industry × occupation matrix to ``control``'s occupation mix.
 
     ``industry_employment`` is indexed like ``matrix.naics`` (base-year jobs per industry);
@@ -149,9 +155,33 @@ def control_to_area(matrix: StaffingMatrix, industry_employment: pd.Series, cont
     published). Its shares, not its level, are used: the control may be another year or a larger
     area than the region, so it is scaled to the region's total. With ``bridge`` (a control coded
     in another SOC edition) codes without a counterpart are matched by SOC group
-    (:func:`bridge_editions`).
+    (:func:`bridge_editions`). With ``area_employment`` (the control area's own base-year jobs
+    per industry, indexed like ``industry_employment``) the fit is made on the area's industries
+    and its staffing pattern applied to the region's (see the module docstring).
     """
-    e = industry_employment.reindex(matrix.naics).fillna(0.0).to_numpy(float)
+    region_e = industry_employment.reindex(matrix.naics).fillna(0.0).to_numpy(float)
+    if area_employment is None:
+        fitted_here = _fit_to_control(matrix, region_e, control, area=area, bridge=bridge)
+        return Controlled(*fitted_here, area, period)
+    area_e = area_employment.reindex(matrix.naics).fillna(0.0).to_numpy(float)
+    at_area = _fit_to_control(matrix, area_e, control, area=area, bridge=bridge)
+    applied = StaffingMatrix(matrix.naics, matrix.soc, at_area[0].shares)
+    pattern = pd.Series(region_e @ matrix.shares.toarray(), index=matrix.soc)
+    fitted = pd.Series(region_e @ applied.shares.toarray(), index=matrix.soc)
+    table = at_area[1].set_index("soc_code")
+    share = table["employment_control"] / table["employment_control"].sum()
+    table["employment_control"] = share * region_e.sum()  # the area's mix at the region's size
+    table["employment_pattern"] = pattern.reindex(table.index).fillna(0.0)
+    table["employment_controlled"] = fitted.reindex(table.index).where(table["control_status"] != NOT_IN_PATTERN)
+    common = table.index[table["control_status"] == CONTROLLED]
+    target = table.loc[common, "employment_control"]
+    return Controlled(applied, table.reset_index(), dissimilarity(pattern[common], target),
+                      dissimilarity(fitted[common], target), at_area[4], area, period)
+
+
+def _fit_to_control(matrix: StaffingMatrix, e: np.ndarray, control: pd.Series, *, area: str, bridge: bool
+                    ) -> tuple[StaffingMatrix, pd.DataFrame, float, float, Fit]:
+    """The RAS fit of ``e`` (jobs per industry) × the pattern to ``control``'s occupation shares."""
     shares = matrix.shares.toarray()
     seed = e[:, None] * shares
     pattern = pd.Series(seed.sum(axis=0), index=matrix.soc)
@@ -191,8 +221,8 @@ def control_to_area(matrix: StaffingMatrix, industry_employment: pd.Series, cont
                           "employment_controlled": fitted.reindex(codes).where(status != NOT_IN_PATTERN),
                           "control_status": status}).rename_axis("soc_code")
     common = matched.index
-    return Controlled(region_matrix, table.reset_index(), dissimilarity(pattern[common], matched),
-                      dissimilarity(fitted[common], matched), fit, area, period)
+    return (region_matrix, table.reset_index(), dissimilarity(pattern[common], matched),
+            dissimilarity(fitted[common], matched), fit)
 
 
 def control_summary(table: pd.DataFrame) -> dict:

@@ -174,6 +174,21 @@ def references(config: RunConfig, t: Tables) -> StageResult:
                         "cip_soc": t["cip_soc"], **optional})
 
 
+def _state_industries(config: RunConfig, t: Tables, matrix: StaffingMatrix) -> pd.Series | None:
+    """The state's base-year jobs per industry, arranged as the region's, where the input holds them."""
+    area, p = t.get("area_industry_employment"), config.parameters
+    state_area = f"{config.region.state_fips}000"
+    if area is None or state_area not in set(area["area_fips"]):
+        return None
+    state = state_reference(area, state_area=state_area, ownerships=p.ownerships, naics_digits=p.naics_digits,
+                            government_code=p.government_industry_code)
+    state = state[state["period"] == config.years.base]
+    if state.empty:
+        return None
+    jobs = state.set_index("series_id")[["value"]].rename(columns={"value": "employment_base"})
+    return aligned_industries(jobs, matrix)["employment_base"].fillna(0.0)
+
+
 def control_area(config: RunConfig) -> list[str]:
     """The OEWS areas the occupational mix may be controlled to, closest first."""
     area = config.parameters.control_area
@@ -224,7 +239,7 @@ def occupations(config: RunConfig, t: Tables) -> StageResult:
                                  f"occupations): {', '.join(unmatched)}"))
     out: dict[str, pd.DataFrame] = {}
     if "control_estimates" in t:
-        matrix, out["occupation_control"] = _controlled(matrix, values, t, config.years.base, notes, warnings)
+        matrix, out["occupation_control"] = _controlled(matrix, values, t, config, notes, warnings)
     occ = to_occupations(values, matrix)
     occ = occ[occ["employment_base"] > 0]
     if config.parameters.self_employment:
@@ -233,14 +248,19 @@ def occupations(config: RunConfig, t: Tables) -> StageResult:
     return StageResult(out, notes, warnings)
 
 
-def _controlled(matrix: StaffingMatrix, values: pd.DataFrame, t: Tables, base_year: int,
+def _controlled(matrix: StaffingMatrix, values: pd.DataFrame, t: Tables, config: RunConfig,
                 notes: list[str], warnings: list[str]) -> tuple[StaffingMatrix, pd.DataFrame]:
     """The staffing pattern fitted to the control area's occupation mix; the run says how far it moved."""
-    estimates = t["control_estimates"]
+    base_year, estimates = config.years.base, t["control_estimates"]
     series, area, period = control_series(estimates, sorted(set(estimates["geography"].astype(str))))
     base = aligned_industries(values[["employment_base"]], matrix)["employment_base"]
     vintages = set(estimates["soc_vintage"].dropna()) if "soc_vintage" in estimates else set()
-    result = control_to_area(matrix, base, series, area=area, period=period, bridge=bool(vintages - {"2018"}))
+    area_jobs = _state_industries(config, t, matrix) if area == config.region.state_fips else None
+    result = control_to_area(matrix, base, series, area=area, period=period, bridge=bool(vintages - {"2018"}),
+                             area_employment=area_jobs)
+    if area_jobs is not None:
+        notes.append(f"the occupational control is fitted on the state's own industries (area {area}000) and its "
+                     f"staffing pattern applied to the region's, so the region keeps its own industry mix")
     if period is not None and period != base_year:
         warnings.append(f"the occupational control is OEWS May {period}, the base year {base_year}: the area's "
                         f"{period} mix is taken for the region's {base_year} mix, scaled to its {base_year} total")
@@ -342,9 +362,12 @@ INDUSTRY_TITLES = Stage("industry_titles", industry_titles,
                         reads=("industry_employment", "industry_projection", "staffing_patterns"),
                         writes=("industry_employment",), config=("parameters.max_join_loss",))
 OCCUPATIONS = Stage("occupations", occupations, "Turning industries into occupations",
-                    reads=("staffing_patterns", "industry_projection", "control_estimates", "separation_rates"),
+                    reads=("staffing_patterns", "industry_projection", "control_estimates", "separation_rates",
+                           "area_industry_employment"),
                     writes=("occupation_projection", "occupation_control"),
-                    config=("years.base", "parameters.self_employment"))
+                    config=("years.base", "parameters.self_employment", "region.state_fips",
+                            "parameters.ownerships", "parameters.naics_digits",
+                            "parameters.government_industry_code"))
 OPENINGS = Stage("openings", openings, "Computing annual openings",
                  reads=("occupation_projection", "separation_rates", "staffing_patterns"),
                  writes=("occupation_demand",), config=("years",))
