@@ -193,6 +193,8 @@ def test_no_regional_program_is_said_only_where_the_usual_routes_are_covered():
 
 
 def test_a_handful_of_completers_does_not_flip_a_flag():
+    from dataclasses import replace
+
     from align.match.gaps import Materiality
 
     rows = [("43-9061", "Office Clerks, General", 900.0, "High school diploma or equivalent",
@@ -213,7 +215,7 @@ def test_a_handful_of_completers_does_not_flip_a_flag():
     assert g.loc["17-3023", "flag"] == "no regional program"
     # a named threshold: at 3 the same 4-completer program counts
     g3 = _gaps_for(rows, {"49-9071": (3.7, 2), "17-3023": (4.0, 1), "41-4012": (5.6, 1)},
-                   materiality=Materiality(min_program_supply=3.0))
+                   materiality=replace(Materiality.of(), min_program_supply=3.0))
     assert g3.loc["17-3023", "flag"] == "undersupply"
     # materiality of the lists: material shortages get ranks, small ones none
     assert bool(g.loc["17-3023", "material"]) and g.loc["17-3023", "rank"] == 1

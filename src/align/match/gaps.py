@@ -14,7 +14,7 @@ import pandas as pd
 from scipy.special import ndtr, ndtri  # normal cdf, quantile; lighter than scipy.stats
 
 from align import schemas
-from align.config import FlagBands
+from align.config import FlagBands, Parameters
 from align.supply.allocation import Factors
 from align.supply.education import entry_rank
 from align.supply.kinds import GENERAL, is_residual, national_market, program_kind
@@ -73,16 +73,24 @@ def probability_shortage(openings: pd.Series, low: pd.Series, high: pd.Series,
 
 @dataclass(frozen=True)
 class Materiality:
-    """Named thresholds that keep flags and lists from turning on a handful of people (docs/matching.md)."""
+    """Named thresholds that keep flags and lists from turning on a handful of people (docs/matching.md).
 
-    min_program_supply: float = 5.0
+    Built from the run's ``[parameters]`` (:meth:`of`), where their defaults and meanings live.
+    """
+
+    min_program_supply: float
     """Supply below this (a year) is not a regional program for the flag: on-the-job entry stays so."""
-    material_gap: float = 25.0
+    material_gap: float
     """A shortage or surplus smaller than this (a year) is kept in the tables but not led with."""
-    min_program_share: float = 0.05
+    min_program_share: float
     """For jobs entered with a diploma or less, programs are a usual way in only if they supply this share of openings."""
     general_surplus_share: float = 0.5
     """A surplus resting more than this share on general academic fields is not led with (see docs/matching.md)."""
+
+    @classmethod
+    def of(cls, p: Parameters | None = None) -> Materiality:
+        p = p or Parameters()
+        return cls(p.min_program_supply, p.material_gap, p.min_program_share)
 
 
 def compute_gaps(demand: pd.DataFrame, supply: pd.DataFrame, bounds: pd.DataFrame,
@@ -101,7 +109,7 @@ def compute_gaps(demand: pd.DataFrame, supply: pd.DataFrame, bounds: pd.DataFram
     run covers: a shortage is not asserted where a usual route is outside the run's sources.
     ``supply_notes`` says, per occupation, what the supply rests on (one provider, doctorates), in words.
     """
-    materiality = materiality or Materiality()
+    materiality = materiality or Materiality.of()
     g = demand.merge(supply, on="soc_code", how="left").merge(
         bounds, left_on="soc_code", right_index=True, how="left")
     g["effective_supply"] = g["effective_supply"].fillna(0.0)

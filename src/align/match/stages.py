@@ -37,7 +37,7 @@ def match(config: RunConfig, t: Tables) -> StageResult:
                         alternative_supply=alt.groupby("soc_code")["effective_supply"].sum(), supply_sd=spread,
                         below_level=lower_text,
                         routes=training_routes(demand, inventory_occupations(programs, allocation)),
-                        materiality=Materiality(p.min_program_supply, p.material_gap, p.min_program_share),
+                        materiality=Materiality.of(p),
                         supply_notes=supply_notes(allocation, programs))
     if "occupation_wages" in t:
         wages = occupation_wages(t["occupation_wages"]).set_index("soc_code")["wage_annual_median"]
