@@ -105,9 +105,10 @@ def _closing(tables: dict[str, pd.DataFrame], manifest: dict) -> list[Flowable]:
         if {"selected", "naive"} <= set(acc.index) and pd.notna(acc["selected"]) and pd.notna(acc["naive"]):
             better = acc["selected"] < acc["naive"]
             story += P.bullets([
-                "The forecasts were tested on past years. Their errors were "
+                "The forecasts were tested on past years. On those years, the methods chosen had errors "
                 + (f"about {number((1 - acc['selected'] / acc['naive']) * 100)}% smaller than" if better else
-                   "no smaller than") + " those of simply assuming no change."])
+                   "no smaller than") + " those of simply assuming no change. The methods were picked on the "
+                "same years, so expect larger errors in the years ahead."])
     story += [P.para("Words used in this packet", "h1")]
     story += [P.rich(f"<b>{escape(term)}.</b> {escape(text)}", "body") for term, text in glossary(params)]
     story += [CondPageBreak(2 * P.inch), P.para("Sources", "h1"),
