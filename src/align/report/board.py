@@ -12,6 +12,7 @@ a table or column that is absent simply leaves its part out.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -304,8 +305,22 @@ def sources_table(manifest: dict) -> Table:
         if v and str(v) not in seen[i["table"]]:
             seen[i["table"]].append(str(v))
     rows = [[TABLE_NAMES.get(t, t.replace("_", " ").capitalize()), SOURCE_NAMES.get(source_of[t], source_of[t]),
-             (f"{v[0]} to {v[-1]}" if len(v) > 3 else ", ".join(v)) or "—"] for t, v in seen.items()]
+             release_span(v)] for t, v in seen.items()]
     return Table(["What", "Published by", "Release"], rows)
+
+
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def release_span(vintages: list[str]) -> str:
+    """Releases in a few words: "QCEW 2000–2012 annual averages" for thirteen yearly files."""
+    if not vintages:
+        return "—"
+    shapes = {_YEAR.sub("{}", v) for v in vintages}
+    years = sorted({int(y) for v in vintages for y in _YEAR.findall(v)})
+    if len(vintages) > 2 and len(shapes) == 1 and all(len(_YEAR.findall(v)) == 1 for v in vintages):
+        return shapes.pop().replace("{}", f"{years[0]}–{years[-1]}", 1)
+    return f"{vintages[0]} to {vintages[-1]}" if len(vintages) > 3 else ", ".join(vintages)
 
 
 TABLE_NAMES = {"industry_employment": "Jobs by industry", "staffing_patterns": "Jobs in each industry by occupation",
