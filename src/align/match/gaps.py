@@ -153,7 +153,7 @@ def compute_gaps(demand: pd.DataFrame, supply: pd.DataFrame, bounds: pd.DataFram
     g["flag"] = list(flags)
     g["reason"] = list(reasons)
     g = g.sort_values(["gap", "soc_code"], ascending=[False, True])
-    g["material"], g["rank"] = _material(g, materiality)
+    g["material"], g["board_list"], g["rank"] = _material(g, materiality)
     return schemas.validate(g.drop(columns=["entry_rank", "below_level", "is_residual", "has_listed_route",
                                             "supply_note", "is_national", "general_share"]),
                             "gaps", origin="gaps")
@@ -169,8 +169,8 @@ def general_share(contributions: pd.DataFrame) -> pd.Series:
     return (eff.where(kind == GENERAL, 0.0).groupby(contributions["soc_code"]).sum() / total.where(total > 0)).fillna(0.0)
 
 
-def _material(g: pd.DataFrame, m: Materiality) -> tuple[pd.Series, pd.Series]:
-    """Whether a flag is large enough to lead its board list with, and its rank in that list.
+def _material(g: pd.DataFrame, m: Materiality) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Whether a flag is large enough to lead its board list with, which list, and its rank there.
 
     Each list in :data:`LISTS` ranks on its own: shortages and uncovered shortages by gap (largest
     first), surpluses by excess supply. A surplus resting mostly on general academic fields is not
@@ -178,15 +178,17 @@ def _material(g: pd.DataFrame, m: Materiality) -> tuple[pd.Series, pd.Series]:
     """
     rank = pd.Series(pd.NA, index=g.index, dtype="Int64")
     material = pd.Series(False, index=g.index)
-    for flags in LISTS.values():
+    board_list = pd.Series(None, index=g.index, dtype=object)
+    for name, flags in LISTS.items():
         surplus = flags == SURPLUS_FLAGS
         size = -g["gap"] if surplus else g["gap"]
         hit = g["flag"].isin(flags) & (size >= m.material_gap)
         if surplus:
             hit &= g["general_share"] <= m.general_surplus_share
         material |= hit
+        board_list[hit] = name
         rank[hit] = size[hit].rank(ascending=False, method="first").astype(int)
-    return material, rank
+    return material, board_list, rank
 
 
 def leading(gaps: pd.DataFrame, which: str, n: int | None = None) -> pd.DataFrame:
