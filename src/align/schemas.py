@@ -121,7 +121,7 @@ TABLES: dict[str, TableSchema] = {
             "wage_annual_median", "supply_sd", "usual_routes", "routes_not_covered", "coverage", "material", "board_list",
             "rank"),
            nullable=("supply_demand_ratio", "probability_shortage", "wage_annual_median",
-                     "annual_openings_low", "annual_openings_high", "board_list", "rank")),
+                     "annual_openings_low", "annual_openings_high", "rank")),
         _t("duplication", ("cluster_id",),
            ("cluster_id", "cip_code", "award_level", "n_providers", "combined_supply",
             "allocated_demand", "excess_supply", "hhi", "is_duplicated", "providers"),

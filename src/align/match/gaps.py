@@ -178,7 +178,7 @@ def _material(g: pd.DataFrame, m: Materiality) -> tuple[pd.Series, pd.Series, pd
     """
     rank = pd.Series(pd.NA, index=g.index, dtype="Int64")
     material = pd.Series(False, index=g.index)
-    board_list = pd.Series(None, index=g.index, dtype=object)
+    board_list = pd.Series("", index=g.index, dtype=object)  # empty, like routes_not_covered: no None/NaN split
     for name, flags in LISTS.items():
         surplus = flags == SURPLUS_FLAGS
         size = -g["gap"] if surplus else g["gap"]
