@@ -31,10 +31,12 @@ def find_duplication(programs: pd.DataFrame, allocation: pd.DataFrame, *, factor
                         allocated=programs["program_id"].map(demand).fillna(0.0).astype(float),
                         cip_series=programs["cip_code"].str[:5])
     key = "cip_series" if series else "cip_code"
+    # one provider is no duplication; a one-code series repeats the 6-digit view. Decided for every
+    # cluster at once, so the loop below visits only the few clusters that can be duplicated.
+    counts = p.groupby([key, "award_level"], sort=False)[["provider_id", "cip_code"]].transform("nunique")
+    p = p[(counts["provider_id"] >= 2) & ((counts["cip_code"] >= 2) if series else True)]
     rows = []
     for (code, award), grp in p.groupby([key, "award_level"], sort=True):
-        if grp["provider_id"].nunique() < 2 or (series and grp["cip_code"].nunique() < 2):
-            continue  # one provider is no duplication; a one-code series repeats the 6-digit view
         grp = grp.sort_values(["completers", "provider_id"], ascending=[False, True])
         by_provider = grp.groupby("provider_id")["completers"].sum()
         shares = by_provider / by_provider.sum() if by_provider.sum() > 0 else 0 * by_provider
