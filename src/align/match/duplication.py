@@ -44,8 +44,7 @@ def find_duplication(programs: pd.DataFrame, allocation: pd.DataFrame, *, factor
     for (code, award, _), total in by_provider.items():
         provider_totals.setdefault((code, award), []).append(total)
     columns = {c: p[c].to_numpy() for c in ("cip_code", "provider_id", "provider_name", "completers", "effective",
-                                            "allocated")}
-    first = {c: p[c].to_numpy() for c in ("cip_title", "award_label") if c in p}
+                                            "allocated", "cip_title", "award_label") if c in p}
     rows = []
     for (code, award), at in p.groupby([key, "award_level"], sort=True).indices.items():
         cip, provider, name, completers = (columns[c][at] for c in ("cip_code", "provider_id", "provider_name",
@@ -58,8 +57,8 @@ def find_duplication(programs: pd.DataFrame, allocation: pd.DataFrame, *, factor
         label = [f"{c} " for c in cip] if series else [""] * len(at)
         rows.append({
             "cluster_id": f"{code}:{award}", key: code, "award_level": award,
-            "cip_title": first["cip_title"][at[0]] if "cip_title" in first else None,
-            "award_label": first["award_label"][at[0]] if "award_label" in first else None,
+            "cip_title": columns["cip_title"][at[0]] if "cip_title" in columns else None,
+            "award_label": columns["award_label"][at[0]] if "award_label" in columns else None,
             "n_providers": _distinct(provider), "n_cip_codes": _distinct(cip),
             "combined_supply": combined, "allocated_demand": allocated, "excess_supply": combined - allocated,
             "hhi": float(np.sum(shares ** 2)),
