@@ -7,8 +7,8 @@
 
 The PDFs are laid out by ReportLab, an ordinary dependency, so every install writes them; ``pdf=False``
 (``--no-pdf``) skips them when only the tables and the HTML are wanted. They are laid out in a
-second process while this one writes the HTML and the workbook (:mod:`align.background`): the
-forms are independent, and on two cores that halves the time the report takes. ReportLab and
+second process and the workbook in a third while this one writes the HTML (:mod:`align.background`):
+the forms are independent, and on two cores that halves the time the report takes. ReportLab and
 the workbook writer are imported where they are used, so each process imports only its own.
 """
 
@@ -40,7 +40,8 @@ def write_reports(tables: dict[str, pd.DataFrame], manifest: dict, folder: Path,
                   quiet: bool = False, alongside: Callable[[], object] | None = None) -> ReportOutcome:
     """Write report.html, report.xlsx and (unless ``pdf`` is False) the packet and appendix PDFs.
 
-    ``alongside`` is other work for this process while the PDFs lay out (the run's tables), done first.
+    The PDFs and the workbook are written by two forked processes while this one writes the HTML;
+    ``alongside`` is other work for this process meanwhile (the run's tables), done first.
     """
     from align.report.xlsx import write_xlsx
 
@@ -48,11 +49,11 @@ def write_reports(tables: dict[str, pd.DataFrame], manifest: dict, folder: Path,
     out = ReportOutcome()
     views = board_views(tables)  # shared by the HTML and the appendix
     pdfs = in_background(lambda: _write_pdfs(tables, manifest, folder, views)) if pdf else nullcontext(None)
-    with pdfs as pending:
+    with pdfs as pending, in_background(lambda: write_xlsx(tables, manifest, folder / "report.xlsx")) as workbook:
         if alongside is not None:
             alongside()
         out.paths.append(write_text(folder / "report.html", render_html(tables, manifest, views)))
-        out.paths.append(write_xlsx(tables, manifest, folder / "report.xlsx"))
+        out.paths.append(workbook.result())
         if pending is not None:
             out.paths += pending.result()
     if not pdf:

@@ -84,7 +84,8 @@ class Para(Paragraph):
     each wrap every paragraph at the same width, and breaking lines is most of the layout time."""
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        if getattr(self, "_wrapped_at", None) == availWidth and hasattr(self, "blPara"):
+        # within a hair: the two columns' frames differ in the last bit of their width
+        if abs(getattr(self, "_wrapped_at", -1.0) - availWidth) < 1e-6 and hasattr(self, "blPara"):
             return self.width, self.height
         size = super().wrap(availWidth, availHeight)
         if size[0] == availWidth:  # laid out (a width too narrow to use is not remembered)
