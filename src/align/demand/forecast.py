@@ -351,14 +351,17 @@ def _forecast_chunk(spec: _ChunkSpec, Yc: np.ndarray, seasons: np.ndarray | None
     across chunks, so a chunk gives the same numbers wherever and in whatever order it runs."""
     names = spec.names
     sea = B.Seasons(spec.m, seasons) if seasons is not None else None
+    L = Yc.shape[1]
+    # one smoothing pass fits the smoothing models at every backtest origin and at the end
+    states = B.smoothing_states(Yc, list(range(max(1, L - spec.horizon - spec.K + 1), L + 1)), names, sea)
     bt_all = B.backtest(Yc, spec.horizon, names, n_origins=spec.K, min_train=spec.min_train,
-                        seasons=sea, ref=ref, category=cat)
+                        seasons=sea, ref=ref, category=cat, states=states)
     bt = bt_all.recent(spec.n_origins)  # the choice and the reported errors: the recent windows
     # the pool's judge: the combination, the pooled models and the naive baseline
     ch, mc = B.choose(bt, names, pooled=spec.judge)
     Yf = B.fill_interior(Yc)
-    F = B.run_menu(Yf, spec.Hmax, names, seasons=sea, T=Yc.shape[1], ref=ref,
-                   ref_future=ref_future, category=cat)
+    F = B.run_menu(Yf, spec.Hmax, names, seasons=sea, T=L, ref=ref, ref_future=ref_future,
+                   category=cat, states=states.get(L))
     _, cnt = M.first_valid(Yf)
     fallback = np.where(cnt >= 3, names.index("drift") if "drift" in names else 0, 0)
     pick = np.where(ch >= 0, ch, fallback)
