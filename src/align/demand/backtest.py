@@ -199,12 +199,14 @@ def backtest(Y: np.ndarray, H: int, names: list[str], *, n_origins: int = 5, min
             continue
         a = Y[rows[:, None], T + js][None]                    # (1, r, J) actuals
         f = np.stack([F[name][:, js] for name in names])      # (M, r, J) forecasts
-        at = (rows[None, :, None], np.arange(len(names))[:, None, None], js[None, None, :],
-              (L - (js + 1) - T)[None, None, :])
-        errors[at] = (a - f) / scale[None, :, None]
+        e = (a - f) / scale[None, :, None]
         with np.errstate(invalid="ignore", divide="ignore"):
             den = np.abs(a) + np.abs(f)
-            smape[at] = np.where(den > 0, 200 * np.abs(a - f) / np.where(den > 0, den, 1), 0.0)
+            sm = np.where(den > 0, 200 * np.abs(a - f) / np.where(den > 0, den, 1), 0.0)
+        for i, j in enumerate(js):  # step j + 1 of this origin is window L − (j + 1) − T of its horizon
+            k = L - (j + 1) - T
+            errors[rows, :, j, k] = e[:, :, i].T
+            smape[rows, :, j, k] = sm[:, :, i].T
     return Backtest(names, errors, smape)
 
 
