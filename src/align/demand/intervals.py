@@ -34,9 +34,6 @@ to 2008): symmetric + inflation covered closer to nominal than signed quantiles 
 
 from __future__ import annotations
 
-from collections import deque
-from concurrent.futures import Executor
-
 import numpy as np
 
 Z = {80: 1.2816, 95: 1.96}
@@ -194,23 +191,14 @@ def quantiles_for(table: dict[int, np.ndarray], groups: np.ndarray, horizons: np
 
 
 def calibrate_models(err_model: np.ndarray, levels: tuple[int, ...] = (80, 95), *,
-                     fallback: int = 0, executor: Executor | None = None) -> dict[int, np.ndarray]:
+                     fallback: int = 0) -> dict[int, np.ndarray]:
     """Quantile tables per model from ``err_model`` ``(n, M, H, K)``; key −1 = ``fallback`` model's.
 
-    With ``executor`` (``concurrent.futures``) the models are calibrated on its workers, two at a
-    time (each is sent a copy of its model's errors); the tables are the same."""
+    In this process, one model at a time: on worker processes each would need a copy of its
+    model's errors (300 MB for a million series), more memory than the seconds it saves."""
     everyone = np.full(len(err_model), -1)
     models = range(err_model.shape[1])
-    if executor is None:
-        tables = [calibrate(err_model[:, g], everyone, levels) for g in models]
-    else:
-        tables, running = [], deque()
-        for g in models:
-            running.append(executor.submit(calibrate, err_model[:, g], everyone, levels))
-            if len(running) == 2:
-                tables.append(running.popleft().result())
-        tables += [f.result() for f in running]
-    table = {g: t[-1] for g, t in zip(models, tables, strict=True)}
+    table = {g: calibrate(err_model[:, g], everyone, levels)[-1] for g in models}
     table[-1] = table[fallback]
     return table
 

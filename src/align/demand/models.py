@@ -489,12 +489,11 @@ def global_trees(Y: np.ndarray, h: int, ctx: Context | None = None) -> np.ndarra
     Xa[:, unseen] = 0.0
     cat_col = [Xa.shape[1] - 2] if cat is not None else None
     model = HistGradientBoostingRegressor(**GLOBAL_PARAMS, categorical_features=cat_col)
-    now = _window_features(ly, lr, T - 1, cat)
+    now = np.column_stack(_window_features(ly, lr, T - 1, cat))
+    ahead = np.vstack([np.column_stack([now, np.full(n, j)]) for j in range(1, h + 1)])  # every j at once
     with threadpool_limits(1):  # one thread: same speed on a shared machine, and the same sums
         model.fit(Xa, ya, sample_weight=wa)
-        growth = np.column_stack([
-            model.predict(np.where(unseen, 0.0, np.column_stack([*now, np.full(n, j)]))) * j
-            for j in range(1, h + 1)])
+        growth = model.predict(np.where(unseen, 0.0, ahead)).reshape(h, n).T * np.arange(1, h + 1)
     out = Y[:, -1:] * np.exp(growth)
     return np.where(np.isfinite(out) & (Y[:, -1:] > 0), out, naive(Y, h))
 
