@@ -353,3 +353,11 @@ def test_a_region_whose_programs_train_for_none_of_its_jobs_allocates_nothing():
     assert result.table.empty and result.table["completers_allocated"].sum() == 0.0
     dup = find_duplication(programs, result.table, factors=F, margin=0.2, thin_completers=10)
     assert dup.empty
+
+
+def test_a_region_without_programs_allocates_nothing():
+    # a rural county with no programs at all: empty, numeric accounts (not a TypeError)
+    programs = _programs([("P9:03.0101:3", "03.0101", "3", 40.0)]).astype(
+        {"program_id": "str", "cip_code": "str"}).iloc[:0]
+    result = allocate(programs, XW, DEMAND, mode="proportional", factors=F, rules=NO_STUDY)
+    assert result.table.empty and result.table["completers_allocated"].sum() == 0.0
