@@ -8,7 +8,6 @@ from align.config import Partners, RunConfig
 from align.outcomes import prepare_records, read_records, resolve_salt
 from align.partners import PartnerSettings, partner_views
 from align.partners.employers import code_plans
-from align.postings.autocoder import load_autocoder
 from align.stages import Stage, StageResult, Tables
 
 VIEWS = ("demand_signals", "employer_demand", "externships", "program_funding", "occupation_funding",
@@ -31,6 +30,8 @@ def partners(config: RunConfig, t: Tables) -> StageResult:
     p, o, notes, warnings = config.partners or Partners(), config.outcomes, [], []
     plans = t.get("employer_hiring_plans")
     if plans is not None:
+        from align.postings.autocoder import load_autocoder  # only where a plan needs coding
+
         onet = p.onet or (config.postings.onet if config.postings else None)
         model = load_autocoder(config.base_dir / onet) if onet and plans["soc_code"].isna().any() else None
         plans = code_plans(plans, model, threshold=p.threshold).drop(columns="employer_name", errors="ignore")

@@ -7,8 +7,6 @@ from align import schemas
 from align.config import RunConfig
 from align.notes import operator
 from align.postings.agreement import postings_agreement
-from align.postings.autocoder import load_autocoder
-from align.postings.pipeline import postings_signal
 from align.stages import Stage, StageResult, Tables
 
 
@@ -23,6 +21,11 @@ def code_postings(config: RunConfig, t: Tables) -> StageResult:
             return StageResult(warnings=[operator("postings given but no [postings] section (O*NET folder): "
                                                   "postings not coded")])
         return StageResult()
+    # imported here: a run without postings never loads the coder, and one with postings codes them
+    # in a second process (beside the stage chain), which alone then imports it
+    from align.postings.autocoder import load_autocoder
+    from align.postings.pipeline import postings_signal
+
     p = config.postings
     model = load_autocoder(config.base_dir / p.onet,
                            census_index=config.base_dir / p.census_index if p.census_index else None,
