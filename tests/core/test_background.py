@@ -65,3 +65,22 @@ def test_with_one_worker_the_work_runs_here_in_order(monkeypatch):
     pending = Pending(lambda: os.getpid())
     assert pending.result() == os.getpid()
     assert pending.result() == os.getpid()  # computed once
+
+
+def test_a_daemonic_process_does_the_work_itself():
+    """A Dask worker is a daemonic process, which may not have children: the work runs in it."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+    if ctx is None:
+        pytest.skip("needs fork")
+    receive, send = ctx.Pipe(duplex=False)
+
+    def child() -> None:
+        with in_background(os.getpid) as pending:
+            send.send((can_fork(), pending.result() == os.getpid()))
+
+    worker = ctx.Process(target=child, daemon=True)
+    worker.start()
+    worker.join(60)
+    assert receive.recv() == (False, True)
