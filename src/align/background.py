@@ -2,9 +2,8 @@
 
 A run's report forms are independent of one another, and so are the stages that read no run
 table (:func:`align.pipeline.beside_the_chain`), so the PDFs, the workbook and those stages go to
-forked copies of this process: each has every table and
-every imported module already, nothing is pickled on the way in, and only the result (a list of
-paths, or the exception) comes back. Where ``fork`` does not exist (Windows, macOS's default),
+forked copies of this process: each has every table and every imported module already, nothing
+is pickled on the way in, and only the result (a list of paths, or the exception) comes back. Where ``fork`` does not exist (Windows, macOS's default),
 on a single core, in a daemonic process (a Dask worker) or with ``ALIGN_WORKERS=1``, the work
 runs here, in order, with the same result.
 """
