@@ -61,11 +61,12 @@ import pandas as pd
 from align.demand import backtest as B
 from align.demand import intervals as I
 from align.demand import models as M
+from align.demand.stacking import fit_stack
 from align.errors import InputError
 
 DEFAULT_MODELS = ("naive", "drift", "damped", "arima", "theta", "shift_share", "shrink", "global",
-                  "pooled_trend", "combo")
-REFERENCE_MODELS = ("shift_share", "shrink", "global", "pooled_trend")
+                  "pooled_trend", "combo", "stack")
+REFERENCE_MODELS = ("shift_share", "shrink", "global", "pooled_trend", "stack")
 """In the default menu only when a reference series is given (they are built to use it)."""
 Progress = Callable[[int, int], None]
 CALIBRATION_ORIGINS = 30
@@ -353,12 +354,13 @@ def _forecast_chunk(spec: _ChunkSpec, Yc: np.ndarray, seasons: np.ndarray | None
     sea = B.Seasons(spec.m, seasons) if seasons is not None else None
     bt_all = B.backtest(Yc, spec.horizon, names, n_origins=spec.K, min_train=spec.min_train,
                         seasons=sea, ref=ref, category=cat)
+    weights = fit_stack(bt_all.errors, names) if "stack" in names else None  # fills its errors
     bt = bt_all.recent(spec.n_origins)  # the choice and the reported errors: the recent windows
     # the pool's judge: the combination, the pooled models and the naive baseline
     ch, mc = B.choose(bt, names, pooled=spec.judge)
     Yf = B.fill_interior(Yc)
     F = B.run_menu(Yf, spec.Hmax, names, seasons=sea, T=Yc.shape[1], ref=ref,
-                   ref_future=ref_future, category=cat)
+                   ref_future=ref_future, category=cat, stack_weights=weights)
     _, cnt = M.first_valid(Yf)
     fallback = np.where(cnt >= 3, names.index("drift") if "drift" in names else 0, 0)
     pick = np.where(ch >= 0, ch, fallback)
@@ -446,7 +448,7 @@ def _categories(panel: pd.DataFrame, category: str | None, pan: _Panel, origin: 
 
 
 def _menu(models: Sequence[str] | None, has_ref: bool, m: int, origin: str) -> list[str]:
-    known = [*M.MODELS, "combo", "snaive"]
+    known = [*M.MODELS, "combo", "stack", "snaive"]
     if models is None:
         wanted = [k for k in DEFAULT_MODELS if k not in REFERENCE_MODELS or has_ref]
     else:
