@@ -8,7 +8,7 @@ import pytest
 
 from align.demand import backtest as B
 from align.demand.forecast import forecast_panel
-from align.demand.stacking import fit_stack, stack_weights
+from align.demand.stacking import STACK_MIN_SERIES, fit_stack, stack_weights
 
 
 def test_weights_cancel_opposite_errors() -> None:
@@ -65,3 +65,19 @@ def test_the_pool_shares_one_mix_and_the_stack_beats_its_members() -> None:
     w = 1 - (step1 - last)[moved] / (drift1 - last)[moved]
     assert 0.0 < w.iloc[0] < 1.0
     assert np.allclose(w, w.iloc[0])
+
+
+def _pool(n: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rows = [{"series_id": f"s{i}", "period": 2000 + t, "value": 50 + i + 100 * (1 - np.exp(-t / 5))}
+            for i in range(n) for t in range(10)]
+    panel = pd.DataFrame(rows)
+    return panel, panel.assign(value=panel["value"] * 20)
+
+
+def test_the_default_menu_stacks_only_a_pool_of_enough_series() -> None:
+    # a few series' windows cannot weigh nine models (STACK_MIN_SERIES); asked for, it still runs
+    small, ref = _pool(STACK_MIN_SERIES - 1)
+    assert "stack" not in set(forecast_panel(small, 2, reference=ref, min_train=3).accuracy["model"])
+    assert "stack" in set(forecast_panel(small, 2, models=["naive", "drift", "stack"], min_train=3).accuracy["model"])
+    big, ref = _pool(STACK_MIN_SERIES)
+    assert "stack" in set(forecast_panel(big, 2, reference=ref, min_train=3).accuracy["model"])
