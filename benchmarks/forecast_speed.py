@@ -15,6 +15,7 @@ Run: ``python benchmarks/forecast_speed.py [--series 20000] [--sample 200] [--sc
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import resource
 import sys
 import time
@@ -37,9 +38,12 @@ def synthetic(n: int, years: int = YEARS, seed: int = 0) -> np.ndarray:
 
 
 def to_panel(Y: np.ndarray) -> pd.DataFrame:
+    """The long panel; ids categorical (as a caller with a million series holds them: 20 M rows of
+    text would be 1.3 GB of strings, and building them peaks near 3 GB)."""
     n, T = Y.shape
-    return pd.DataFrame({"series_id": np.repeat([f"s{i:07d}" for i in range(n)], T),
-                         "period": np.tile(np.arange(2000, 2000 + T), n), "value": Y.ravel()})
+    ids = pd.Categorical.from_codes(np.repeat(np.arange(n, dtype=np.int32), T),
+                                    categories=[f"s{i:07d}" for i in range(n)])
+    return pd.DataFrame({"series_id": ids, "period": np.tile(np.arange(2000, 2000 + T), n), "value": Y.ravel()})
 
 
 def ours(Y: np.ndarray, **kw: object) -> tuple[float, pd.DataFrame]:
@@ -135,7 +139,9 @@ def scale_run(workers: list[int], n: int = 1_000_000) -> None:
     steps, results = Steps(), []
     for w in workers:
         with steps.step(f"{n:,} series, {w} worker(s)"):
-            pool = ProcessPoolExecutor(w) if w > 1 else None
+            # forkserver: a worker starts from a clean interpreter, not a fork of this process (a
+            # fork's pages are shared copy-on-write, then copied as either side writes)
+            pool = ProcessPoolExecutor(w, mp_context=multiprocessing.get_context("forkserver")) if w > 1 else None
             try:
                 res = forecast_panel(to_panel(Yb), H, n_origins=K, backtest_detail=False,
                                      progress=lambda d, t: print(f"  {d:,}/{t:,}", file=sys.stderr, flush=True),
@@ -143,7 +149,8 @@ def scale_run(workers: list[int], n: int = 1_000_000) -> None:
             finally:
                 if pool is not None:
                     pool.shutdown()
-        results.append(res)
+        results.append(_digest(res))
+        del res  # the next run's peak is its own
     print(f"\n{n:,} series × {YEARS} years, whole menu, {H + K - 1} backtest origins, chunks of 20,000 "
           f"(target at 1,000,000: ≤ 180 s and < 4 GB peak on 2 cores)")
     print(steps.table())
@@ -154,9 +161,15 @@ def scale_run(workers: list[int], n: int = 1_000_000) -> None:
               f"{BASELINE_1M[1]:.2f} GB at 1,000,000{', time scaled to this size' if n != 1_000_000 else ''}): "
               f"×{BASELINE_1M[0] * scaled / wall:.2f} faster")
     for r in results[1:]:
-        same = r.forecasts.equals(results[0].forecasts) and r.accuracy.equals(results[0].accuracy)
-        print("results identical across worker counts" if same else "RESULTS DIFFER ACROSS WORKER COUNTS")
-    print(f"selected MASE {results[0].accuracy.set_index('model').loc['selected', 'mase']:.3f}")
+        print("results identical across worker counts" if r == results[0] else "RESULTS DIFFER ACROSS WORKER COUNTS")
+    print(f"selected MASE {results[0][2]:.3f}")
+
+
+def _digest(res: object) -> tuple[int, int, float]:
+    """Hashes of the forecast and accuracy tables (every value, bit for bit) and the selected MASE:
+    what the worker counts are compared on, without keeping a million series' tables."""
+    h = [int(pd.util.hash_pandas_object(t, index=True).sum()) for t in (res.forecasts, res.accuracy)]
+    return h[0], h[1], float(res.accuracy.set_index("model").loc["selected", "mase"])
 
 
 BASELINE_1M = (350.0, 6.35)

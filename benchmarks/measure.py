@@ -2,13 +2,14 @@
 
 ``ru_maxrss`` of the children is the largest child's peak, not the sum of the tree's, and
 tracemalloc is far too slow at these sizes; so a thread samples the resident memory of this
-process and all its descendants (Dask workers, pool processes) every 0.1 s with psutil and keeps
-the largest sum. CPU is user + system time of the same tree (ended children through ``RUSAGE_CHILDREN``).
+process and all its descendants (Dask workers, pool processes, a forkserver's workers) every
+0.1 s with psutil and keeps the largest sum. CPU is user + system time of the same tree: each
+descendant's last sampled CPU time, so a worker that ended counts too (``RUSAGE_CHILDREN`` would
+miss the grandchildren a forkserver started and reaped; at most 0.1 s of each is lost).
 """
 
 from __future__ import annotations
 
-import resource
 import threading
 import time
 from collections.abc import Iterator
@@ -23,43 +24,44 @@ def _tree() -> list[psutil.Process]:
     return [me, *me.children(recursive=True)]
 
 
-class TreeMemory:
-    """Peak resident memory (GB) of this process and its descendants, sampled in a thread."""
+class TreeSampler:
+    """Peak resident memory (GB) and CPU seconds of this process and its descendants, sampled in
+    a thread while a step runs."""
 
     def __init__(self, every: float = 0.1) -> None:
-        self.peak = 0.0
+        self.peak, self.start_cpu = 0.0, 0.0
+        self._cpu: dict[tuple[int, float], float] = {}  # (pid, start time) → CPU seconds
         self._every, self._stop = every, threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
+    def _sample(self) -> None:
+        total = 0
+        for p in _tree():
+            with suppress(psutil.Error):  # a worker that just exited
+                total += p.memory_info().rss
+                t = p.cpu_times()
+                self._cpu[(p.pid, p.create_time())] = t.user + t.system
+        self.peak = max(self.peak, total / 1024**3)
+
     def _run(self) -> None:
         while not self._stop.is_set():
-            total = 0
-            for p in _tree():
-                with suppress(psutil.Error):  # a worker that just exited
-                    total += p.memory_info().rss
-            self.peak = max(self.peak, total / 1024**3)
+            self._sample()
             self._stop.wait(self._every)
 
-    def __enter__(self) -> TreeMemory:
+    def cpu(self) -> float:
+        """CPU seconds of every process of the tree seen so far."""
+        return sum(self._cpu.values())
+
+    def __enter__(self) -> TreeSampler:
+        self._sample()
+        self.start_cpu = self.cpu()
         self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
-
-
-def tree_cpu() -> float:
-    """CPU seconds (user + system) used so far by this process and its descendants, live or ended."""
-    ended = resource.getrusage(resource.RUSAGE_CHILDREN)
-    total = ended.ru_utime + ended.ru_stime
-    for p in _tree():
-        try:
-            t = p.cpu_times()
-            total += t.user + t.system
-        except psutil.Error:
-            pass
-    return total
+        self._sample()
 
 
 @dataclass
@@ -70,10 +72,10 @@ class Steps:
 
     @contextmanager
     def step(self, name: str) -> Iterator[None]:
-        cpu, t = tree_cpu(), time.perf_counter()
-        with TreeMemory() as mem:
+        t = time.perf_counter()
+        with TreeSampler() as tree:
             yield
-        self.rows.append((name, time.perf_counter() - t, tree_cpu() - cpu, mem.peak))
+        self.rows.append((name, time.perf_counter() - t, tree.cpu() - tree.start_cpu, tree.peak))
 
     def table(self) -> str:
         wall = sum(r[1] for r in self.rows) or 1.0

@@ -213,7 +213,7 @@ def to_area_industry(canon: pd.DataFrame, layout: StateLayout, origin: str) -> p
         "area_title": table["area_title"].to_numpy(),
         "industry_published": industry.to_numpy(),
         "source": layout.name,
-        "vintage": (f"{layout.publisher} " + year.astype(str) + " annual averages").to_numpy(),
+        "vintage": ("QCEW " + year.astype(str) + " annual averages").to_numpy(),  # the publisher is the source
     })
     out = out.sort_values(["period", "area_fips", "own_code", "agglvl_code", "naics_code"],
                           kind="stable")

@@ -9,6 +9,7 @@ on a single core, or with ``ALIGN_WORKERS=1``, the work runs here, in order, wit
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import pickle
@@ -50,7 +51,11 @@ class Pending(Generic[T]):
             for stream in (sys.stdout, sys.stderr):  # else the child would print the parent's buffer again
                 stream.flush()
             self._process = ctx.Process(target=_child, args=(work, send), daemon=True)
-            self._process.start()
+            gc.freeze()  # the child's collector then leaves the inherited objects (and their pages) alone
+            try:
+                self._process.start()
+            finally:
+                gc.unfreeze()
             send.close()
             self._conn = receive
 

@@ -76,7 +76,8 @@ def check_coverage(name: str, files: list[tuple[str, pd.DataFrame]], *, expected
                          file=f"inputs.{name}",
                          expected=f"every {spec.entity_label} in every period, or the gap accepted with "
                                   f"accept_gaps = {unaccepted[:3]!r} in [inputs.{name}]")
-    return [f"inputs.{name}: accepted gap, no data for {spec.entity_label} {g}" for g in gaps]
+    return [f"no {name.replace('_', ' ')} data for {spec.entity_label} {g}: a gap the configuration accepts "
+            f"([inputs.{name}] accept_gaps)" for g in gaps]
 
 
 def _refuse_duplicates(name: str, spec: Coverage, keys: pd.DataFrame) -> None:

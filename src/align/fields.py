@@ -149,7 +149,8 @@ _ALL = [
     _f("routes_not_covered", "str", "", "Usual routes this run's supply sources do not cover (add them with the training inventory)."),
     _f("coverage", "str", "", "covered, partial or not covered: whether the run sees every usual training route."),
     _f("material", "bool", "", "A shortage or surplus at least material_gap a year (gaps), or a duplicated cluster large enough to lead with."),
-    _f("rank", "int", "", "Rank among the material shortages (by gap) or surpluses (by excess supply); missing otherwise."),
+    _f("board_list", "str", "", "The board list a material row leads: shortages, surpluses, or not covered (shortages whose usual training is outside the run's sources); empty otherwise."),
+    _f("rank", "int", "", "Rank within its board_list: shortages and not covered by gap, surpluses by excess supply; missing otherwise."),
     _f("cip_series", "cip", "", "4-digit CIP series (e.g. 51.08): the wider view of a duplication cluster."),
     _f("n_cip_codes", "int", "", "Distinct 6-digit CIP codes in a series cluster."),
     # --- fields added by connectors: QCEW, BLS API ---

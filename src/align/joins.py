@@ -4,7 +4,7 @@ A UNITID written as a float, a directory with blank county codes or a crosswalk 
 header joins to nothing, and the programs behind it vanish from supply without an error. Every
 join between inputs therefore reports its loss as a share of what matters downstream (jobs,
 completers, programs). Above the configured ``max_join_loss`` the run stops naming the key and
-a few examples; below it the loss is a note in the report.
+a few examples; below it the loss is an operator note in the run log and the manifest.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from align.errors import InputError
+from align.notes import operator
 
 
 @dataclass(frozen=True)
@@ -48,9 +49,10 @@ def measure(join: str, key: str, measure: str, values: pd.Series, keys: pd.Serie
 
 
 def check(loss: JoinLoss, limit: float) -> str | None:
-    """Raise when ``loss`` exceeds ``limit``; return the report's note when something was lost."""
+    """Raise when ``loss`` exceeds ``limit``; when less was lost, return a note for the operator (run
+    log and manifest): a loss within the tolerance, in keys a board does not read."""
     if loss.lost <= 0:
         return None
     if loss.share > limit:
         raise InputError(loss.text(), expected=f"at most {limit:.0%} lost (parameters.max_join_loss)")
-    return loss.text()
+    return operator(loss.text())

@@ -21,12 +21,14 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import ExitStack
 from pathlib import Path
 
 import pandas as pd
 
 from align import connector, parsecache
+from align.background import Pending, in_background
 from align.config import RunConfig
 from align.coverage import check_coverage
 from align.demand import stages as demand
@@ -168,6 +170,38 @@ def run_from(name: str, config: RunConfig, tables: Mapping[str, pd.DataFrame], *
     return StageResult(out, notes, warnings)
 
 
+# --- stages beside the chain -------------------------------------------------------------------
+
+#: a stage starts beside the others when at least this many stages run before the first one that needs it
+BESIDE_AFTER = 6
+
+
+def beside_the_chain(stages: Sequence[Stage]) -> list[Stage]:
+    """Stages that read no run table (only inputs and the configuration) and whose tables no stage
+    needs for a while: they are worked out in a second process (:mod:`align.background`) from the
+    start, so on two cores the rest of the run does not wait for them (postings, outcomes)."""
+    out = []
+    for i, s in enumerate(stages):
+        readers = [j for j, later in enumerate(stages) if j > i and set(later.reads) & set(s.writes)]
+        if not s.reads and (not readers or readers[0] >= BESIDE_AFTER):
+            out.append(s)
+    return out
+
+
+def _work(s: Stage, config: RunConfig, inputs: Mapping[str, pd.DataFrame]) -> Callable[[], StageResult]:
+    return lambda: s(config, {}, inputs)
+
+
+def _collect(s: Stage, pending: Pending[StageResult], progress: Progress | None) -> StageResult:
+    """The result of a stage worked out beside the chain, announced at its place in the run."""
+    if s.title is None or progress is None:
+        return pending.result()
+    with progress.stage(s.title) as notes:
+        result = pending.result()
+        notes.extend(result.notes)
+    return result
+
+
 # --- the whole run ----------------------------------------------------------------------------
 
 def run(config: RunConfig, *, progress: Progress | None = None, write: bool = True,
@@ -190,11 +224,15 @@ def run(config: RunConfig, *, progress: Progress | None = None, write: bool = Tr
         warnings.extend(accepted)
         notes.append(f"{len(records)} files")
     tables: dict[str, pd.DataFrame] = {}
-    for s in stages:
-        if s.applies(config):
-            result = run_stage(s, config, tables, inputs, progress=progress)
-            tables.update(result.tables)
-            warnings.extend(as_text(w) for w in result.warnings)
+    with ExitStack() as beside:
+        early = {s.name: beside.enter_context(in_background(_work(s, config, inputs))) for s in beside_the_chain(
+            [s for s in stages if s.applies(config)])}
+        for s in stages:
+            if s.applies(config):
+                result = _collect(s, early[s.name], progress) if s.name in early else run_stage(
+                    s, config, tables, inputs, progress=progress)
+                tables.update(result.tables)
+                warnings.extend(as_text(w) for w in result.warnings)
     result = RunResult(config, tables, build_manifest(config, records, tables, warnings), warnings=warnings)
     result.manifest["region"]["county_names"] = county_names(inputs.get("providers"), config.region.counties)
     if write:

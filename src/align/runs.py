@@ -221,21 +221,28 @@ def write_run(result: RunResult, *, report: bool = True, root: Path | None = Non
     try:
         with atomic_folder(root, name or result.manifest["run_id"]) as staged:
             tmp = staged.path
-            outputs = {}
-            for table in OUTPUT_TABLES:
-                if table in result.tables:
-                    for ext in ("csv", "parquet"):
-                        path = write_table(result.tables[table], tmp / f"{table}.{ext}")
-                        outputs[f"{table}.{ext}"] = sha256_file(path)
-            for table in (*REFERENCE_TABLES, *[t for t in result.tables if t not in OUTPUT_TABLES + REFERENCE_TABLES]):
-                if table in result.tables:
-                    write_table(result.tables[table], tmp / "reference" / f"{table}.parquet")
-            result.manifest["outputs"] = {k: outputs[k] for k in sorted(outputs) if k.endswith(".csv")}
-            if report:
+
+            def write_tables() -> None:
+                outputs = {}
+                for table in OUTPUT_TABLES:
+                    if table in result.tables:
+                        for ext in ("csv", "parquet"):
+                            path = write_table(result.tables[table], tmp / f"{table}.{ext}")
+                            outputs[f"{table}.{ext}"] = sha256_file(path)
+                for table in (*REFERENCE_TABLES,
+                              *[t for t in result.tables if t not in OUTPUT_TABLES + REFERENCE_TABLES]):
+                    if table in result.tables:
+                        write_table(result.tables[table], tmp / "reference" / f"{table}.parquet")
+                result.manifest["outputs"] = {k: outputs[k] for k in sorted(outputs) if k.endswith(".csv")}
+
+            if report:  # the tables are written while the PDFs lay out (the reports read none of the files)
                 from align.report.build import write_reports
 
                 result.folder = tmp
-                write_reports(result.tables, result.manifest, tmp, **{"pdf": pdf, **(report_options or {})})
+                write_reports(result.tables, result.manifest, tmp,
+                              **{"pdf": pdf, **(report_options or {})}, alongside=write_tables)
+            else:
+                write_tables()
             for extra, text in (extras or {}).items():
                 write_text(tmp / extra, text)
             staged.manifest = result.manifest

@@ -51,7 +51,8 @@ def test_a_missing_county_year_is_an_error_unless_accepted_then_a_note():
     with pytest.raises(InputError, match=r"99003 2023 A.*accept_gaps = \['99003 2023 A'\]"):
         check_coverage("industry_employment", files, expected=["99001", "99003"])
     notes = check_coverage("industry_employment", files, expected=["99001", "99003"], accepted=["99003 2023 A"])
-    assert notes == ["inputs.industry_employment: accepted gap, no data for county 99003 2023 A"]
+    assert notes == ["no industry employment data for county 99003 2023 A: a gap the configuration accepts "
+                     "([inputs.industry_employment] accept_gaps)"]
 
 
 def test_an_accepted_gap_makes_that_years_regional_total_unknown_not_a_partial_sum():

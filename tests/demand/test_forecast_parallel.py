@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from align.demand.forecast import ForecastResult, forecast_panel
+from align.errors import InputError
 
 
 def _panel(n: int = 240, years: int = 16, seed: int = 4) -> pd.DataFrame:
@@ -62,3 +63,19 @@ def test_a_dask_cluster_of_processes_gives_the_serial_result() -> None:
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster, distributed.Client(cluster) as client:
         _same(serial, forecast_panel(panel, 4, chunk_size=25, executor=client.get_executor()))
+
+
+def test_a_period_given_twice_names_its_first_row_dense_or_sparse() -> None:
+    from align.demand.forecast import _repeated
+
+    code = np.array([0, 0, 1, 1, 1, 2])
+    period = np.array([2000, 2001, 2000, 2001, 2000, 2000])
+    assert _repeated(code, period) == 2  # series 1, 2000: rows 2 and 4, the first named
+    assert _repeated(code, np.array([2000, 2001, 2000, 2001, 2002, 2000])) is None
+    sparse = np.array([1, 1, 500, 500])  # months over decades: more cells than rows, hashed
+    assert _repeated(np.array([0, 1, 0, 0]), sparse * 12) == 2
+    assert _repeated(np.array([0, 1, 2, 0]), sparse * 12) is None
+    panel = _panel(n=30).drop(columns="state")
+    twice = pd.concat([panel, panel.iloc[[40]]], ignore_index=True)
+    with pytest.raises(InputError, match=r"s0002.*has period 2008 twice"):
+        forecast_panel(twice, 3)

@@ -201,3 +201,19 @@ def test_a_step_whose_training_is_not_counted_is_not_read_as_untrained() -> None
     assert g.loc["29-1171", "gap_kind"] == "shortage + no regional training"
     steps = broken_steps(g.reset_index())
     assert len(steps) == 1 and steps[0].startswith("Nurse practitioners") and "no program" in steps[0]
+
+
+def test_stack_rows_in_full(inputs: dict) -> None:
+    """Every field of the 12.05 stack, worked by hand: provider 4 offers 12.0503 as a certificate
+    (level 2, rank 1) and an associate degree (level 3, rank 2); chefs (12.0503 → 35-1011) need only
+    a high-school diploma (entry rank 0), so no rank is needed beyond what is offered."""
+    st = run(inputs)["stacks"]
+    fam = st[st["cip_family"] == "12.05"].sort_values("stack_step")
+    assert fam[["stack_step", "award_rank", "award_levels", "n_programs", "programs", "providers", "n_providers",
+                "stack_kind", "occupations", "annual_openings", "is_broken", "reason"]].values.tolist() == [
+        [1, 1, "2", 1, "4:12.0503:2", "4", 1, "within provider", "", 0.0, False, "1 regional program(s) at this level"],
+        [2, 2, "3", 1, "4:12.0503:3", "4", 1, "within provider", "", 0.0, False, "1 regional program(s) at this level"],
+    ]
+    broken = st[(st["cip_family"] == "51.38") & st["is_broken"]].iloc[0]
+    assert (broken["annual_openings"], broken["n_programs"], broken["providers"]) == (40.0, 0, "")
+    assert broken["reason"] == "29-1171 need a master's degree and have 40 openings/yr; no regional 51.38 program at that level"

@@ -193,6 +193,8 @@ def test_no_regional_program_is_said_only_where_the_usual_routes_are_covered():
 
 
 def test_a_handful_of_completers_does_not_flip_a_flag():
+    from dataclasses import replace
+
     from align.match.gaps import Materiality
 
     rows = [("43-9061", "Office Clerks, General", 900.0, "High school diploma or equivalent",
@@ -213,11 +215,13 @@ def test_a_handful_of_completers_does_not_flip_a_flag():
     assert g.loc["17-3023", "flag"] == "no regional program"
     # a named threshold: at 3 the same 4-completer program counts
     g3 = _gaps_for(rows, {"49-9071": (3.7, 2), "17-3023": (4.0, 1), "41-4012": (5.6, 1)},
-                   materiality=Materiality(min_program_supply=3.0))
+                   materiality=replace(Materiality.of(), min_program_supply=3.0))
     assert g3.loc["17-3023", "flag"] == "undersupply"
     # materiality of the lists: material shortages get ranks, small ones none
     assert bool(g.loc["17-3023", "material"]) and g.loc["17-3023", "rank"] == 1
+    assert g.loc["17-3023", "board_list"] == "shortages"  # the list the rank is in
     assert not bool(g.loc["43-9061", "material"]) and pd.isna(g.loc["43-9061", "rank"])
+    assert g.loc["43-9061", "board_list"] == ""
 
 
 def test_residual_all_other_occupations_are_not_shortages():
@@ -309,3 +313,27 @@ def test_no_credential_and_long_training_at_work_is_not_a_training_shortage():
              "Long-term on-the-job training")]
     g = _gaps_for(rows, {"27-2042": (6.2, 2)})
     assert g.loc["27-2042", "flag"] == "on-the-job entry"
+
+
+def test_duplication_series_view_worked_by_hand():
+    """The 4-digit view: provider A offers two codes of series 51.08 (120 + 30 completers), B one
+    (50). Largest program first; A's shares combine: 150/200 and 50/200, so HHI = 0.5625 + 0.0625."""
+    programs = pd.DataFrame({
+        "program_id": ["A:51.0801:2", "A:51.0803:2", "B:51.0801:2", "C:11.0101:2"],
+        "provider_id": ["A", "A", "B", "C"], "provider_name": ["Alder College", "Alder College", "Birch", "Cedar"],
+        "cip_code": ["51.0801", "51.0803", "51.0801", "11.0101"], "award_level": ["2"] * 4,
+        "completers": [120.0, 30.0, 50.0, 5.0], "cip_title": ["Medical assisting", "Medical records", "Medical assisting",
+                                                             "Computing"],
+        "award_label": ["cert"] * 4})
+    allocation = pd.DataFrame({"program_id": programs["program_id"], "soc_code": ["31-9092"] * 3 + ["15-1232"],
+                               "openings_allocated": [40.0, 10.0, 20.0, 3.0],
+                               "completers_allocated": programs["completers"]})
+    d = find_duplication(programs, allocation, factors=F, margin=0.2, thin_completers=40, series=True)
+    assert d["cluster_id"].tolist() == ["51.08:2"]  # 11.01 has one provider and one code
+    row = d.iloc[0]
+    assert (row["n_providers"], row["n_cip_codes"]) == (2, 2)
+    assert row["combined_supply"] == pytest.approx(200.0 * F.product)
+    assert row["allocated_demand"] == pytest.approx(70.0)
+    assert row["hhi"] == pytest.approx(0.75 ** 2 + 0.25 ** 2)
+    assert row["providers"] == "Alder College 51.0801 120; Birch 51.0801 50; Alder College 51.0803 30"
+    assert row["thin_programs"] == "Alder College (30.0)"  # under 40, beside a program of 80 or more

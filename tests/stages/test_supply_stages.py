@@ -324,6 +324,25 @@ def test_single_unit_organisations_are_flagged_for_a_regional_share(fixtures):
     assert lone["provider_id"].tolist() == ["1"]  # OSU's campuses report separately; X is in no organisation
 
 
+def test_partly_counted_colleges_are_one_plain_caveat_and_the_ids_go_to_the_operator():
+    from align.notes import board_caveats, operator_notes
+    from align.supply.findings import regional_notes
+
+    programs = pd.DataFrame({"provider_id": ["203386", "451477", "9"],
+                             "provider_name": ["Hondros College of Nursing", "MyComputerCareer at Columbus", "Lone U"],
+                             "single_unit_system": [None, None, "Lone Holdings"]})
+    notes = regional_notes(programs, {"203386": 0.17, "451477": 0.5})
+    assert board_caveats(notes) == [
+        "some colleges also serve students from outside the region, so only part of their graduates is counted: "
+        "Hondros College of Nursing 17%, MyComputerCareer at Columbus 50%",
+        "these colleges report to IPEDS for campuses that may lie outside the region, and all their graduates "
+        "are counted as the region's: Lone U"]
+    assert operator_notes(notes) == [
+        "share of IPEDS completers counted as the region's ([parameters.regional_share]): 203386 17%, 451477 50%",
+        "providers that are the only IPEDS unit of their organisation: 9 (Lone Holdings); set "
+        "[parameters.regional_share] to apportion their completers"]
+
+
 def test_a_region_whose_programs_train_for_none_of_its_jobs_allocates_nothing():
     # 03.0101 is in no crosswalk row: no eligible edge, so every table is empty but numeric
     # (pandas gives an empty *string* column when mapping no rows; that once crashed the run)
@@ -334,3 +353,11 @@ def test_a_region_whose_programs_train_for_none_of_its_jobs_allocates_nothing():
     assert result.table.empty and result.table["completers_allocated"].sum() == 0.0
     dup = find_duplication(programs, result.table, factors=F, margin=0.2, thin_completers=10)
     assert dup.empty
+
+
+def test_a_region_without_programs_allocates_nothing():
+    # a rural county with no programs at all: empty, numeric accounts (not a TypeError)
+    programs = _programs([("P9:03.0101:3", "03.0101", "3", 40.0)]).astype(
+        {"program_id": "str", "cip_code": "str"}).iloc[:0]
+    result = allocate(programs, XW, DEMAND, mode="proportional", factors=F, rules=NO_STUDY)
+    assert result.table.empty and result.table["completers_allocated"].sum() == 0.0

@@ -57,14 +57,16 @@ class Seasons:
 
 def run_menu(Ytr: np.ndarray, h: int, names: list[str], *, seasons: Seasons | None = None,
              T: int | None = None, ref: np.ndarray | None = None,
-             ref_future: np.ndarray | None = None,
-             category: np.ndarray | None = None,
+             ref_future: np.ndarray | None = None, category: np.ndarray | None = None,
+             states: dict[str, np.ndarray] | None = None,
              stack_weights: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """Forecast ``h`` steps with every named model from the (already gap-filled) history ``Ytr``.
 
     For sub-annual data the models run on seasonally adjusted values (classical
     multiplicative decomposition of the training data only) and are reseasonalised; naive and
     seasonal naive run on the raw values. ``combo`` is the median of the members present.
+    ``states`` (annual data only): the smoothing models' fitted states per row of ``Ytr``
+    (:func:`align.demand.models.smoothed_states` at this training length), so they need not refit.
     ``stack`` is ``Σ wₖ·F̂ₖ`` with ``stack_weights`` (one per name, :mod:`align.demand.stacking`);
     without them (inside a backtest, before the weights are fitted) it is missing.
     """
@@ -82,7 +84,7 @@ def run_menu(Ytr: np.ndarray, h: int, names: list[str], *, seasons: Seasons | No
             Ra = ref / SR[rows[:, None], s_tr]
             if ref_future is not None:
                 Rf = ref_future / SR[rows[:, None], s_fu]
-    ctx = M.Context(ref=Ra, ref_future=Rf, category=category)
+    ctx = M.Context(ref=Ra, ref_future=Rf, category=category, cache=dict(states) if m == 1 and states else {})
     out: dict[str, np.ndarray] = {}
     for name in names:
         if name == "naive":
@@ -105,13 +107,14 @@ def run_menu(Ytr: np.ndarray, h: int, names: list[str], *, seasons: Seasons | No
 
 def origin_forecasts(Y: np.ndarray, T: int, h: int, names: list[str], *, min_train: int,
                      seasons: Seasons | None = None, ref: np.ndarray | None = None,
-                     category: np.ndarray | None = None
+                     category: np.ndarray | None = None, states: dict[str, np.ndarray] | None = None
                      ) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray]:
     """Forecasts made at origin ``T`` from columns ``[0, T)`` only.
 
     Returns (rows that can be scored, forecasts per model for those rows, their naive scale).
     A row qualifies when it has at least ``min_train`` points and its value at ``T−1`` is
-    observed (a backtest never starts from a suppressed year).
+    observed (a backtest never starts from a suppressed year). ``states``: the smoothing
+    models' states of every row of ``Y`` at ``T`` (:func:`smoothing_states`).
     """
     Ytr = fill_interior(Y[:, :T])
     _, cnt = M.first_valid(Ytr)
@@ -122,8 +125,26 @@ def origin_forecasts(Y: np.ndarray, T: int, h: int, names: list[str], *, min_tra
         sub_seasons = Seasons(seasons.m, seasons.ids[rows])
     sub_ref = ref[rows, :T] if ref is not None else None
     F = run_menu(Ytr[rows], h, names, seasons=sub_seasons, T=T, ref=sub_ref,
-                 category=category[rows] if category is not None else None)
+                 category=category[rows] if category is not None else None,
+                 states={k: v[:, rows] for k, v in states.items()} if states else None)
     return rows, F, naive_scale(Ytr[rows], seasons.m if seasons else 1)
+
+
+def smoothing_states(Y: np.ndarray, at: list[int], names: list[str],
+                     seasons: Seasons | None = None) -> dict[int, dict[str, np.ndarray]]:
+    """The smoothing models' fits at every training length in ``at`` from one pass over ``Y``.
+
+    ``{T: {model: (3, n) state}}`` (:func:`align.demand.models.smoothed_states`), to hand to
+    :func:`origin_forecasts` and :func:`run_menu`. Exact: an origin's training data are the
+    first ``T`` columns of the gap-filled history wherever that origin is scored (its value at
+    ``T−1`` is observed, so every gap before it is interior there too and is filled from the same
+    two points). Empty for sub-annual data: each origin seasonally adjusts its own training data.
+    """
+    if (seasons is not None and seasons.m > 1) or not at:
+        return {}
+    at = sorted(at)
+    st = M.smoothed_states(fill_interior(Y), at, names)
+    return {T: {k: v[:, :, j] for k, v in st.items()} for j, T in enumerate(at)} if st else {}
 
 
 @dataclass
@@ -163,16 +184,22 @@ def _quiet() -> Iterator[None]:
 
 def backtest(Y: np.ndarray, H: int, names: list[str], *, n_origins: int = 5, min_train: int = 5,
              seasons: Seasons | None = None, ref: np.ndarray | None = None,
-             category: np.ndarray | None = None) -> Backtest:
-    """Rolling-origin backtest of every model on every series at once (see module docstring)."""
+             category: np.ndarray | None = None,
+             states: dict[int, dict[str, np.ndarray]] | None = None) -> Backtest:
+    """Rolling-origin backtest of every model on every series at once (see module docstring).
+
+    ``states`` (:func:`smoothing_states` of ``Y`` at the origins ``L−H−n_origins+1 … L−1``, or
+    more) saves the smoothing models one fit per origin; computed here when not given."""
     n, L = Y.shape
     errors = np.full((n, len(names), H, n_origins), np.nan, dtype=np.float32)
     smape = np.full_like(errors, np.nan)
     lo = max(1, L - H - n_origins + 1)
+    if states is None:
+        states = smoothing_states(Y, list(range(lo, L)), names, seasons)
     for T in range(L - 1, lo - 1, -1):
         hh = min(H, L - T)
         rows, F, scale = origin_forecasts(Y, T, hh, names, min_train=min_train, seasons=seasons,
-                                          ref=ref, category=category)
+                                          ref=ref, category=category, states=states.get(T))
         if rows.size == 0:
             continue
         js = np.flatnonzero(L - (np.arange(hh) + 1) - T < n_origins)  # steps inside the windows
@@ -180,12 +207,14 @@ def backtest(Y: np.ndarray, H: int, names: list[str], *, n_origins: int = 5, min
             continue
         a = Y[rows[:, None], T + js][None]                    # (1, r, J) actuals
         f = np.stack([F[name][:, js] for name in names])      # (M, r, J) forecasts
-        at = (rows[None, :, None], np.arange(len(names))[:, None, None], js[None, None, :],
-              (L - (js + 1) - T)[None, None, :])
-        errors[at] = (a - f) / scale[None, :, None]
+        e = (a - f) / scale[None, :, None]
         with np.errstate(invalid="ignore", divide="ignore"):
             den = np.abs(a) + np.abs(f)
-            smape[at] = np.where(den > 0, 200 * np.abs(a - f) / np.where(den > 0, den, 1), 0.0)
+            sm = np.where(den > 0, 200 * np.abs(a - f) / np.where(den > 0, den, 1), 0.0)
+        for i, j in enumerate(js):  # step j + 1 of this origin is window L − (j + 1) − T of its horizon
+            k = L - (j + 1) - T
+            errors[rows, :, j, k] = e[:, :, i].T
+            smape[rows, :, j, k] = sm[:, :, i].T
     return Backtest(names, errors, smape)
 
 

@@ -144,7 +144,9 @@ def _build(panel: pd.DataFrame, file: str) -> _Panel:
     raw_codes, raw_ids = pd.factorize(panel["series_id"], use_na_sentinel=False)
     text = pd.Series(raw_ids).astype(str)  # an id is its text: 7 and "7" are one series
     text_codes, texts = pd.factorize(text, use_na_sentinel=False)
-    code = text_codes[raw_codes]
+    distinct = len(texts) == len(raw_ids)  # the usual case: every raw id has its own text
+    code = raw_codes if distinct else text_codes[raw_codes]
+    del raw_codes
     raw = panel["value"]
     val = pd.to_numeric(raw, errors="coerce")
     odd = np.flatnonzero(val.isna().to_numpy() & raw.notna().to_numpy())
@@ -156,19 +158,22 @@ def _build(panel: pd.DataFrame, file: str) -> _Panel:
                              column="value", expected="a number, or empty for a missing value")
     value = val.astype("float64").to_numpy()
     p_all, m = _period_index(panel["period"], file)
-    key = code.astype(np.int64) * (int(p_all.max() - p_all.min()) + 1) + (p_all - p_all.min())
-    dup = pd.Series(key).duplicated(keep=False).to_numpy()
-    if dup.any():
-        row = int(np.argmax(dup))
-        raise InputError(f"series {texts[code[row]]!r} has period {panel['period'].iloc[row]!r} twice",
+    dup = _repeated(code, p_all)
+    if dup is not None:
+        row = int(dup)
+        period = panel["period"].iloc[row]
+        period = period.item() if isinstance(period, np.generic) else period  # 2008, not np.int64(2008)
+        raise InputError(f"series {texts[code[row]]!r} has period {period!r} twice",
                          file=file, column="period", expected="one value per series and period")
     end = int(p_all.max())
     seen = ~np.isnan(value)
-    present = np.unique(code[seen])
+    code = code[seen]
+    present = np.flatnonzero(np.bincount(code, minlength=len(texts)))
     sorted_codes, ids = pd.factorize(pd.Series(texts).iloc[present], sort=True)
     lookup = np.full(len(texts), -1, dtype=np.int64)
     lookup[present] = sorted_codes
-    sid_codes = lookup[code[seen]]
+    sid_codes = lookup[code]
+    del code
     skipped = sorted(set(texts) - set(ids))
     p = p_all[seen]
     n = len(ids)
@@ -178,10 +183,31 @@ def _build(panel: pd.DataFrame, file: str) -> _Panel:
     np.maximum.at(last, sid_codes, p)
     L = int((last - first).max() + 1) if n else 1
     Y = np.full((n, L), np.nan)
-    Y[sid_codes, L - 1 - (last[sid_codes] - p)] = value[seen]
+    col = last[sid_codes]  # the column of each value, in place: these are 20 M-row arrays
+    col -= p
+    np.subtract(L - 1, col, out=col)
+    Y[sid_codes, col] = value[seen]
     span = last - first + 1
     gaps = span - np.bincount(sid_codes, minlength=n)
     return _Panel(np.asarray(ids, dtype=object), Y, last, end, m, gaps, skipped)
+
+
+def _repeated(code: np.ndarray, period: np.ndarray) -> int | None:
+    """The first row whose (series, period) pair occurs more than once, or None.
+
+    Counted on a dense grid of codes × periods where it is at most a few times the rows (a
+    panel's usual shape; a hash table of 20 M keys would take more memory), else hashed."""
+    lo, span = int(period.min()), int(period.max() - period.min()) + 1
+    key = code.astype(np.int64)
+    key *= span
+    key += period
+    key -= lo
+    cells = (int(code.max()) + 1) * span if len(code) else 0
+    if cells <= 4 * len(key):
+        dup = np.bincount(key, minlength=cells)[key] > 1
+    else:
+        dup = pd.Series(key).duplicated(keep=False).to_numpy()
+    return int(np.argmax(dup)) if dup.any() else None
 
 
 def _align_reference(reference: pd.DataFrame, pan: _Panel, Hmax: int, file: str
@@ -302,7 +328,7 @@ def forecast_panel(panel: pd.DataFrame, horizon: int, *, models: Sequence[str] |
     # series' own scale; fallback series use their fallback model's table
     _, cnt_all = M.first_valid(pan.Y)
     fb_idx = np.where((cnt_all >= 3) & ("drift" in names), names.index("drift") if "drift" in names else 0, 0)
-    table = I.calibrate_models(err_model, levels, fallback=0, executor=executor)
+    table = I.calibrate_models(err_model, levels, fallback=0)
     chosen_or_fb = np.where(chosen >= 0, chosen, fb_idx)
     steps = trail[:, None] + np.arange(1, horizon + 1)[None, :]
     Q = np.empty((n, horizon, 2 * len(levels)))
@@ -326,15 +352,16 @@ def forecast_panel(panel: pd.DataFrame, horizon: int, *, models: Sequence[str] |
     with B._quiet():
         mase_naive = np.nanmean(mase_all[:, naive_i], axis=1)
     notes = _notes(pan, chosen, cnt_all, trail)
+    pool = pool_over or f"all series of {origin}"
+    accuracy = _accuracy_table(names, mase_all, smape_all, err_model, chosen, mase_chosen, levels)
+    accuracy["pool_over"] = pool
+    del err_model, Q, bounds  # the panel's largest arrays, before its largest tables are built
 
     forecasts = _forecast_table(pan, horizon, point, lo80, hi80, lo95, hi95, model, mase_chosen,
                                 mase_naive, naive_pt, steps, notes)
-    pool = pool_over or f"all series of {origin}"
     backtest = _backtest_table(pan, names, mase_all, smape_all, n_orig) if backtest_detail else pd.DataFrame()
     if backtest_detail:
         backtest["pool_over"] = pool
-    accuracy = _accuracy_table(names, mase_all, smape_all, err_model, chosen, mase_chosen, levels, executor)
-    accuracy["pool_over"] = pool
     return ForecastResult(forecasts, backtest, accuracy, pan.m, pan.skipped)
 
 
@@ -359,15 +386,18 @@ def _forecast_chunk(spec: _ChunkSpec, Yc: np.ndarray, seasons: np.ndarray | None
     across chunks, so a chunk gives the same numbers wherever and in whatever order it runs."""
     names = spec.names
     sea = B.Seasons(spec.m, seasons) if seasons is not None else None
+    L = Yc.shape[1]
+    # one smoothing pass fits the smoothing models at every backtest origin and at the end
+    states = B.smoothing_states(Yc, list(range(max(1, L - spec.horizon - spec.K + 1), L + 1)), names, sea)
     bt_all = B.backtest(Yc, spec.horizon, names, n_origins=spec.K, min_train=spec.min_train,
-                        seasons=sea, ref=ref, category=cat)
+                        seasons=sea, ref=ref, category=cat, states=states)
     weights = fit_stack(bt_all.errors, names) if "stack" in names else None  # fills its errors
     bt = bt_all.recent(spec.n_origins)  # the choice and the reported errors: the recent windows
     # the pool's judge: the combination, the pooled models and the naive baseline
     ch, mc = B.choose(bt, names, pooled=spec.judge)
     Yf = B.fill_interior(Yc)
-    F = B.run_menu(Yf, spec.Hmax, names, seasons=sea, T=Yc.shape[1], ref=ref,
-                   ref_future=ref_future, category=cat, stack_weights=weights)
+    F = B.run_menu(Yf, spec.Hmax, names, seasons=sea, T=L, ref=ref, ref_future=ref_future,
+                   category=cat, states=states.get(L), stack_weights=weights)
     _, cnt = M.first_valid(Yf)
     fallback = np.where(cnt >= 3, names.index("drift") if "drift" in names else 0, 0)
     pick = np.where(ch >= 0, ch, fallback)
@@ -533,12 +563,11 @@ def _backtest_table(pan: _Panel, names: list[str], mase: np.ndarray, smape: np.n
 
 def _accuracy_table(names: list[str], mase: np.ndarray, smape: np.ndarray,
                     err_model: np.ndarray, chosen: np.ndarray,
-                    mase_chosen: np.ndarray, levels: tuple[int, ...],
-                    executor: Executor | None = None) -> pd.DataFrame:
+                    mase_chosen: np.ndarray, levels: tuple[int, ...]) -> pd.DataFrame:
     rows = []
     has = chosen >= 0
     err_model = err_model if has.all() else err_model[has]  # one copy at most (the panel's largest array)
-    old = I.calibrate_models(err_model[..., 1:], levels, executor=executor) if err_model.shape[3] > 1 else None
+    old = I.calibrate_models(err_model[..., 1:], levels) if err_model.shape[3] > 1 else None
     with B._quiet():
         per_series = np.nanmean(mase, axis=2)  # (n, M)
         sm = np.nanmean(smape, axis=2)

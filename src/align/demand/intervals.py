@@ -34,9 +34,6 @@ to 2008): symmetric + inflation covered closer to nominal than signed quantiles 
 
 from __future__ import annotations
 
-from collections import deque
-from concurrent.futures import Executor
-
 import numpy as np
 
 Z = {80: 1.2816, 95: 1.96}
@@ -62,20 +59,22 @@ def effective_windows(e: np.ndarray) -> float:
     window, ``N`` errors are worth ``N / (1 + (m − 1)ρ)`` (Kish's design effect) — between the
     number of windows (everything moves together) and ``N`` (independent series).
     """
-    e = np.asarray(e, dtype=np.float64)
     ok = np.isfinite(e)
     m_k = ok.sum(axis=0)
     used = m_k > 0
     K, N = int(used.sum()), int(m_k.sum())
     if K < 2 or N <= K:
         return float(max(K, 1))
-    x, ok = np.where(ok, e, 0.0)[:, used], ok[:, used]  # (a fresh array, in the layout the sums assume)
+    x = np.array(e, dtype=np.float64, order="F")  # a fresh array, column-major (the sums' order)
+    np.copyto(x, 0.0, where=~ok)
+    if not used.all():
+        x, ok = x[:, used], ok[:, used]
     m_k = m_k[used]
     means = x.sum(axis=0) / m_k
     grand = x.sum() / N
     ssb = float((m_k * (means - grand) ** 2).sum())
     x -= means[None, :]  # in place: these arrays are as large as all the panel's errors
-    x[~ok] = 0.0
+    x *= ok  # missing errors count nothing (x was 0 − mean there)
     x *= x
     ssw = float(x.sum())
     msb, msw = ssb / (K - 1), ssw / (N - K)
@@ -90,7 +89,8 @@ MIN_WINDOWS = 8.0
 horizon law fitted across all horizons (:func:`horizon_law`) rather than from its own few."""
 
 
-def horizon_law(errors: np.ndarray, levels: tuple[int, ...]) -> np.ndarray | None:
+def horizon_law(errors: np.ndarray, levels: tuple[int, ...],
+                windows: list[float] | None = None) -> np.ndarray | None:
     """Half-widths ``(H, len(levels))`` from all horizons at once: ``w_h = q · h^γ``.
 
     Widths grow with the horizon about as a power of it (√h for a random walk, faster with
@@ -99,7 +99,8 @@ def horizon_law(errors: np.ndarray, levels: tuple[int, ...]) -> np.ndarray | Non
     0–1.5); ``q`` the quantile of every horizon's absolute errors divided by ``h^γ``, widened for
     the effective number of windows of the pooled errors. Pooling the horizons makes a horizon
     scored on one or two windows as reliable as the rest: alone, one window gives either no
-    tail at all or a t-inflation of 2.4×. None when there are no errors.
+    tail at all or a t-inflation of 2.4×. None when there are no errors. ``windows``: each
+    horizon's :func:`effective_windows`, where the caller has them.
     """
     _n, H, _K = errors.shape
     hs = np.arange(1, H + 1, dtype=float)
@@ -109,7 +110,7 @@ def horizon_law(errors: np.ndarray, levels: tuple[int, ...]) -> np.ndarray | Non
         ok = np.isfinite(e)
         if ok.sum() >= 2:
             med[j] = np.median(np.abs(e[ok]))
-            wts[j] = effective_windows(e)
+            wts[j] = effective_windows(e) if windows is None else windows[j]
     have = np.isfinite(med) & (med > 0)
     if not have.any():
         return None
@@ -121,9 +122,9 @@ def horizon_law(errors: np.ndarray, levels: tuple[int, ...]) -> np.ndarray | Non
         gamma = 0.5
     u = errors / (hs ** gamma)[None, :, None]
     flat = u.reshape(len(u), -1)
-    windows = effective_windows(flat)
-    a = np.abs(flat[np.isfinite(flat)]).astype(np.float64)
-    q = np.quantile(a, [lv / 100 for lv in levels]) * inflation(np.array([windows]), levels)[0]
+    pooled = effective_windows(flat)
+    a = np.abs(flat[np.isfinite(flat)])
+    q = np.quantile(a, [lv / 100 for lv in levels], overwrite_input=True) * inflation(np.array([pooled]), levels)[0]
     return (hs ** gamma)[:, None] * q[None, :]
 
 
@@ -135,21 +136,27 @@ def calibrate(errors: np.ndarray, groups: np.ndarray, levels: tuple[int, ...] = 
     ``groups`` its model index. Returns {group: (H, 2·len(levels))} holding ``−w, +w`` per
     level, with key −1 the pool of all series. Each horizon's width is the quantile of its own
     errors where they are worth at least :data:`MIN_WINDOWS` effective windows, else the
-    horizon law's (:func:`horizon_law`); with no errors at all, a Gaussian random-walk width
-    (σ ≈ 1.25 MAE · √h), stated as the fallback it is.
+    horizon law's (:func:`horizon_law`, fitted only when a horizon needs it); with no errors at
+    all, a Gaussian random-walk width (σ ≈ 1.25 MAE · √h), stated as the fallback it is.
     """
     _n, H, _ = errors.shape
     out: dict[int, np.ndarray] = {}
     for g in [-1, *sorted(set(groups.tolist()) - {-1})]:
         sel = errors if g == -1 else errors[groups == g]
-        law = horizon_law(sel, levels) if np.isfinite(sel).sum() >= (1 if g == -1 else min_pool) else None
+        need = 1 if g == -1 else min_pool
+        windows = [effective_windows(sel[:, j]) for j in range(H)]
+        counts = [int(np.isfinite(sel[:, j]).sum()) for j in range(H)]
+        own = [w >= MIN_WINDOWS and c >= need for w, c in zip(windows, counts, strict=True)]
+        law = None
+        if not all(own) and sum(counts) >= need:
+            law = horizon_law(sel, levels, windows)
         tab = np.full((H, 2 * len(levels)), np.nan)
         for j in range(H):
-            e = sel[:, j]
-            windows = effective_windows(e)
-            e = np.abs(e[np.isfinite(e)]).astype(np.float64)
-            if windows >= MIN_WINDOWS and e.size >= (1 if g == -1 else min_pool):
-                w = np.quantile(e, [lv / 100 for lv in levels]) * inflation(np.array([windows]), levels)[0]
+            if own[j]:
+                e = sel[:, j]
+                e = np.abs(e[np.isfinite(e)]).astype(np.float64)
+                w = np.quantile(e, [lv / 100 for lv in levels], overwrite_input=True) * inflation(
+                    np.array([windows[j]]), levels)[0]
             elif law is not None:
                 w = law[j]
             elif g == -1:
@@ -184,23 +191,14 @@ def quantiles_for(table: dict[int, np.ndarray], groups: np.ndarray, horizons: np
 
 
 def calibrate_models(err_model: np.ndarray, levels: tuple[int, ...] = (80, 95), *,
-                     fallback: int = 0, executor: Executor | None = None) -> dict[int, np.ndarray]:
+                     fallback: int = 0) -> dict[int, np.ndarray]:
     """Quantile tables per model from ``err_model`` ``(n, M, H, K)``; key −1 = ``fallback`` model's.
 
-    With ``executor`` (``concurrent.futures``) the models are calibrated on its workers, two at a
-    time (each is sent a copy of its model's errors); the tables are the same."""
+    In this process, one model at a time: on worker processes each would need a copy of its
+    model's errors (300 MB for a million series), more memory than the seconds it saves."""
     everyone = np.full(len(err_model), -1)
     models = range(err_model.shape[1])
-    if executor is None:
-        tables = [calibrate(err_model[:, g], everyone, levels) for g in models]
-    else:
-        tables, running = [], deque()
-        for g in models:
-            running.append(executor.submit(calibrate, err_model[:, g], everyone, levels))
-            if len(running) == 2:
-                tables.append(running.popleft().result())
-        tables += [f.result() for f in running]
-    table = {g: t[-1] for g, t in zip(models, tables, strict=True)}
+    table = {g: calibrate(err_model[:, g], everyone, levels)[-1] for g in models}
     table[-1] = table[fallback]
     return table
 

@@ -147,7 +147,8 @@ def forecast_industries(config: RunConfig, industry: pd.DataFrame, reference: pd
         warnings.append(caveat)
     gone = sorted(set(observed["naics_code"]) - set(projection.index))
     if gone:
-        warnings.append(f"industries not observed in the base year {years.base} are left out: {', '.join(gone)}")
+        warnings.append(operator(f"industries not observed in the base year {years.base} are left out: "
+                                 f"{', '.join(gone)}"))
     no_range = int(projection["employment_target_lo80"].isna().sum())
     if no_range:
         warnings.append(f"{no_range} industries have too little history for a forecast range, so the "

@@ -12,6 +12,7 @@ not count.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from align import schemas
@@ -31,26 +32,40 @@ def find_duplication(programs: pd.DataFrame, allocation: pd.DataFrame, *, factor
                         allocated=programs["program_id"].map(demand).fillna(0.0).astype(float),
                         cip_series=programs["cip_code"].str[:5])
     key = "cip_series" if series else "cip_code"
+    # one provider is no duplication; a one-code series repeats the 6-digit view. Decided for every
+    # cluster at once, so the loop below visits only the few clusters that can be duplicated.
+    counts = p.groupby([key, "award_level"], sort=False)[["provider_id", "cip_code"]].transform("nunique")
+    p = p[(counts["provider_id"] >= 2) & ((counts["cip_code"] >= 2) if series else True)]
+    # each cluster's programs largest first; then per-cluster arithmetic on arrays, in that order
+    # (the same sums, in the same order, as pandas per cluster: the numbers are the same to the bit)
+    p = p.sort_values([key, "award_level", "completers", "provider_id"], ascending=[True, True, False, True])
+    by_provider = p.groupby([key, "award_level", "provider_id"], sort=True)["completers"].sum()
+    provider_totals: dict[tuple, list[float]] = {}
+    for (code, award, _), total in by_provider.items():
+        provider_totals.setdefault((code, award), []).append(total)
+    columns = {c: p[c].to_numpy() for c in ("cip_code", "provider_id", "provider_name", "completers", "effective",
+                                            "allocated", "cip_title", "award_label") if c in p}
     rows = []
-    for (code, award), grp in p.groupby([key, "award_level"], sort=True):
-        if grp["provider_id"].nunique() < 2 or (series and grp["cip_code"].nunique() < 2):
-            continue  # one provider is no duplication; a one-code series repeats the 6-digit view
-        grp = grp.sort_values(["completers", "provider_id"], ascending=[False, True])
-        by_provider = grp.groupby("provider_id")["completers"].sum()
-        shares = by_provider / by_provider.sum() if by_provider.sum() > 0 else 0 * by_provider
-        combined, allocated = grp["effective"].sum(), grp["allocated"].sum()
-        thin = grp[(grp["completers"] < thin_completers) & (grp["completers"].max() >= 2 * thin_completers)]
-        label = grp["cip_code"] + " " if series else ""
+    for (code, award), at in p.groupby([key, "award_level"], sort=True).indices.items():
+        cip, provider, name, completers = (columns[c][at] for c in ("cip_code", "provider_id", "provider_name",
+                                                                     "completers"))
+        totals = np.asarray(provider_totals[(code, award)], dtype=float)
+        grand = np.sum(totals)
+        shares = totals / grand if grand > 0 else 0 * totals
+        combined, allocated = np.nansum(columns["effective"][at]), np.nansum(columns["allocated"][at])
+        biggest = np.nanmax(completers) if len(completers) else np.nan
+        label = [f"{c} " for c in cip] if series else [""] * len(at)
         rows.append({
             "cluster_id": f"{code}:{award}", key: code, "award_level": award,
-            "cip_title": grp["cip_title"].iloc[0] if "cip_title" in grp else None,
-            "award_label": grp["award_label"].iloc[0] if "award_label" in grp else None,
-            "n_providers": int(grp["provider_id"].nunique()), "n_cip_codes": int(grp["cip_code"].nunique()),
+            "cip_title": columns["cip_title"][at[0]] if "cip_title" in columns else None,
+            "award_label": columns["award_label"][at[0]] if "award_label" in columns else None,
+            "n_providers": _distinct(provider), "n_cip_codes": _distinct(cip),
             "combined_supply": combined, "allocated_demand": allocated, "excess_supply": combined - allocated,
-            "hhi": float((shares ** 2).sum()),
+            "hhi": float(np.sum(shares ** 2)),
             "is_duplicated": bool(combined > allocated * (1 + margin)),
-            "providers": "; ".join(grp["provider_name"] + " " + label + grp["completers"].map("{:,.0f}".format)),
-            "thin_programs": "; ".join(thin["provider_name"] + " (" + thin["completers"].round(1).astype(str) + ")"),
+            "providers": "; ".join(f"{n} {lab}{c:,.0f}" for n, lab, c in zip(name, label, completers, strict=True)),
+            "thin_programs": "; ".join(f"{n} ({float(np.round(c, 1))})" for n, c in zip(name, completers, strict=True)
+                                       if c < thin_completers and biggest >= 2 * thin_completers),
         })
     table = "duplication_series" if series else "duplication"
     out = pd.DataFrame(rows, columns=list(schemas.TABLES[table].columns))
@@ -58,3 +73,8 @@ def find_duplication(programs: pd.DataFrame, allocation: pd.DataFrame, *, factor
         out["excess_supply"] >= material_excess)
     out = out.sort_values(["material", "is_duplicated", "excess_supply"], ascending=[False, False, False])
     return schemas.validate(out, table, origin=table)
+
+
+def _distinct(values: np.ndarray) -> int:
+    """Distinct values, missing ones not counted (as ``Series.nunique``)."""
+    return len(set(values[~pd.isna(values)]))

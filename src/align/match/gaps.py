@@ -14,7 +14,7 @@ import pandas as pd
 from scipy.special import ndtr, ndtri  # normal cdf, quantile; lighter than scipy.stats
 
 from align import schemas
-from align.config import FlagBands
+from align.config import FlagBands, Parameters
 from align.supply.allocation import Factors
 from align.supply.education import entry_rank
 from align.supply.kinds import GENERAL, is_residual, national_market, program_kind
@@ -73,16 +73,24 @@ def probability_shortage(openings: pd.Series, low: pd.Series, high: pd.Series,
 
 @dataclass(frozen=True)
 class Materiality:
-    """Named thresholds that keep flags and lists from turning on a handful of people (docs/matching.md)."""
+    """Named thresholds that keep flags and lists from turning on a handful of people (docs/matching.md).
 
-    min_program_supply: float = 5.0
+    Built from the run's ``[parameters]`` (:meth:`of`), where their defaults and meanings live.
+    """
+
+    min_program_supply: float
     """Supply below this (a year) is not a regional program for the flag: on-the-job entry stays so."""
-    material_gap: float = 25.0
+    material_gap: float
     """A shortage or surplus smaller than this (a year) is kept in the tables but not led with."""
-    min_program_share: float = 0.05
+    min_program_share: float
     """For jobs entered with a diploma or less, programs are a usual way in only if they supply this share of openings."""
     general_surplus_share: float = 0.5
     """A surplus resting more than this share on general academic fields is not led with (see docs/matching.md)."""
+
+    @classmethod
+    def of(cls, p: Parameters | None = None) -> Materiality:
+        p = p or Parameters()
+        return cls(p.min_program_supply, p.material_gap, p.min_program_share)
 
 
 def compute_gaps(demand: pd.DataFrame, supply: pd.DataFrame, bounds: pd.DataFrame,
@@ -101,7 +109,7 @@ def compute_gaps(demand: pd.DataFrame, supply: pd.DataFrame, bounds: pd.DataFram
     run covers: a shortage is not asserted where a usual route is outside the run's sources.
     ``supply_notes`` says, per occupation, what the supply rests on (one provider, doctorates), in words.
     """
-    materiality = materiality or Materiality()
+    materiality = materiality or Materiality.of()
     g = demand.merge(supply, on="soc_code", how="left").merge(
         bounds, left_on="soc_code", right_index=True, how="left")
     g["effective_supply"] = g["effective_supply"].fillna(0.0)
@@ -145,7 +153,7 @@ def compute_gaps(demand: pd.DataFrame, supply: pd.DataFrame, bounds: pd.DataFram
     g["flag"] = list(flags)
     g["reason"] = list(reasons)
     g = g.sort_values(["gap", "soc_code"], ascending=[False, True])
-    g["material"], g["rank"] = _material(g, materiality)
+    g["material"], g["board_list"], g["rank"] = _material(g, materiality)
     return schemas.validate(g.drop(columns=["entry_rank", "below_level", "is_residual", "has_listed_route",
                                             "supply_note", "is_national", "general_share"]),
                             "gaps", origin="gaps")
@@ -161,8 +169,8 @@ def general_share(contributions: pd.DataFrame) -> pd.Series:
     return (eff.where(kind == GENERAL, 0.0).groupby(contributions["soc_code"]).sum() / total.where(total > 0)).fillna(0.0)
 
 
-def _material(g: pd.DataFrame, m: Materiality) -> tuple[pd.Series, pd.Series]:
-    """Whether a flag is large enough to lead its board list with, and its rank in that list.
+def _material(g: pd.DataFrame, m: Materiality) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Whether a flag is large enough to lead its board list with, which list, and its rank there.
 
     Each list in :data:`LISTS` ranks on its own: shortages and uncovered shortages by gap (largest
     first), surpluses by excess supply. A surplus resting mostly on general academic fields is not
@@ -170,15 +178,17 @@ def _material(g: pd.DataFrame, m: Materiality) -> tuple[pd.Series, pd.Series]:
     """
     rank = pd.Series(pd.NA, index=g.index, dtype="Int64")
     material = pd.Series(False, index=g.index)
-    for flags in LISTS.values():
+    board_list = pd.Series("", index=g.index, dtype=object)  # empty, like routes_not_covered: no None/NaN split
+    for name, flags in LISTS.items():
         surplus = flags == SURPLUS_FLAGS
         size = -g["gap"] if surplus else g["gap"]
         hit = g["flag"].isin(flags) & (size >= m.material_gap)
         if surplus:
             hit &= g["general_share"] <= m.general_surplus_share
         material |= hit
+        board_list[hit] = name
         rank[hit] = size[hit].rank(ascending=False, method="first").astype(int)
-    return material, rank
+    return material, board_list, rank
 
 
 def leading(gaps: pd.DataFrame, which: str, n: int | None = None) -> pd.DataFrame:

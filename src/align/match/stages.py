@@ -22,10 +22,11 @@ def match(config: RunConfig, t: Tables) -> StageResult:
     """Gaps, flags with their arithmetic, and duplicated effort."""
     p, f = config.parameters, factors(config)
     programs, demand, allocation = t["programs"], t["occupation_demand"], t["allocation"]
-    edges, _, _ = supply_edges(programs, t["cip_soc"], demand, rules=supply_rules(config), **eligibility(config))
+    accounted = supply_edges(programs, t["cip_soc"], demand, rules=supply_rules(config), **eligibility(config))
+    edges = accounted[0]
     alt_mode = "education-weighted" if p.allocation != "education-weighted" else "proportional"
     alt = allocate(programs, t["cip_soc"], demand, mode=alt_mode, factors=f, rules=supply_rules(config),
-                   **eligibility(config)).table
+                   edges=accounted, **eligibility(config)).table
     spread = supply_sd(allocation, programs, f) if p.supply_uncertainty and "completers_sd" in programs.columns \
         else None
     lower = below_level(programs, t["cip_soc"], demand).merge(
@@ -37,7 +38,7 @@ def match(config: RunConfig, t: Tables) -> StageResult:
                         alternative_supply=alt.groupby("soc_code")["effective_supply"].sum(), supply_sd=spread,
                         below_level=lower_text,
                         routes=training_routes(demand, inventory_occupations(programs, allocation)),
-                        materiality=Materiality(p.min_program_supply, p.material_gap, p.min_program_share),
+                        materiality=Materiality.of(p),
                         supply_notes=supply_notes(allocation, programs))
     if "occupation_wages" in t:
         wages = occupation_wages(t["occupation_wages"]).set_index("soc_code")["wage_annual_median"]

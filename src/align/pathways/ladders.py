@@ -19,6 +19,11 @@ LADDER_COLUMNS = ["ladder_id", "ladder_rank", "step", "start_soc_code", "end_soc
                   "n_programs", "programs"]
 
 
+#: the node fields a ladder step repeats
+_STEP_FIELDS = ("occupation_title", "job_zone", "typical_entry_education", "flag", "is_high_demand", "n_programs",
+                "programs")
+
+
 def _adjacency(edges: pd.DataFrame) -> dict[str, list[str]]:
     adj: dict[str, list[str]] = {}
     for a, b in zip(edges["soc_code"], edges["related_soc_code"], strict=True):
@@ -48,8 +53,10 @@ def find_ladders(nodes: pd.DataFrame, edges: pd.DataFrame, *, starts: Iterable[s
         hd = node.index[node["is_high_demand"].astype(bool)]
         targets = {s for s in hd if params.sector is None or s.startswith(params.sector.rstrip("-"))}
     adj = _adjacency(edges)
-    wage = node["wage_annual_median"].astype(float)
-    openings = node["annual_openings"].astype(float)
+    # plain dicts: a ladder step is a few look-ups, and pandas' per-label access cost most of the stage
+    wage = node["wage_annual_median"].astype(float).to_dict()
+    openings = node["annual_openings"].astype(float).to_dict()
+    info = node[list(_STEP_FIELDS)].to_dict("index")
     rows: list[dict] = []
     n_ladder = 0
     for start in sorted(set(starts)):
@@ -65,7 +72,7 @@ def find_ladders(nodes: pd.DataFrame, edges: pd.DataFrame, *, starts: Iterable[s
             n_ladder += 1
             lid = f"L{n_ladder:04d}"
             for step, soc in enumerate(path):
-                r = node.loc[soc]
+                r = info[soc]
                 prev = wage[path[step - 1]] if step else float("nan")
                 rows.append({
                     "ladder_id": lid, "ladder_rank": rank, "step": step, "start_soc_code": path[0],

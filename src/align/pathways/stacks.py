@@ -10,6 +10,7 @@ region's training.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from align.pathways.graph import PathwayParams
@@ -51,21 +52,36 @@ def find_stacks(nodes: pd.DataFrame, programs: pd.DataFrame | None, cip_soc: pd.
             ["cip_family", "award_rank", "soc_code", "annual_openings"]].drop_duplicates(
             ["cip_family", "award_rank", "soc_code"])
 
+    # grouped once into plain lists (a pandas filter per family and rank cost most of the stage);
+    # each rank's programs and needs keep the tables' row order
+    offered_at: dict[str, dict[int, list[tuple]]] = {}
+    for row in zip(p["cip_family"], p["award_rank"], p["program_id"], p["provider_id"],
+                   p["provider_id"].astype(str), p["award_level"].astype(str), p["provider_id"].notna(), strict=True):
+        offered_at.setdefault(row[0], {}).setdefault(int(row[1]), []).append(row[2:])
+    needed_at: dict[str, dict[int, list[tuple[str, float]]]] = {}
+    for fam, rank, soc, n in zip(need["cip_family"], need["award_rank"], need["soc_code"], need["annual_openings"],
+                                 strict=True):
+        needed_at.setdefault(fam, {}).setdefault(int(rank), []).append((soc, n))
+
     rows: list[dict] = []
-    for fam in sorted(set(p["cip_family"])):
-        fp, fn = p[p["cip_family"] == fam], need[need["cip_family"] == fam]
-        offered = sorted(set(fp["award_rank"]))
-        ranks = sorted(set(offered) | set(fn["award_rank"].astype(int)))
+    for fam in sorted(offered_at):
+        fp, fn = offered_at[fam], needed_at.get(fam, {})
+        offered = sorted(fp)
+        ranks = sorted(set(offered) | set(fn))
         if len(ranks) < 2:
             continue
-        per_provider = fp.groupby("provider_id")["award_rank"].nunique()
-        kind = ("within provider" if (per_provider >= 2).any() else
+        provider_ranks: dict[object, set[int]] = {}
+        for rank, at in fp.items():
+            for _, provider, _, _, known in at:
+                if known:
+                    provider_ranks.setdefault(provider, set()).add(rank)
+        kind = ("within provider" if any(len(r) >= 2 for r in provider_ranks.values()) else
                 "across providers" if len(offered) >= 2 else "single level")
         for step, rank in enumerate(ranks, start=1):
-            at, nd = fp[fp["award_rank"] == rank], fn[fn["award_rank"] == rank]
-            broken = at.empty and not nd.empty
-            occs = sorted(set(nd["soc_code"]))
-            openings = float(nd.drop_duplicates("soc_code")["annual_openings"].sum())
+            at, nd = fp.get(rank, []), fn.get(rank, [])
+            broken = not at and bool(nd)
+            occs = sorted({soc for soc, _ in nd})
+            openings = _first_per_occupation_sum(nd)
             if broken:
                 reason = (f"{', '.join(occs)} need a {RANK_LABELS.get(rank, rank)} and have "
                           f"{openings:,.0f} openings/yr; no regional {fam} program at that level")
@@ -73,10 +89,18 @@ def find_stacks(nodes: pd.DataFrame, programs: pd.DataFrame | None, cip_soc: pd.
                 reason = f"{len(at)} regional program(s) at this level"
             rows.append({"cip_family": fam, "stack_step": step, "award_rank": rank,
                          "award_rank_label": RANK_LABELS.get(rank, str(rank)),
-                         "award_levels": "; ".join(sorted(set(at["award_level"].astype(str)))),
-                         "n_programs": len(at), "programs": "; ".join(sorted(at["program_id"])),
-                         "providers": "; ".join(sorted(set(at["provider_id"].astype(str)))),
-                         "n_providers": int(at["provider_id"].nunique()), "stack_kind": kind,
+                         "award_levels": "; ".join(sorted({a[3] for a in at})),
+                         "n_programs": len(at), "programs": "; ".join(sorted(a[0] for a in at)),
+                         "providers": "; ".join(sorted({a[2] for a in at})),
+                         "n_providers": len({a[1] for a in at if a[4]}), "stack_kind": kind,
                          "occupations": "; ".join(occs), "annual_openings": openings,
                          "is_broken": broken, "reason": reason})
     return pd.DataFrame(rows, columns=STACK_COLUMNS)
+
+
+def _first_per_occupation_sum(needs: list[tuple[str, float]]) -> float:
+    """Openings summed once per occupation, as ``drop_duplicates("soc_code")[...].sum()`` does."""
+    seen: dict[str, float] = {}
+    for soc, n in needs:
+        seen.setdefault(soc, n)
+    return float(np.sum(np.asarray(list(seen.values()), dtype=float))) if seen else 0.0

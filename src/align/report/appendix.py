@@ -9,7 +9,6 @@ data dictionary.
 from __future__ import annotations
 
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 import pandas as pd
 from reportlab.platypus import Flowable, NextPageTemplate, PageBreak
@@ -24,7 +23,7 @@ from align.report.words import flag_label, robustness_label, training_is_the_way
 
 
 def _card(c: dict) -> Flowable:
-    colour = "#B34700" if c["flag"] in G.SHORTAGE_FLAGS else "#005A8F"
+    colour = P.SHORT if c["flag"] in G.SHORTAGE_FLAGS else P.SURPLUS
     rng = (f" (80% range {number(c['annual_openings_low'])}–{number(c['annual_openings_high'])})"
            if not missing(c.get("annual_openings_low")) else " (no range: too little history)")
     facts = [("Openings a year", number(c["annual_openings"]) + rng),
@@ -39,14 +38,13 @@ def _card(c: dict) -> Flowable:
         facts.append(("Usual entry education", str(c["typical_entry_education"])))
     if not missing(c.get("wage_annual_median")):
         facts.append(("Median pay", money(c["wage_annual_median"])))
-    lines = [f'<font color="{colour}"><b>{escape(flag_label(c["flag"]))}</b></font> · SOC {escape(str(c["soc_code"]))}',
-             *[f"<b>{escape(k)}:</b> {escape(v)}" for k, v in facts], f"<b>Why:</b> {escape(c['why'])}"]
     programs = c.get("program_list") or []
-    lines.append("<b>Programs that supply it:</b> " + (escape("; ".join(programs)) if programs else "none in the region"))
-    parts: list[Flowable] = [P.rich(f"<b>{escape(str(c['occupation_title']))}</b>", "h2"),
-                             P.rich("<br/>".join(lines), "cell")]
+    facts += [("Why", str(c["why"])), ("Programs that supply it", "; ".join(programs) if programs else "none in the region")]
+    lines = [[(flag_label(c["flag"]), True, colour), (f"· SOC {c['soc_code']}", False, None)],
+             *[[(f"{k}:", True, None), (v, False, None)] for k, v in facts]]
+    parts: list[Flowable] = [P.para(str(c["occupation_title"]), "h2"), P.Lines(lines, "cell")]
     if c.get("arithmetic"):
-        parts.append(P.rich("<b>The arithmetic:</b> " + escape("; ".join(c["arithmetic"])), "meta"))
+        parts.append(P.Lines([[("The arithmetic:", True, None), ("; ".join(c["arithmetic"]), False, None)]], "meta"))
     parts.append(P.space(8))
     return P.keep(*parts)
 

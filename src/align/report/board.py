@@ -12,6 +12,7 @@ a table or column that is absent simply leaves its part out.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -190,28 +191,63 @@ def duplication_table(dup: pd.DataFrame) -> Table:
                   "More than needed"], rows, {1, 2, 3, 4})
 
 
-def best_ladders(ladders: pd.DataFrame | None, n: int = N_LADDERS) -> pd.DataFrame:
-    """The best-paying ladder from each of the entry points with the most openings at the top."""
-    need = {"ladder_id", "step", "occupation_title", "wage_annual_median"}
+MIN_PAY_RISE = 0.15
+"""A ladder whose top pays less than this much more than its entry is not shown as advancement."""
+
+
+def ladder_summary(ladders: pd.DataFrame | None) -> pd.DataFrame:
+    """One row per ladder: its path, pay at the start and top, and how many people it can carry.
+
+    ``climbs`` are the steps above the entry job and ``trained`` those of them with a regional
+    program; ``carry`` is the openings of the ladder's narrowest rung, the entry job included
+    (a ladder matters when many can start on it and there are openings to climb into).
+    """
+    need = {"ladder_id", "step", "soc_code", "occupation_title", "wage_annual_median", "annual_openings"}
     if ladders is None or not len(ladders) or not need <= set(ladders.columns):
         return pd.DataFrame()
     d = ladders.sort_values(["ladder_id", "step"])
-    if "ladder_rank" in d.columns:
-        d = d[d["ladder_rank"] == 1]
     by = d.groupby("ladder_id", sort=False)  # per-group Python calls were most of the report's time
-    agg = pd.DataFrame({"path": by["occupation_title"].agg(" → ".join), "start": by["wage_annual_median"].first(),
-                        "top": by["wage_annual_median"].last(), "steps": by["step"].size()})
-    agg["trained"] = ((d["n_programs"].fillna(0) > 0).groupby(d["ladder_id"], sort=False).sum()
-                      if "n_programs" in d.columns else agg["steps"])
-    agg = agg[agg["steps"] > 1].dropna(subset=["start", "top"])
-    agg["gain"] = agg["top"] / agg["start"] - 1
-    return agg.sort_values(["gain", "path"], ascending=[False, True]).head(n).reset_index()
+    up = d["step"] > d.groupby("ladder_id", sort=False)["step"].transform("min")
+    trained = d["n_programs"].fillna(0) > 0 if "n_programs" in d.columns else pd.Series(True, index=d.index)
+    out = pd.DataFrame({
+        "path": by["occupation_title"].agg(" → ".join), "end": by["soc_code"].last(),
+        "start": by["wage_annual_median"].first(), "top": by["wage_annual_median"].last(),
+        "steps": by["step"].size(), "climbs": up.groupby(d["ladder_id"], sort=False).sum(),
+        "trained": (trained & up).groupby(d["ladder_id"], sort=False).sum(),
+        "carry": d["annual_openings"].astype(float).groupby(d["ladder_id"], sort=False).min()})
+    if "ladder_rank" in d.columns:
+        out["ladder_rank"] = by["ladder_rank"].first()
+    out = out[out["steps"] > 1].dropna(subset=["start", "top"])
+    out["gain"] = out["top"] / out["start"] - 1
+    return out.reset_index()
+
+
+def rank_ladders(summary: pd.DataFrame) -> pd.DataFrame:
+    """Ladders a board can act on first: every step above the entry trained here, then the most
+    people carried, then the largest pay rise."""
+    if summary.empty:
+        return summary
+    built = summary["trained"] == summary["climbs"]
+    return (summary.assign(_built=built)
+            .sort_values(["_built", "carry", "gain", "path"], ascending=[False, False, False, True], kind="stable")
+            .drop(columns="_built"))
+
+
+def best_ladders(ladders: pd.DataFrame | None, n: int = N_LADDERS) -> pd.DataFrame:
+    """The ladders that matter, one per destination job: a real pay rise (:data:`MIN_PAY_RISE`),
+    ranked by :func:`rank_ladders`. The best-paid ladder is often a curiosity (crematory
+    operators to chief executives); the one that carries nursing assistants to registered nurses is not."""
+    s = ladder_summary(ladders)
+    if s.empty:
+        return s
+    s = rank_ladders(s[s["gain"] >= MIN_PAY_RISE])
+    return s.drop_duplicates("end").head(n).reset_index(drop=True)
 
 
 def ladder_table(best: pd.DataFrame) -> Table:
     rows = [[r["path"], money(r["start"]), money(r["top"]), percent(r["gain"]),
-             f"{int(r['trained'])} of {int(r['steps'])}"] for r in best.to_dict("records")]
-    return Table(["Career ladder", "Pay at the start", "Pay at the top", "Pay rise", "Steps with training here"],
+             f"{int(r['trained'])} of {int(r['climbs'])}"] for r in best.to_dict("records")]
+    return Table(["Career ladder", "Pay at the start", "Pay at the top", "Pay rise", "Steps up with training here"],
                  rows, {1, 2, 3})
 
 
@@ -269,8 +305,22 @@ def sources_table(manifest: dict) -> Table:
         if v and str(v) not in seen[i["table"]]:
             seen[i["table"]].append(str(v))
     rows = [[TABLE_NAMES.get(t, t.replace("_", " ").capitalize()), SOURCE_NAMES.get(source_of[t], source_of[t]),
-             (f"{v[0]} to {v[-1]}" if len(v) > 3 else ", ".join(v)) or "—"] for t, v in seen.items()]
+             release_span(v)] for t, v in seen.items()]
     return Table(["What", "Published by", "Release"], rows)
+
+
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def release_span(vintages: list[str]) -> str:
+    """Releases in a few words: "QCEW 2000–2012 annual averages" for thirteen yearly files."""
+    if not vintages:
+        return "—"
+    shapes = {_YEAR.sub("{}", v) for v in vintages}
+    years = sorted({int(y) for v in vintages for y in _YEAR.findall(v)})
+    if len(vintages) > 2 and len(shapes) == 1 and all(len(_YEAR.findall(v)) == 1 for v in vintages):
+        return shapes.pop().replace("{}", f"{years[0]}–{years[-1]}", 1)
+    return f"{vintages[0]} to {vintages[-1]}" if len(vintages) > 3 else ", ".join(vintages)
 
 
 TABLE_NAMES = {"industry_employment": "Jobs by industry", "staffing_patterns": "Jobs in each industry by occupation",

@@ -7,6 +7,7 @@ chart also encodes the flag by marker shape or label so colour is never the only
 from __future__ import annotations
 
 import io
+import re
 import textwrap
 
 import matplotlib
@@ -21,19 +22,44 @@ OKABE_ITO = {"shortage": "#D55E00", "surplus": "#0072B2", "balanced": "#009E73",
 plt.rcParams.update({"svg.hashsalt": "align", "font.size": 9, "font.family": "DejaVu Sans"})
 
 
+#: the margin around a chart's ink, as ``savefig(bbox_inches="tight")`` leaves it (inches)
+PAD = 0.1
+
+
 def svg(fig: plt.Figure) -> str:
-    """The figure as inline SVG for the HTML report (text drawn as paths: no markup from data)."""
+    """The figure as inline SVG for the HTML report (text drawn as paths: no markup from data).
+
+    Drawn once, then cropped to its ink (and widened to labels that reach past the figure's edge)
+    by the SVG's view box, on a white ground: what ``bbox_inches="tight"`` gives, without the two
+    extra layout passes that option makes before drawing.
+    """
+    from matplotlib.backends.backend_mixed import MixedModeRenderer
+    from matplotlib.backends.backend_svg import RendererSVG
+
+    image_dpi, (width, height) = fig.dpi, fig.get_size_inches()
+    fig.dpi = 72  # SVG units are points
     buf = io.StringIO()
-    fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": "align"})
+    renderer = MixedModeRenderer(fig, width, height, image_dpi,
+                                 RendererSVG(width * 72, height * 72, buf, image_dpi=image_dpi,
+                                             metadata={"Date": None, "Creator": "align"}))
+    fig.draw(renderer)
+    renderer.finalize()
+    box = fig.get_tightbbox(renderer).padded(PAD)
     plt.close(fig)
     text = buf.getvalue()
-    return text[text.index("<svg"):]
+    text = text[text.index("<svg"):]
+    x0, w, h = box.x0 * 72, box.width * 72, box.height * 72
+    top = (height - box.y1) * 72  # SVG's y axis points down
+    head = text[:text.index(">") + 1]
+    view = f'width="{w:.2f}pt" height="{h:.2f}pt" viewBox="{x0:.2f} {top:.2f} {w:.2f} {h:.2f}"'
+    ground = f'<rect x="{x0:.2f}" y="{top:.2f}" width="{w:.2f}" height="{h:.2f}" fill="#ffffff"/>'
+    return re.sub(r'width="[^"]*" height="[^"]*" viewBox="[^"]*"', view, head, count=1) + ground + text[len(head):]
 
 
 def png(fig: plt.Figure, dpi: int = 200) -> bytes:
     """The figure as PNG at print resolution for the PDFs."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", pad_inches=PAD, metadata={"Software": None})
     plt.close(fig)
     return buf.getvalue()
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pandas as pd
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak
+from reportlab.platypus import CondPageBreak, Flowable, KeepInFrame, PageBreak
 
 from align.report import board, charts
 from align.report import pdf as P
@@ -53,10 +53,11 @@ def _cover(tables: dict[str, pd.DataFrame], manifest: dict, secs: list[board.Sec
     for sec in secs:
         if sec.bullets and sec.key != "not-covered":  # the cover has the measured findings; that list has its page
             story += [P.para(sec.title, "h2"), *P.bullets(sec.bullets[:3])]
-    # kept together, so the links never leave one orphan line on the next page
-    story.append(KeepTogether([P.para("Where the rest is", "h2"), *[
-        P.rich(f'<a href="{name}" color="#0b5cad">{name}</a>: {what}.', "bullet") for name, what in COMPANIONS]]))
-    return story
+    story += [P.para("Where the rest is", "h2"), *[
+        P.rich(f'<a href="{name}" color="#0b5cad">{name}</a>: {what}.', "bullet") for name, what in COMPANIONS]]
+    # the cover is one page, whatever the region: shrunk to fit rather than spilling a few lines onto
+    # a page of their own
+    return [KeepInFrame(P.WIDTH, P.PAGE[1] - 2 * P.MARGIN - 2, story, mode="shrink")]
 
 
 def _chart(name: str, tables: dict[str, pd.DataFrame]) -> Flowable | None:
@@ -105,9 +106,10 @@ def _closing(tables: dict[str, pd.DataFrame], manifest: dict) -> list[Flowable]:
         if {"selected", "naive"} <= set(acc.index) and pd.notna(acc["selected"]) and pd.notna(acc["naive"]):
             better = acc["selected"] < acc["naive"]
             story += P.bullets([
-                "The forecasts were tested on past years. Their errors were "
+                "The forecasts were tested on past years. On those years, the methods chosen had errors "
                 + (f"about {number((1 - acc['selected'] / acc['naive']) * 100)}% smaller than" if better else
-                   "no smaller than") + " those of simply assuming no change."])
+                   "no smaller than") + " those of simply assuming no change. The methods were picked on the "
+                "same years, so expect larger errors in the years ahead."])
     story += [P.para("Words used in this packet", "h1")]
     story += [P.rich(f"<b>{escape(term)}.</b> {escape(text)}", "body") for term, text in glossary(params)]
     story += [CondPageBreak(2 * P.inch), P.para("Sources", "h1"),

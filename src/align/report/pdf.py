@@ -84,12 +84,82 @@ class Para(Paragraph):
     each wrap every paragraph at the same width, and breaking lines is most of the layout time."""
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        if getattr(self, "_wrapped_at", None) == availWidth and hasattr(self, "blPara"):
+        # within a hair: the two columns' frames differ in the last bit of their width
+        if abs(getattr(self, "_wrapped_at", -1.0) - availWidth) < 1e-6 and hasattr(self, "blPara"):
             return self.width, self.height
         size = super().wrap(availWidth, availHeight)
         if size[0] == availWidth:  # laid out (a width too narrow to use is not remembered)
             self._wrapped_at = availWidth
         return size
+
+
+#: one piece of a labelled line: its text, whether it is bold, and its colour (None: the style's)
+Piece = tuple[str, bool, "colors.Color | None"]
+
+
+class Lines(Flowable):
+    """Lines of plain text pieces, bold or not, each line starting afresh and broken to the width
+    by measuring its words: what a Paragraph of ``<b>`` and ``<br/>`` shows, laid out without
+    ReportLab's general paragraph machinery (which made the appendix's cards most of its time).
+    Nothing in the text is markup."""
+
+    def __init__(self, lines: Sequence[Sequence[Piece]], style: str = "cell") -> None:
+        super().__init__()
+        self.lines, self.style = [list(line) for line in lines], styles()[style]
+        self._rows: list[list[tuple[float, str, str, object]]] | None = None
+        self._width: float | None = None
+
+    def _break(self, width: float) -> list[list[tuple[float, str, str, object]]]:
+        regular, bold = fonts()
+        size, rows = self.style.fontSize, []
+        for line in self.lines:
+            row: list[tuple[float, str, str, object]] = []
+            x = 0.0
+            for text, strong, colour in line:
+                font = bold if strong else regular
+                space = pdfmetrics.stringWidth(" ", font, size)
+                for word in str(text).split():
+                    w = pdfmetrics.stringWidth(word, font, size)
+                    if row and x + space + w > width:
+                        rows.append(row)
+                        row, x = [], 0.0
+                    start = x + space if row else 0.0
+                    if row and row[-1][2] == font and row[-1][3] is colour:  # same look: one string
+                        row[-1] = (row[-1][0], f"{row[-1][1]} {word}", font, colour)
+                    else:
+                        row.append((start, word, font, colour))
+                    x = start + w
+            rows.append(row)
+        return rows
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        if self._rows is None or self._width is None or abs(self._width - availWidth) > 1e-6:
+            self._rows, self._width = self._break(availWidth), availWidth
+        self.width, self.height = availWidth, len(self._rows) * self.style.leading
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        self.wrap(availWidth, availHeight)
+        fit = int(availHeight // self.style.leading)
+        if fit <= 0 or fit >= len(self._rows):
+            return [] if fit <= 0 else [self]
+        parts = []
+        for rows in (self._rows[:fit], self._rows[fit:]):
+            part = Lines([], self.style.name)
+            part._rows, part._width = rows, availWidth
+            parts.append(part)
+        return parts
+
+    def draw(self) -> None:
+        size, leading = self.style.fontSize, self.style.leading
+        ascent, _ = pdfmetrics.getAscentDescent(fonts()[0], size)
+        c = self.canv
+        for i, row in enumerate(self._rows or []):
+            y = self.height - ascent - i * leading
+            for x, text, font, colour in row:
+                c.setFont(font, size)
+                c.setFillColor(colour or self.style.textColor)
+                c.drawString(x, y, text)
 
 
 def para(text: str, style: str = "body") -> Paragraph:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from align.report import board
 from align.report.formats import money, number, percent
 from align.report.words import agreement_label
 
@@ -37,22 +38,15 @@ def pathway_gaps(df: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.DataFr
 
 
 def ladders(df: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """The best-paying ladder from each start (rank 1), one row each, in one grouped pass."""
-    steps = df[df["ladder_rank"] == 1].sort_values(["ladder_id", "step"])
-    if steps.empty:
+    """Every start's best-paid ladder (rank 1), in the packet's order (:func:`board.rank_ladders`)."""
+    out = board.rank_ladders(board.ladder_summary(df[df["ladder_rank"] == 1]))
+    if out.empty:
         return pd.DataFrame()
-    g = steps.assign(_trained=steps["n_programs"].fillna(0) > 0).groupby("ladder_id", sort=False)
-    first = steps.drop_duplicates("ladder_id", keep="first").set_index("ladder_id")
-    last = steps.drop_duplicates("ladder_id", keep="last").set_index("ladder_id")
-    out = pd.DataFrame({"path": g["occupation_title"].agg(" → ".join), "start": first["wage_annual_median"],
-                        "top": last["wage_annual_median"], "gain": last["wage_gain_cumulative_pct"],
-                        "trained": g["_trained"].sum(), "steps": g.size()})
-    out = out.sort_values("gain", ascending=False, kind="stable")
     return pd.DataFrame({
         "Ladder": out["path"], "Pay at the start": out["start"].map(money), "Pay at the top": out["top"].map(money),
-        "Pay rise": out["gain"].map(percent),
-        "Steps with regional training": [f"{int(t)} of {int(n)}" for t, n in zip(out["trained"], out["steps"],
-                                                                                  strict=True)]}).reset_index(drop=True)
+        "Pay rise": out["gain"].map(percent), "Fewest openings on a step": out["carry"].map(number),
+        "Steps up with regional training": [f"{int(t)} of {int(n)}" for t, n in zip(out["trained"], out["climbs"],
+                                                                                     strict=True)]}).reset_index(drop=True)
 
 
 def entry_points(df: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:

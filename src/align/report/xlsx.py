@@ -113,7 +113,7 @@ HEADERS = {
     "group_id": "Group id", "gap_kind": "Kind of gap",
     "rank_correlation": "Rank correlation (all jobs)", "openings_rank_pct": "Openings rank (percentile)",
     "postings_rank_pct": "Postings rank (percentile)", "stack_kind": "Kind of stack", "award_rank_label": "Step",
-    "capacity_seats": "Seats", "provider_kind": "Kind of provider", "job_zone": "O*NET job zone",
+    "capacity_seats": "Seats", "board_list": "Board list", "rank": "Rank in its board list", "provider_kind": "Kind of provider", "job_zone": "O*NET job zone",
 }
 TITLE_FOR = {"soc_code": "occupation_title", "cip_code": "cip_title", "provider_id": "provider_name",
              "related_soc_code": "related_occupation_title", "award_level": "award_label", "metric": "metric_label"}

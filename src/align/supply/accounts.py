@@ -67,7 +67,8 @@ def completer_accounts(programs: pd.DataFrame, edges: pd.DataFrame, excluded: pd
         else pd.Series(None, index=out.index, dtype=object)
     partial = post_licensure[post_licensure["post_licensure_share"] < 1.0].set_index("program_id")[
         "post_licensure_share"] if len(post_licensure) else pd.Series(dtype=float)
-    licensed_share = out["program_id"].map(partial).fillna(0.0).where(has_edges, 0.0)
+    # astype: mapping no rows (a county without programs) gives an empty *string* column
+    licensed_share = out["program_id"].map(partial).astype(float).fillna(0.0).where(has_edges, 0.0)
     general = (out["program_kind"] == GENERAL) & has_edges
     related = pd.Series(1.0, index=out.index).where(~general, rules.general_related_share)
 

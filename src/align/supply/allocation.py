@@ -244,11 +244,15 @@ def supply_edges(programs: pd.DataFrame, cip_soc: pd.DataFrame, demand: pd.DataF
 
 def allocate(programs: pd.DataFrame, cip_soc: pd.DataFrame, demand: pd.DataFrame, *,
              mode: str = "proportional", factors: Factors, rules: SupplyRules | None = None,
+             edges: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame] | None = None,
              **eligibility: object) -> Allocation:
-    """Allocate completers to occupations and openings to programs (see the module docstring)."""
+    """Allocate completers to occupations and openings to programs (see the module docstring).
+
+    ``edges``: what :func:`supply_edges` gave for these same arguments, when the caller has it already.
+    """
     if mode not in MODES:
         raise ValueError(f"unknown allocation mode {mode!r}; choose one of {MODES}")
-    edges, excluded, accounts = supply_edges(programs, cip_soc, demand, rules=rules, **eligibility)
+    edges, excluded, accounts = edges or supply_edges(programs, cip_soc, demand, rules=rules, **eligibility)
     weight = edges["annual_openings"].astype(float)
     if mode == "education-weighted":
         # a program at exactly the occupation's entry level counts fully; above it, half

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from align.notes import operator
 from align.supply.education import award_rank
 
 
@@ -44,16 +45,23 @@ def inventory_occupations(programs: pd.DataFrame, allocation: pd.DataFrame) -> s
 
 
 def regional_notes(programs: pd.DataFrame, shares: dict[str, float]) -> list[str]:
-    """What the run counted of each provider whose IPEDS report may reach beyond the region."""
-    out = []
+    """What the run counted of each provider whose IPEDS report may reach beyond the region: one
+    plain caveat per kind for the board, the provider ids and the setting for the operator."""
     names = programs.drop_duplicates("provider_id").set_index("provider_id")["provider_name"]
-    for pid, share in sorted(shares.items()):
-        out.append(f"{names.get(pid, pid)} ({pid}): {share:.0%} of its IPEDS completers counted as the region's "
-                   f"([parameters.regional_share])")
+    out = []
+    if shares:
+        parts = [f"{names.get(pid, pid)} {share:.0%}" for pid, share in sorted(shares.items())]
+        out.append("some colleges also serve students from outside the region, so only part of their graduates "
+                   "is counted: " + ", ".join(parts))
+        out.append(operator("share of IPEDS completers counted as the region's ([parameters.regional_share]): "
+                            + ", ".join(f"{pid} {share:.0%}" for pid, share in sorted(shares.items()))))
     if "single_unit_system" in programs.columns:
         lone = programs.dropna(subset=["single_unit_system"]).drop_duplicates("provider_id")
-        for r in lone[~lone["provider_id"].isin(list(shares))].itertuples():
-            out.append(f"{r.provider_name} ({r.provider_id}) belongs to an organisation with no other IPEDS unit "
-                       f"({r.single_unit_system}), so its report may cover campuses outside the region; all its "
-                       f"completers are counted as regional — set [parameters.regional_share] to apportion them")
+        lone = lone[~lone["provider_id"].isin(list(shares))]
+        if len(lone):
+            out.append("these colleges report to IPEDS for campuses that may lie outside the region, and all their "
+                       "graduates are counted as the region's: " + ", ".join(lone["provider_name"].astype(str)))
+            out.append(operator("providers that are the only IPEDS unit of their organisation: "
+                                + ", ".join(f"{r.provider_id} ({r.single_unit_system})" for r in lone.itertuples())
+                                + "; set [parameters.regional_share] to apportion their completers"))
     return out
