@@ -3,9 +3,9 @@
 A run's report forms are independent of one another, and so are the stages that read no run
 table (:func:`align.pipeline.beside_the_chain`), so the PDFs, the workbook and those stages go to
 forked copies of this process: each has every table and every imported module already, nothing
-is pickled on the way in, and only the result (a list of paths, or the exception) comes back. Where ``fork`` does not exist (Windows, macOS's default),
-on a single core, in a daemonic process (a Dask worker) or with ``ALIGN_WORKERS=1``, the work
-runs here, in order, with the same result.
+is pickled on the way in, and only the result (a list of paths, or the exception) comes back.
+Where ``fork`` does not exist (Windows, macOS's default), on a single core, in a daemonic worker
+process, or with ``ALIGN_WORKERS=1``, the work runs here, in order, with the same result.
 """
 
 from __future__ import annotations
@@ -37,8 +37,8 @@ def cores() -> int:
 
 
 def can_fork() -> bool:
-    """Whether work may go to a forked child: two cores, ``fork`` exists, and this process is not
-    itself a daemon (a Dask worker is one, and a daemonic process may not have children)."""
+    """Fork where it exists, with a second core, and not from a daemonic process (a Dask or pool
+    worker may not have children: there the work runs in order)."""
     return (cores() > 1 and "fork" in multiprocessing.get_all_start_methods()
             and not multiprocessing.current_process().daemon)
 
