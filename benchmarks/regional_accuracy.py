@@ -21,7 +21,10 @@ series grows at its state sector's average growth to the origin) and the state-s
 region's share of its state sector held at its last three years' average, times the state
 sector's damped-trend forecast); the share of series whose direction of change from the origin
 to the last held-back year is right, beside the 'always up' rule; and the share of held-back
-values inside the 80% interval, by horizon.
+values inside the 80% interval, by horizon. Beside them a *hindsight bound*, not a forecast: the
+series keeps its origin share of its state sector while the sector follows its actual path (the
+recession included), which says how much of the error any model that foresaw the state's future
+could remove; what is left is the area's own movement.
 
 Two error scales. The goal's figure is the *mean of per-series MASE* (each series' mean
 absolute error over its own naive MAE, then averaged: every series counts alike, so a quiet
@@ -51,7 +54,7 @@ EXERCISES = ((2007, 5), (2008, 4), (2009, 3))
 DEV_EXERCISES = ((2004, 3), (2005, 2))
 AREA_TYPES = ("County", "Labor Market Area")
 GOVERNMENT = "GOV"
-FORECASTS = ("forecast", "forecast_naive", "drift", "trend", "share")
+FORECASTS = ("forecast", "forecast_naive", "drift", "trend", "share", "hindsight")
 MIN_TRAIN = 3  # regional histories are short: at 5 points (the default) the 2004 origin has no backtest
 
 
@@ -105,6 +108,17 @@ def state_share(train: pd.DataFrame, ref_train: pd.DataFrame, steps: pd.Series, 
     return pd.MultiIndex.from_arrays([ids, steps]).map(path.to_dict().get).to_numpy(dtype=float)
 
 
+def hindsight(fc: pd.DataFrame, ref_train: pd.DataFrame, reference: pd.DataFrame) -> np.ndarray:
+    """Not a forecast: a bound. The series keeps its share of the state sector at the origin while
+    the state sector follows its *actual* path (the recession included): what a model that knew the
+    state's future, but nothing more about the area, would reach. Naive where the state is missing."""
+    r = ref_train.dropna().sort_values("period").groupby("series_id")["value"].last()
+    actual = reference.set_index(["series_id", "period"])["value"]
+    ahead = actual.reindex(pd.MultiIndex.from_frame(fc[["series_id", "period"]])).to_numpy(dtype=float)
+    out = fc["last"].to_numpy() * ahead / fc["series_id"].map(r).to_numpy(dtype=float)
+    return np.where(np.isfinite(out), out, fc["forecast_naive"].to_numpy())
+
+
 def trend_weights(train: pd.DataFrame, ref_train: pd.DataFrame, horizon: int) -> tuple[float, float, float]:
     """The (a, b, φ) the ``pooled_trend`` model fits on this exercise's training data (one pool)."""
     from align.demand import models as M
@@ -144,6 +158,7 @@ def evaluate(panel: pd.DataFrame, reference: pd.DataFrame, origin: int, horizon:
     fc["share"] = state_share(train, ref_train, fc["steps_ahead"], fc["series_id"])
     fc["share"] = fc["share"].fillna(fc["forecast_naive"])  # no state series: the share rule is naive
     fc["last"] = fc["series_id"].map(g.last())
+    fc["hindsight"] = hindsight(fc, ref_train, reference)
     for col in FORECASTS:
         fc[f"ae_{col}"] = np.abs(fc["value"] - fc[col]) / fc["scale"]
         fc[f"abs_{col}"] = np.abs(fc["value"] - fc[col])
@@ -163,6 +178,8 @@ def evaluate(panel: pd.DataFrame, reference: pd.DataFrame, origin: int, horizon:
         "drift": per["ae_drift"].mean(), "trend": per["ae_trend"].mean(), "share": per["ae_share"].mean(),
         "pooled": pooled, "weights": trend_weights(train[["series_id", "period", "value"]], ref_train, horizon),
         "share_direction": ((end["share"] > end["last"]) == up)[moved].mean(),
+        "hindsight": per["ae_hindsight"].mean(),
+        "hindsight_direction": ((end["hindsight"] > end["last"]) == up)[moved].mean(),
         "direction": direction.mean(), "always_up": always_up.mean(), "trend_direction": trend_dir.mean(),
         "coverage": cov.to_dict(), "coverage_all": fc["in80"].mean(),
         "models": res.forecasts.drop_duplicates("series_id")["model"].value_counts().to_dict(),
@@ -186,6 +203,9 @@ def report(r: dict[str, object], origin: int, horizon: int) -> bool:
     print(f"  direction of change right: chosen {r['direction']:.1%} (goal ≥ 70%), always up "
           f"{r['always_up']:.1%}, always down (= naive: no change counts as not up) "
           f"{1 - r['always_up']:.1%}, sector trend {r['trend_direction']:.1%}, state share {r['share_direction']:.1%}")
+    print(f"  hindsight bound (not a forecast: origin share × the state sector's actual path): mean MASE "
+          f"{r['hindsight']:.3f}, {r['hindsight'] / better:.3f} of the better of naive and drift; direction right "
+          f"{r['hindsight_direction']:.1%}")
     a, b, phi = r["weights"]
     print(f"  pooled_trend weights fitted on the training data, pool-wide (each sector with 30+ series fits "
           f"its own): {a:g} × sector trend + {b:g} × own lead, φ = {phi:g}")

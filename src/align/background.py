@@ -4,7 +4,8 @@ A run's report forms are independent of one another (the PDFs lay out while the 
 workbook are written), so the PDFs go to a forked copy of this process: it has every table and
 every imported module already, nothing is pickled on the way in, and only the result (a list of
 paths, or the exception) comes back. Where ``fork`` does not exist (Windows, macOS's default),
-on a single core, or with ``ALIGN_WORKERS=1``, the work runs here, in order, with the same result.
+on a single core, in a daemonic worker process, or with ``ALIGN_WORKERS=1``, the work runs here,
+in order, with the same result.
 """
 
 from __future__ import annotations
@@ -36,7 +37,10 @@ def cores() -> int:
 
 
 def can_fork() -> bool:
-    return cores() > 1 and "fork" in multiprocessing.get_all_start_methods()
+    """Fork where it exists, with a second core, and not from a daemonic process (a Dask or pool
+    worker may not have children: there the work runs in order)."""
+    return (cores() > 1 and "fork" in multiprocessing.get_all_start_methods()
+            and not multiprocessing.current_process().daemon)
 
 
 class Pending(Generic[T]):

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -22,16 +21,9 @@ from typing import Any
 import pandas as pd
 
 from align import __version__
+from align.caches import ENV as ENV  # re-exported: the setting is documented here
+from align.caches import folder
 from align.store import write_table
-
-ENV = "ALIGN_PARSE_CACHE"
-
-
-def folder() -> Path | None:
-    value = os.environ.get(ENV, "").strip()
-    if value.lower() in ("off", "0", "no", "false"):
-        return None
-    return Path(value) if value else Path.home() / ".cache" / "align" / "parsed"
 
 
 @cache

@@ -58,7 +58,7 @@ def add_forecast(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--origins", type=int, default=10, help="backtest windows per horizon (default 10)")
     p.add_argument("--reference", help="reference series: national (period, value) or one per series "
                    "(series_id, period, value), e.g. the state's series of each regional industry; "
-                   "adds shift_share, shrink and global to the menu")
+                   "adds shift_share, shrink, global, pooled_trend and (in a pool of 50+ series) stack to the menu")
     p.add_argument("--pool-by", help="panel column whose values are forecast as separate pools "
                    "(pooled models and interval calibration see only their pool)")
     p.add_argument("--category", help="panel column the global model may use as a feature (e.g. sector)")

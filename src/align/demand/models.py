@@ -527,7 +527,7 @@ MODELS: dict[str, Model] = {
 }
 """The model menu (``combo`` and, for sub-annual data, ``snaive`` are added by the engine)."""
 
-POOLED = ("shrink", "global", "pooled_trend")
+POOLED = ("shrink", "global", "pooled_trend", "stack")
 """Models that learn across the series fitted together; they run one pool at a time and are
 chosen only where they beat the combination in that pool's backtest."""
 

@@ -1,6 +1,6 @@
 """The one Jinja environment every HTML form of the report renders through (autoescaping on).
 
-Compiled templates are kept beside the parse cache (:mod:`align.parsecache`; keyed by each
+Compiled templates are kept beside the parse cache (:mod:`align.caches`; keyed by each
 template's source, so an edited template is compiled again): compiling the report's template
 took a tenth of a second of every run.
 """
@@ -15,7 +15,7 @@ from jinja2 import (
     select_autoescape,
 )
 
-from align import parsecache
+from align import caches
 from align.report.formats import money, number, percent
 from align.report.words import agreement_label, flag_label, robustness_label, training_is_the_way_in
 
@@ -36,7 +36,7 @@ def environment() -> Environment:
 
 def _compiled() -> BytecodeCache | None:
     """Where compiled templates are kept (none when the parse cache is off or cannot be written)."""
-    root = parsecache.folder()
+    root = caches.folder()
     if root is None:
         return None
     folder = root.parent / "templates"
