@@ -135,22 +135,22 @@ def scale_run(workers: list[int], n: int = 1_000_000) -> None:
 
     from align.demand.forecast import forecast_panel
 
-    Yb = synthetic(n, seed=1)
     steps, results = Steps(), []
     for w in workers:
         with steps.step(f"{n:,} series, {w} worker(s)"):
+            panel = to_panel(synthetic(n, seed=1))  # the same seeded panel each run, nothing else kept
             # forkserver: a worker starts from a clean interpreter, not a fork of this process (a
             # fork's pages are shared copy-on-write, then copied as either side writes)
             pool = ProcessPoolExecutor(w, mp_context=multiprocessing.get_context("forkserver")) if w > 1 else None
             try:
-                res = forecast_panel(to_panel(Yb), H, n_origins=K, backtest_detail=False,
+                res = forecast_panel(panel, H, n_origins=K, backtest_detail=False,
                                      progress=lambda d, t: print(f"  {d:,}/{t:,}", file=sys.stderr, flush=True),
                                      **({"executor": pool} if pool else {}))
             finally:
                 if pool is not None:
                     pool.shutdown()
         results.append(_digest(res))
-        del res  # the next run's peak is its own
+        del res, panel  # the next run's peak is its own
     print(f"\n{n:,} series × {YEARS} years, whole menu, {H + K - 1} backtest origins, chunks of 20,000 "
           f"(target at 1,000,000: ≤ 180 s and < 4 GB peak on 2 cores)")
     print(steps.table())

@@ -3,7 +3,7 @@
 3,143 counties in 51 states × 90 industries × 800 occupations × 10 years (2015–2024), seeded.
 Each step calls the library's function, as a run does:
 
-* **forecast** — :func:`align.demand.forecast.forecast_panel` on all 282,870 county × industry
+* **forecast** — :func:`align.demand.forecast.forecast_panel` on all 247,389 county × industry
   series at once, the whole menu (naive, drift, damped, ARIMA, theta, shift-share, shrinkage,
   the global tree model, the combination) with its rolling-origin backtests, 10 years ahead, each
   state one pool (its series' reference is the state's series of the same industry; the state's
