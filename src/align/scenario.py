@@ -295,11 +295,11 @@ def changed(comparison: pd.DataFrame, tolerance: float = 0.05) -> pd.DataFrame:
 
 def comparison_chart(comparison: pd.DataFrame, n: int = 12) -> Any:
     """A matplotlib figure of the largest changes in gap, per scenario."""
-    from align.report import charts
+    import matplotlib.pyplot as plt
 
     top = changed(comparison).reindex(changed(comparison)["gap_change"].abs().sort_values(ascending=False).index)
     top = top.head(n).iloc[::-1]
-    fig, ax = charts.subplots(figsize=(7.5, 0.4 * max(len(top), 1) + 1.2))
+    fig, ax = plt.subplots(figsize=(7.5, 0.4 * max(len(top), 1) + 1.2))
     several = top["scenario"].nunique() > 1  # name the scenario only when there is more than one
     labels = [f"{t[:48]}{f' ({s})' if several else ''}" for t, s in zip(top["occupation_title"], top["scenario"],
                                                                          strict=True)]
