@@ -11,22 +11,28 @@ import re
 import textwrap
 
 import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 OKABE_ITO = {"shortage": "#D55E00", "surplus": "#0072B2", "balanced": "#009E73", "neutral": "#999999",
              "supply": "#56B4E9", "demand": "#E69F00"}
-plt.rcParams.update({"svg.hashsalt": "align", "font.size": 9, "font.family": "DejaVu Sans"})
+matplotlib.rcParams.update({"svg.hashsalt": "align", "font.size": 9, "font.family": "DejaVu Sans"})
+
+
+def subplots(nrows: int = 1, ncols: int = 1, **kw) -> tuple[Figure, Axes]:
+    """A figure and its axes without pyplot (no backend, no global figure list: a quarter of a
+    second less to import, and nothing to close)."""
+    fig = Figure(figsize=kw.pop("figsize", None))
+    return fig, fig.subplots(nrows, ncols, **kw)
 
 
 #: the margin around a chart's ink, as ``savefig(bbox_inches="tight")`` leaves it (inches)
 PAD = 0.1
 
 
-def svg(fig: plt.Figure) -> str:
+def svg(fig: Figure) -> str:
     """The figure as inline SVG for the HTML report (text drawn as paths: no markup from data).
 
     Drawn once, then cropped to its ink (and widened to labels that reach past the figure's edge)
@@ -45,7 +51,6 @@ def svg(fig: plt.Figure) -> str:
     fig.draw(renderer)
     renderer.finalize()
     box = fig.get_tightbbox(renderer).padded(PAD)
-    plt.close(fig)
     text = buf.getvalue()
     text = text[text.index("<svg"):]
     x0, w, h = box.x0 * 72, box.width * 72, box.height * 72
@@ -56,11 +61,10 @@ def svg(fig: plt.Figure) -> str:
     return re.sub(r'width="[^"]*" height="[^"]*" viewBox="[^"]*"', view, head, count=1) + ground + text[len(head):]
 
 
-def png(fig: plt.Figure, dpi: int = 200) -> bytes:
+def png(fig: Figure, dpi: int = 200) -> bytes:
     """The figure as PNG at print resolution for the PDFs."""
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", pad_inches=PAD, metadata={"Software": None})
-    plt.close(fig)
     return buf.getvalue()
 
 
@@ -73,17 +77,17 @@ def _lines(labels: list[str]) -> int:
     return sum(label.count("\n") + 1 for label in labels)
 
 
-def _legend_above(ax: plt.Axes, ncol: int = 2) -> None:
+def _legend_above(ax: Axes, ncol: int = 2) -> None:
     """The legend above the plot, so it can never cover a bar."""
     ax.legend(loc="lower left", bbox_to_anchor=(0, 1.01), ncol=ncol, frameon=False, borderaxespad=0.2)
 
 
-def _thousands(ax: plt.Axes, axis: str = "x", prefix: str = "") -> None:
+def _thousands(ax: Axes, axis: str = "x", prefix: str = "") -> None:
     fmt = FuncFormatter(lambda v, _: f"{prefix}{v:,.0f}")
     (ax.xaxis if axis == "x" else ax.yaxis).set_major_formatter(fmt)
 
 
-def openings_vs_supply(gaps: pd.DataFrame, n: int = 15, *, largest: bool = True) -> plt.Figure:
+def openings_vs_supply(gaps: pd.DataFrame, n: int = 15, *, largest: bool = True) -> Figure:
     """Horizontal bars: openings (with the 80% range where there is one) beside trained supply.
 
     ``largest`` picks the ``n`` largest gaps either way; otherwise the rows are drawn as given.
@@ -91,7 +95,7 @@ def openings_vs_supply(gaps: pd.DataFrame, n: int = 15, *, largest: bool = True)
     top = gaps.reindex(gaps["gap"].abs().sort_values(ascending=False).index).head(n) if largest else gaps.head(n)
     top = top.iloc[::-1]
     labels = [wrap(t, 34) for t in top["occupation_title"]]
-    fig, ax = plt.subplots(figsize=(7.5, 0.2 * _lines(labels) + 0.22 * len(top) + 1.0))
+    fig, ax = subplots(figsize=(7.5, 0.2 * _lines(labels) + 0.22 * len(top) + 1.0))
     y = range(len(top))
     low, high = top["annual_openings_low"], top["annual_openings_high"]
     has_range = bool(low.notna().any())
@@ -109,10 +113,10 @@ def openings_vs_supply(gaps: pd.DataFrame, n: int = 15, *, largest: bool = True)
     return fig
 
 
-def ratio_bands(gaps: pd.DataFrame, order: list[str], labels: dict[str, str] | None = None) -> plt.Figure:
+def ratio_bands(gaps: pd.DataFrame, order: list[str], labels: dict[str, str] | None = None) -> Figure:
     """How many jobs have each finding: one bar each, the finding in words beside it (never overlapping)."""
     counts = gaps["flag"].value_counts().reindex(order).fillna(0).iloc[::-1]
-    fig, ax = plt.subplots(figsize=(7.5, 0.3 * len(counts) + 0.8))
+    fig, ax = subplots(figsize=(7.5, 0.3 * len(counts) + 0.8))
     colours = [OKABE_ITO["shortage"] if "under" in f or "no regional" in f else
                OKABE_ITO["surplus"] if "over" in f else
                OKABE_ITO["balanced"] if f == "balanced" else OKABE_ITO["neutral"] for f in counts.index]
@@ -125,13 +129,13 @@ def ratio_bands(gaps: pd.DataFrame, order: list[str], labels: dict[str, str] | N
     return fig
 
 
-def duplication_clusters(dup: pd.DataFrame) -> plt.Figure:
+def duplication_clusters(dup: pd.DataFrame) -> Figure:
     """Combined supply vs allocated demand for each multi-provider program, award level in the label."""
     d = dup.head(10).iloc[::-1]
     labels = [f"{'⚑ ' if bool(dup_) else ''}" + wrap(f"{str(t or c).rstrip('.')}, {a} ({n} providers)", 40)
               for t, c, a, n, dup_ in zip(d["cip_title"], d["cip_code"], d["award_label"], d["n_providers"],
                                           d["is_duplicated"], strict=True)]
-    fig, ax = plt.subplots(figsize=(7.5, 0.2 * _lines(labels) + 0.22 * len(d) + 1.0))
+    fig, ax = subplots(figsize=(7.5, 0.2 * _lines(labels) + 0.22 * len(d) + 1.0))
     y = range(len(d))
     ax.barh([i + 0.2 for i in y], d["allocated_demand"], height=0.4, color=OKABE_ITO["demand"],
             label="Openings the program serves")
@@ -145,10 +149,10 @@ def duplication_clusters(dup: pd.DataFrame) -> plt.Figure:
     return fig
 
 
-def duplication_by_provider(dup: pd.DataFrame, programs: pd.DataFrame, n: int = 4) -> plt.Figure:
+def duplication_by_provider(dup: pd.DataFrame, programs: pd.DataFrame, n: int = 4) -> Figure:
     """Completers per provider inside each duplicated cluster, names on the bars (no legend to decode)."""
     clusters = dup[dup["is_duplicated"].astype(bool)].sort_values("excess_supply", ascending=False).head(n)
-    fig, axes = plt.subplots(len(clusters), 1, figsize=(7.5, sum(0.3 * c + 1.0 for c in clusters["n_providers"])),
+    fig, axes = subplots(len(clusters), 1, figsize=(7.5, sum(0.3 * c + 1.0 for c in clusters["n_providers"])),
                              squeeze=False)
     for ax, c in zip(axes[:, 0], clusters.itertuples(), strict=True):
         p = programs[(programs["cip_code"] == c.cip_code) & (programs["award_level"].astype(str) == str(c.award_level))]
@@ -168,7 +172,7 @@ def duplication_by_provider(dup: pd.DataFrame, programs: pd.DataFrame, n: int = 
     return fig
 
 
-def pathway_ladder(ladders: pd.DataFrame | None, ladder_id: object = None) -> plt.Figure | None:
+def pathway_ladder(ladders: pd.DataFrame | None, ladder_id: object = None) -> Figure | None:
     """One career ladder as steps with wages (the best-paying one unless ``ladder_id`` is given)."""
     need = {"step", "wage_annual_median", "occupation_title", "ladder_id"}
     if ladders is None or not len(ladders) or not need <= set(ladders.columns):
@@ -178,7 +182,7 @@ def pathway_ladder(ladders: pd.DataFrame | None, ladder_id: object = None) -> pl
     first = ladders[ladders["ladder_id"] == ladder_id].sort_values("step").dropna(subset=["wage_annual_median"])
     if len(first) < 2:
         return None
-    fig, ax = plt.subplots(figsize=(7.5, 3.0))
+    fig, ax = subplots(figsize=(7.5, 3.0))
     x = list(range(len(first)))
     wages = first["wage_annual_median"].to_numpy()
     ax.step(x, wages, where="mid", color=OKABE_ITO["surplus"], lw=1.5)
@@ -194,10 +198,10 @@ def pathway_ladder(ladders: pd.DataFrame | None, ladder_id: object = None) -> pl
 
 
 def industry_forecasts(history: pd.DataFrame, forecast: pd.DataFrame, codes: list[str],
-                       titles: dict[str, str]) -> plt.Figure:
+                       titles: dict[str, str]) -> Figure:
     """History and projection with 80% and 95% intervals for the largest industries."""
     n = len(codes)
-    fig, axes = plt.subplots((n + 1) // 2, 2, figsize=(7.5, 2.1 * ((n + 1) // 2)), sharex=True)
+    fig, axes = subplots((n + 1) // 2, 2, figsize=(7.5, 2.1 * ((n + 1) // 2)), sharex=True)
     for ax, code in zip(axes.ravel(), codes, strict=False):
         h = history[history["naics_code"] == code]
         f = forecast[forecast["series_id"] == code]

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak
@@ -132,11 +131,11 @@ def rows_to_show(view: StateView, n: int = N_ROWS) -> list[str]:
     return codes
 
 
-def matrix_chart(view: StateView, tables: dict[str, pd.DataFrame], codes: list[str]) -> plt.Figure:
+def matrix_chart(view: StateView, tables: dict[str, pd.DataFrame], codes: list[str]) -> charts.Figure:
     """Regions across, occupations down: where each job is short (orange) or over-supplied (blue)."""
     titles = tables["state_gaps"].set_index("soc_code")["occupation_title"]
     grid = view.matrix.reindex(codes).fillna(NONE)
-    fig, ax = plt.subplots(figsize=(7.5, 0.32 * len(codes) + 1.6))
+    fig, ax = charts.subplots(figsize=(7.5, 0.32 * len(codes) + 1.6))
     colours = [[COLOURS[v] for v in row] for row in grid.to_numpy()]
     ax.imshow(np.array([[tuple(int(c[i:i + 2], 16) / 255 for i in (1, 3, 5)) for c in row] for row in colours]),
               aspect="auto")
