@@ -452,6 +452,46 @@ def _window_features(ly: np.ndarray, lr: np.ndarray | None, t: int,
     return cols
 
 
+GLOBAL_BINS = 255
+"""Bins per feature for the global model's trees (the most a histogram tree takes)."""
+
+
+def bin_edges(X: np.ndarray, weight: np.ndarray, *, skip: Sequence[int] = (),
+              bins: int = GLOBAL_BINS) -> list[np.ndarray | None]:
+    """Per column, the weighted quantiles that cut it into ``bins`` bins (None: leave it as is).
+
+    Why here and not in the tree library: given sample weights, scikit-learn's binner finds
+    each of a feature's 254 cut points by a separate weighted-percentile pass, two thirds of a
+    state pool's forecast time. One sort and one cumulative sum per column give them all at
+    once. The training rows fall in the same bins as the library's own (it may put a cut midway
+    between two neighbouring values where this puts it on the lower one). A column with at most
+    ``bins`` distinct values (the horizon) or named in ``skip`` (a categorical) is left alone;
+    missing values stay missing.
+    """
+    edges: list[np.ndarray | None] = []
+    levels = np.arange(1, bins) / bins
+    for k in range(X.shape[1]):
+        x = X[:, k]
+        ok = np.isfinite(x) & (weight > 0)
+        if k in skip or np.unique(x[ok]).size <= bins:
+            edges.append(None)
+            continue
+        order = np.argsort(x[ok], kind="stable")
+        xs, cdf = x[ok][order], np.cumsum(weight[ok][order])
+        at = np.minimum(np.searchsorted(cdf, levels * cdf[-1], side="left"), len(xs) - 1)
+        edges.append(np.unique(xs[at]))
+    return edges
+
+
+def to_bins(X: np.ndarray, edges: list[np.ndarray | None]) -> np.ndarray:
+    """Each binned column replaced by its bin number (value ≤ the k-th edge: bin ≤ k)."""
+    out = X.copy()
+    for k, e in enumerate(edges):
+        if e is not None:
+            out[:, k] = np.where(np.isnan(X[:, k]), np.nan, np.searchsorted(e, X[:, k], side="left"))
+    return out
+
+
 def global_trees(Y: np.ndarray, h: int, ctx: Context | None = None) -> np.ndarray:
     """One gradient-boosted tree model fitted across all series at once (a "global" model).
 
@@ -496,9 +536,10 @@ def global_trees(Y: np.ndarray, h: int, ctx: Context | None = None) -> np.ndarra
     model = HistGradientBoostingRegressor(**GLOBAL_PARAMS, categorical_features=cat_col)
     now = np.column_stack(_window_features(ly, lr, T - 1, cat))
     ahead = np.vstack([np.column_stack([now, np.full(n, j)]) for j in range(1, h + 1)])  # every j at once
+    edges = bin_edges(Xa, wa, skip=cat_col or [])
     with threadpool_limits(1):  # one thread: same speed on a shared machine, and the same sums
-        model.fit(Xa, ya, sample_weight=wa)
-        growth = model.predict(np.where(unseen, 0.0, ahead)).reshape(h, n).T * np.arange(1, h + 1)
+        model.fit(to_bins(Xa, edges), ya, sample_weight=wa)
+        growth = model.predict(to_bins(np.where(unseen, 0.0, ahead), edges)).reshape(h, n).T * np.arange(1, h + 1)
     out = Y[:, -1:] * np.exp(growth)
     return np.where(np.isfinite(out) & (Y[:, -1:] > 0), out, naive(Y, h))
 
