@@ -361,3 +361,20 @@ def test_a_region_without_programs_allocates_nothing():
         {"program_id": "str", "cip_code": "str"}).iloc[:0]
     result = allocate(programs, XW, DEMAND, mode="proportional", factors=F, rules=NO_STUDY)
     assert result.table.empty and result.table["completers_allocated"].sum() == 0.0
+
+
+def test_supply_edges_are_reused_only_for_the_same_content():
+    from align.supply import allocation as A
+
+    first = A.supply_edges(PROGRAMS, XW, DEMAND, rules=NO_STUDY)
+    again = A.supply_edges(PROGRAMS.copy(), XW.copy(), DEMAND.copy(), rules=NO_STUDY)  # same content, new objects
+    for a, b in zip(first, again, strict=True):
+        pd.testing.assert_frame_equal(a, b)
+    again[0].loc[:, "completers"] = -1.0  # a caller's change does not reach the next caller
+    assert (A.supply_edges(PROGRAMS, XW, DEMAND, rules=NO_STUDY)[0]["completers"] >= 0).all()
+    # different content or rules: worked out afresh (P1 now has 40 completers; half continue studying)
+    fewer = PROGRAMS.assign(completers=[40.0, 50.0])
+    e = A.supply_edges(fewer, XW, DEMAND, rules=NO_STUDY)[0]
+    assert e.loc[e["program_id"] == "P1:01.0101:3", "completers"].unique().tolist() == [40.0]
+    e = A.supply_edges(PROGRAMS, XW, DEMAND, rules=SupplyRules(continuing_study=0.5))[0]
+    assert e.loc[e["program_id"] == "P1:01.0101:3", "completers"].unique().tolist() == [50.0]

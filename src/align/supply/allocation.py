@@ -10,6 +10,8 @@ are conserved. ``naive`` reproduces the common double-counting method, for the a
 
 from __future__ import annotations
 
+import hashlib
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -185,8 +187,9 @@ def demand_codes(crosswalk_socs: pd.Series, demand_socs: pd.Series) -> dict[str,
     one demand code of its broad group that the crosswalk never uses; otherwise it stays.
     """
     known = set(demand_socs)
-    unused = pd.Series(sorted(known - set(crosswalk_socs)))
-    aggregate = unused.groupby(unused.str[:6]).agg(list).to_dict()
+    aggregate: dict[str, list[str]] = {}
+    for code in sorted(known - set(crosswalk_socs)):
+        aggregate.setdefault(code[:6], []).append(code)
     out = {}
     for code in set(crosswalk_socs):
         broad = code[:6] + "0"
@@ -231,15 +234,35 @@ def supply_edges(programs: pd.DataFrame, cip_soc: pd.DataFrame, demand: pd.DataF
                  rules: SupplyRules | None = None, **eligibility: object
                  ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Eligible edges carrying each program's *allocatable* completers, the programs that supply no
-    occupation, and every program's completer account (see :mod:`align.supply.accounts`)."""
+    occupation, and every program's completer account (see :mod:`align.supply.accounts`).
+
+    The supply and match stages both need them for the same region: the second call with the
+    same tables (by content, not identity) and rules gets copies of the first's.
+    """
     rules = rules or SupplyRules()
-    post = post_licensure_rules(programs, rn_to_bsn_share=rules.rn_to_bsn_share,
-                                by_provider=rules.post_licensure_share)
-    edges, excluded = eligible_edges(programs, cip_soc, demand, post_licensure=post, **eligibility)
-    accounts = completer_accounts(programs, edges, excluded, post, rules)
-    allocatable = accounts.set_index("program_id")["completers_allocated"]
-    edges = edges.assign(completers=edges["program_id"].map(allocatable).fillna(0.0).astype(float))
-    return edges, excluded, accounts
+    key = (_content(programs), _content(cip_soc), _content(demand), repr(rules), repr(sorted(eligibility.items())))
+    if key not in _EDGES:
+        post = post_licensure_rules(programs, rn_to_bsn_share=rules.rn_to_bsn_share,
+                                    by_provider=rules.post_licensure_share)
+        edges, excluded = eligible_edges(programs, cip_soc, demand, post_licensure=post, **eligibility)
+        accounts = completer_accounts(programs, edges, excluded, post, rules)
+        allocatable = accounts.set_index("program_id")["completers_allocated"]
+        edges = edges.assign(completers=edges["program_id"].map(allocatable).fillna(0.0).astype(float))
+        _EDGES[key] = (edges, excluded, accounts)
+        while len(_EDGES) > _EDGES_KEPT:
+            _EDGES.popitem(last=False)
+    _EDGES.move_to_end(key)
+    return tuple(t.copy() for t in _EDGES[key])  # type: ignore[return-value]
+
+
+_EDGES: OrderedDict[tuple, tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]] = OrderedDict()
+_EDGES_KEPT = 4
+
+
+def _content(df: pd.DataFrame) -> tuple:
+    """A table's content as a hashable key: its columns, dtypes and a digest of every row in order."""
+    rows = pd.util.hash_pandas_object(df, index=False).to_numpy()
+    return tuple(df.columns), tuple(map(str, df.dtypes)), hashlib.blake2b(rows.tobytes(), digest_size=16).digest()
 
 
 def allocate(programs: pd.DataFrame, cip_soc: pd.DataFrame, demand: pd.DataFrame, *,

@@ -29,14 +29,14 @@ SPECIFIC = "specific"
 
 
 def _longest_prefix(codes: pd.Series, prefixes: pd.Series) -> pd.Series:
-    """Index into ``prefixes`` of the longest prefix of each code (-1 where none matches)."""
-    order = prefixes.str.len().sort_values(ascending=False).index
-    out = pd.Series(-1, index=codes.index)
+    """Index into ``prefixes`` of the longest prefix of each code (-1 where none matches).
+
+    Each distinct code is looked up once: a region's programs repeat a few hundred CIP codes.
+    """
+    order = [(i, prefixes[i]) for i in prefixes.str.len().sort_values(ascending=False, kind="stable").index]
     text = codes.fillna("").astype(str)
-    for i in order:
-        hit = (out == -1) & text.str.startswith(prefixes[i])
-        out[hit] = i
-    return out
+    hit = {c: next((i for i, p in order if c.startswith(p)), -1) for c in pd.unique(text.to_numpy())}
+    return pd.Series(text.map(hit).to_numpy(dtype=int), index=codes.index)
 
 
 def program_kind(cip: pd.Series, award_level: pd.Series) -> pd.Series:
