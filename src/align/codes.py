@@ -155,11 +155,15 @@ def normalise_column(
 ) -> pd.Series:
     """Apply a normaliser to a column, naming the file/row/column of the first bad value.
 
-    Normalises each distinct value once (published columns repeat codes heavily).
+    Normalises each distinct value once (published columns repeat codes heavily, and every
+    region of a run validates the same occupation codes again): the normalisers are pure, so
+    what one gave is kept for the process (:data:`_NORMALISED`). A bad value is never kept.
     ``first_row`` is the 1-based file row of the Series' first element, for messages.
     """
     values = series.tolist()
-    cache: dict[object, str] = {}
+    cache = _NORMALISED.setdefault(normaliser, {})
+    if len(cache) > _NORMALISED_KEPT:
+        cache.clear()
     out: list[str] = []
     for i, v in enumerate(values):
         key = (type(v), v) if not isinstance(v, float) else (float, repr(v))
@@ -173,6 +177,11 @@ def normalise_column(
                 ) from None
         out.append(cache[key])
     return pd.Series(out, index=series.index, name=series.name, dtype=object)
+
+
+_NORMALISED: dict[Callable[[object], str], dict[object, str]] = {}
+_NORMALISED_KEPT = 1_000_000
+"""Distinct values kept per normaliser at most (then it starts afresh)."""
 
 
 def soc_major(code: str) -> str:

@@ -11,7 +11,7 @@ from align.match.duplication import find_duplication
 from align.match.gaps import Materiality, compute_gaps
 from align.pathways.graph import occupation_wages
 from align.stages import Stage, StageResult, Tables, rounded
-from align.supply.allocation import allocate, below_level, supply_bounds, supply_edges
+from align.supply.allocation import allocation_table, below_level, supply_bounds, supply_edges
 from align.supply.findings import contributions, inventory_occupations, supply_notes
 from align.supply.routes import training_routes
 from align.supply.spread import supply_sd
@@ -25,8 +25,7 @@ def match(config: RunConfig, t: Tables) -> StageResult:
     accounted = supply_edges(programs, t["cip_soc"], demand, rules=supply_rules(config), **eligibility(config))
     edges = accounted[0]
     alt_mode = "education-weighted" if p.allocation != "education-weighted" else "proportional"
-    alt = allocate(programs, t["cip_soc"], demand, mode=alt_mode, factors=f, rules=supply_rules(config),
-                   edges=accounted, **eligibility(config)).table
+    alt = allocation_table(edges, mode=alt_mode, factors=f)
     spread = supply_sd(allocation, programs, f) if p.supply_uncertainty and "completers_sd" in programs.columns \
         else None
     lower = below_level(programs, t["cip_soc"], demand).merge(

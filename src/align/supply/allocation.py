@@ -267,15 +267,20 @@ def _content(df: pd.DataFrame) -> tuple:
 
 def allocate(programs: pd.DataFrame, cip_soc: pd.DataFrame, demand: pd.DataFrame, *,
              mode: str = "proportional", factors: Factors, rules: SupplyRules | None = None,
-             edges: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame] | None = None,
              **eligibility: object) -> Allocation:
-    """Allocate completers to occupations and openings to programs (see the module docstring).
-
-    ``edges``: what :func:`supply_edges` gave for these same arguments, when the caller has it already.
-    """
+    """Allocate completers to occupations and openings to programs (see the module docstring)."""
     if mode not in MODES:
         raise ValueError(f"unknown allocation mode {mode!r}; choose one of {MODES}")
-    edges, excluded, accounts = edges or supply_edges(programs, cip_soc, demand, rules=rules, **eligibility)
+    edges, excluded, accounts = supply_edges(programs, cip_soc, demand, rules=rules, **eligibility)
+    table = allocation_table(edges, mode=mode, factors=factors)
+    unallocated = excluded[excluded["supply_category"] == UNALLOCATED].reset_index(drop=True)
+    return Allocation(table, unallocated, double_count_audit(edges, demand), accounts)
+
+
+def allocation_table(edges: pd.DataFrame, *, mode: str, factors: Factors) -> pd.DataFrame:
+    """The program × occupation ``allocation`` table from :func:`supply_edges`' edges, in one mode."""
+    if mode not in MODES:
+        raise ValueError(f"unknown allocation mode {mode!r}; choose one of {MODES}")
     weight = edges["annual_openings"].astype(float)
     if mode == "education-weighted":
         # a program at exactly the occupation's entry level counts fully; above it, half
@@ -292,9 +297,7 @@ def allocate(programs: pd.DataFrame, cip_soc: pd.DataFrame, demand: pd.DataFrame
         "cip_code": edges["cip_code"], "award_level": edges["award_level"], "match": edges["match"],
     })
     table["effective_supply"] = table["completers_allocated"] * factors.product
-    table = schemas.validate(table.sort_values(["program_id", "soc_code"]), "allocation", origin="allocation")
-    unallocated = excluded[excluded["supply_category"] == UNALLOCATED].reset_index(drop=True)
-    return Allocation(table, unallocated, double_count_audit(edges, demand), accounts)
+    return schemas.validate(table.sort_values(["program_id", "soc_code"]), "allocation", origin="allocation")
 
 
 def _normalise(values: pd.Series, groups: pd.Series) -> pd.Series:
