@@ -413,7 +413,8 @@ def _coerce(col: pd.Series, field: Field, where: str, *, nullable: bool) -> pd.S
             return out
         return _coerce_codes(col, field, where)
     if field.kind in ("float", "int"):
-        if (field.kind == "float" and col.dtype == np.float64) or (col.dtype == np.int64 and not nullable):
+        if (field.kind == "float" and col.dtype == np.float64) or (
+                field.kind == "int" and col.dtype == np.int64 and not nullable):
             return col  # already the canonical type (the missing values were checked above)
         num = pd.to_numeric(col, errors="coerce")
         bad = num.isna() & ~null

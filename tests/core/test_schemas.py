@@ -20,6 +20,15 @@ def test_validate_normalises_codes_and_coerces_numbers():
     assert out.loc[0, "labor_force_exit_rate"] == pytest.approx(0.028)
 
 
+def test_numbers_come_back_in_the_contract_type_whatever_they_arrive_as():
+    df = pd.DataFrame({"soc_code": ["29-1141", "29-2061"], "labor_force_exit_rate": [0, 1],  # whole numbers
+                       "occupational_transfer_rate": [0.021, 0.03]})
+    out = schemas.validate(df, "separation_rates")
+    assert out["labor_force_exit_rate"].dtype == "float64" and out["occupational_transfer_rate"].dtype == "float64"
+    counts = pd.DataFrame({"soc_code": ["29-1141"], "posting_period": ["2024"], "n_postings": [324]})
+    assert schemas.validate(counts, "postings_occupation")["n_postings"].dtype == "float64"  # a float field
+
+
 def test_validate_refuses_codes_stored_as_numbers():
     df = pd.DataFrame({"cip_code": [1.0101], "soc_code": ["15-1252"]})
     with pytest.raises(SchemaError, match="codes stored as numbers"):

@@ -88,22 +88,7 @@ def eligible_edges(programs: pd.DataFrame, cip_soc: pd.DataFrame, demand: pd.Dat
     occupation); such edges have ``match = "same occupation group"``.
     Returns (edges, programs that supply no occupation with ``supply_category`` and ``reason``).
     """
-    xw = cip_soc
-    if "is_no_match" in cip_soc.columns:
-        xw = cip_soc[~cip_soc["is_no_match"].astype(bool)]
-    xw = xw[["cip_code", "soc_code"]].drop_duplicates()
-    xw = xw.assign(soc_code=xw["soc_code"].map(demand_codes(xw["soc_code"], demand["soc_code"]))).drop_duplicates()
-    title = demand["occupation_title"] if "occupation_title" in demand.columns else pd.Series("", index=demand.index)
-    occ = demand.assign(_residual=is_residual(demand["soc_code"], title))[
-        ["soc_code", "annual_openings", "typical_entry_education", "_residual"]]
-    if experienced_entry and "work_experience" in demand.columns:
-        occ = occ[~demand["work_experience"].isin(list(experienced_entry))]
-    cols = ["program_id", "cip_code", "award_level", "completers"]
-    by_cip = programs[programs["cip_code"].notna()][cols].merge(xw, on="cip_code")
-    # programs registered by occupation (apprenticeships) map to their SOC directly
-    direct = programs[programs["cip_code"].isna() & programs["soc_code"].notna()][[*cols, "soc_code"]] \
-        if "soc_code" in programs.columns else by_cip.iloc[:0]
-    pairs = pd.concat([by_cip, direct], ignore_index=True)
+    pairs, occ = _crosswalk_pairs(programs, cip_soc, demand, experienced_entry)
     mapped = set(pairs["program_id"])
     mapped_groups = pairs.assign(group=pairs["soc_code"].str[:6])[["program_id", "group"]].drop_duplicates()
     pairs = pairs.merge(occ, on="soc_code")
@@ -177,6 +162,28 @@ def eligible_edges(programs: pd.DataFrame, cip_soc: pd.DataFrame, demand: pd.Dat
     return pairs.reset_index(drop=True), unallocated.reset_index(drop=True)
 
 
+def _crosswalk_pairs(programs: pd.DataFrame, cip_soc: pd.DataFrame, demand: pd.DataFrame,
+                     experienced_entry: list[str] | tuple[str, ...] = ()) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every program × occupation pair the crosswalk names (SOC codes as the demand table codes them),
+    and the demand's occupations new completers may enter (with whether each is residual)."""
+    xw = cip_soc
+    if "is_no_match" in cip_soc.columns:
+        xw = cip_soc[~cip_soc["is_no_match"].astype(bool)]
+    xw = xw[["cip_code", "soc_code"]].drop_duplicates()
+    xw = xw.assign(soc_code=xw["soc_code"].map(demand_codes(xw["soc_code"], demand["soc_code"]))).drop_duplicates()
+    title = demand["occupation_title"] if "occupation_title" in demand.columns else pd.Series("", index=demand.index)
+    occ = demand.assign(_residual=is_residual(demand["soc_code"], title))[
+        ["soc_code", "annual_openings", "typical_entry_education", "_residual"]]
+    if experienced_entry and "work_experience" in demand.columns:
+        occ = occ[~demand["work_experience"].isin(list(experienced_entry))]
+    cols = ["program_id", "cip_code", "award_level", "completers"]
+    by_cip = programs[programs["cip_code"].notna()][cols].merge(xw, on="cip_code")
+    # programs registered by occupation (apprenticeships) map to their SOC directly
+    direct = programs[programs["cip_code"].isna() & programs["soc_code"].notna()][[*cols, "soc_code"]] \
+        if "soc_code" in programs.columns else by_cip.iloc[:0]
+    return pd.concat([by_cip, direct], ignore_index=True), occ
+
+
 def demand_codes(crosswalk_socs: pd.Series, demand_socs: pd.Series) -> dict[str, str]:
     """Each crosswalk SOC code as the demand table codes it.
 
@@ -225,8 +232,12 @@ def _group_edges(programs: pd.DataFrame, below: set[str], mapped_groups: pd.Data
 
 
 def below_level(programs: pd.DataFrame, cip_soc: pd.DataFrame, demand: pd.DataFrame) -> pd.DataFrame:
-    """Program × occupation pairs the crosswalk allows but the award level does not (soc_code, program_id)."""
-    pairs, _ = eligible_edges(programs, cip_soc, demand, allow_below_entry=True, prefer_matching_level=False)
+    """Program × occupation pairs the crosswalk (and occupation_entry.csv) allows but the award level
+    does not (soc_code, program_id); residual occupations are not named."""
+    pairs, occ = _crosswalk_pairs(programs, cip_soc, demand)
+    pairs = pairs.merge(occ[~occ["_residual"]], on="soc_code")
+    _rank(pairs)
+    pairs = pairs[entry_allowed(pairs)[0]]
     return pairs[pairs["award_rank"] < pairs["entry_rank"]][["soc_code", "program_id"]].reset_index(drop=True)
 
 

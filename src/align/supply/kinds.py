@@ -20,33 +20,39 @@ its openings.
 
 from __future__ import annotations
 
+from functools import cache
+
 import pandas as pd
 
-from align.supply.education import _table, award_rank
+from align.supply.education import _table, award_levels
 
 GENERAL = "general"
 SPECIFIC = "specific"
 
 
-def _longest_prefix(codes: pd.Series, prefixes: pd.Series) -> pd.Series:
-    """Index into ``prefixes`` of the longest prefix of each code (-1 where none matches).
-
-    Each distinct code is looked up once: a region's programs repeat a few hundred CIP codes.
-    """
-    order = [(i, prefixes[i]) for i in prefixes.str.len().sort_values(ascending=False, kind="stable").index]
-    text = codes.fillna("").astype(str)
-    hit = {c: next((i for i, p in order if c.startswith(p)), -1) for c in pd.unique(text.to_numpy())}
-    return pd.Series(text.map(hit).to_numpy(dtype=int), index=codes.index)
-
-
 def program_kind(cip: pd.Series, award_level: pd.Series) -> pd.Series:
     """``general`` for general academic fields at or below their table's award rank, else ``specific``."""
+    codes = cip.fillna("").astype(str)
+    return pd.Series([_kind(c, str(a)) for c, a in zip(codes, award_level, strict=True)], index=cip.index,
+                     dtype=object)
+
+
+@cache
+def _kind(cip: str, award_level: str) -> str:
+    """One (CIP code, award level)'s kind: the longest matching ``cip_prefix`` of program_kinds.csv decides."""
     t = _table("program_kinds.csv")
-    hit = _longest_prefix(cip, t["cip_prefix"])
-    kind = hit.map(t["kind"]).fillna(SPECIFIC)
-    top = hit.map(t["max_award_rank"]).fillna("9").astype(int)
-    rank = award_rank(award_level).fillna(1).astype(int)
-    return kind.where(rank <= top, SPECIFIC)
+    hits = [r for r in t.itertuples() if cip.startswith(r.cip_prefix)]
+    if not hits:
+        return SPECIFIC
+    rule = max(hits, key=lambda r: len(r.cip_prefix))
+    rank = _ranks().get(award_level, 1)
+    return rule.kind if rank <= int(rule.max_award_rank) else SPECIFIC
+
+
+@cache
+def _ranks() -> dict[str, int]:
+    levels = award_levels()
+    return dict(zip(levels["award_level"], levels["rank"], strict=True))
 
 
 def is_residual(soc_code: pd.Series, title: pd.Series) -> pd.Series:
@@ -68,26 +74,29 @@ def national_market(soc_code: pd.Series, entry_rank: pd.Series) -> pd.Series:
 
 
 def entry_allowed(edges: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """Whether each program × occupation edge passes ``occupation_entry.csv``, and the rule's reason."""
+    """Whether each program × occupation edge passes ``occupation_entry.csv``, and the rule's reason.
+
+    The longest matching ``soc_prefix`` decides; a blocked edge gives that rule's reason. Each
+    distinct (SOC, CIP, award) is decided once.
+    """
+    cip = edges["cip_code"].fillna("").astype(str)
+    decided = [_entry(str(s), c, str(a)) for s, c, a in zip(edges["soc_code"], cip, edges["award_level"], strict=True)]
+    ok = pd.Series([d is None for d in decided], index=edges.index, dtype=bool)
+    return ok, pd.Series(decided, index=edges.index, dtype=object)
+
+
+@cache
+def _entry(soc: str, cip: str, award_level: str) -> str | None:
+    """The reason an occupation_entry.csv rule blocks this edge, or None where it may supply."""
     t = _table("occupation_entry.csv")
-    t = t.iloc[t["soc_prefix"].str.len().sort_values(ascending=False, kind="stable").index]
-    ok = pd.Series(True, index=edges.index)
-    why = pd.Series(None, index=edges.index, dtype=object)
-    ruled = pd.Series(False, index=edges.index)  # the longest matching soc_prefix decides
-    for rule in t.itertuples():
-        applies = edges["soc_code"].str.startswith(rule.soc_prefix) & ~ruled
-        ruled |= applies
-        cips = [c for c in rule.cip_prefixes.split(";") if c]
-        levels = [a for a in rule.award_levels.split(";") if a]
-        passes = pd.Series(True, index=edges.index)
-        if cips:
-            passes &= edges["cip_code"].fillna("").astype(str).str.startswith(tuple(cips))
-        if levels:
-            passes &= edges["award_level"].astype(str).isin(levels)
-        blocked = applies & ~passes
-        ok &= ~blocked
-        why = why.mask(blocked & why.isna(), rule.reason)
-    return ok, why
+    rules = [r for r in t.itertuples() if soc.startswith(r.soc_prefix)]
+    if not rules:
+        return None
+    rule = max(rules, key=lambda r: len(r.soc_prefix))
+    cips = tuple(c for c in rule.cip_prefixes.split(";") if c)
+    levels = [a for a in rule.award_levels.split(";") if a]
+    passes = (not cips or cip.startswith(cips)) and (not levels or award_level in levels)
+    return None if passes else rule.reason
 
 
 def post_licensure(programs: pd.DataFrame, *, rn_to_bsn_share: float,
@@ -99,12 +108,15 @@ def post_licensure(programs: pd.DataFrame, *, rn_to_bsn_share: float,
     partial (share-based) rule for named providers.
     """
     t = _table("post_licensure.csv")
-    rank = award_rank(programs["award_level"]).fillna(1).astype(int)
-    cip = programs["cip_code"].fillna("").astype(str)
+    ranks = _ranks()
+    rank = [ranks.get(str(a), 1) for a in programs["award_level"]]
+    cip = programs["cip_code"].fillna("").astype(str).tolist()
+    ids, providers = programs["program_id"].tolist(), programs["provider_id"].tolist()
     rows = []
     for rule in t.itertuples():
-        hit = cip.str.startswith(rule.cip_prefix) & rank.between(int(rule.min_award_rank), int(rule.max_award_rank))
-        for pid, provider in zip(programs.loc[hit, "program_id"], programs.loc[hit, "provider_id"], strict=True):
+        lo, hi = int(rule.min_award_rank), int(rule.max_award_rank)
+        hit = [i for i, (c, r) in enumerate(zip(cip, rank, strict=True)) if c.startswith(rule.cip_prefix) and lo <= r <= hi]
+        for pid, provider in ((ids[i], providers[i]) for i in hit):
             if rule.share == "rn_to_bsn_share":
                 share = (by_provider or {}).get(str(provider), rn_to_bsn_share)
             else:
