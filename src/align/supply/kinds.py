@@ -40,13 +40,17 @@ def program_kind(cip: pd.Series, award_level: pd.Series) -> pd.Series:
 @cache
 def _kind(cip: str, award_level: str) -> str:
     """One (CIP code, award level)'s kind: the longest matching ``cip_prefix`` of program_kinds.csv decides."""
-    t = _table("program_kinds.csv")
-    hits = [r for r in t.itertuples() if cip.startswith(r.cip_prefix)]
-    if not hits:
+    rule = next((r for r in _rules("program_kinds.csv", "cip_prefix") if cip.startswith(r.cip_prefix)), None)
+    if rule is None:
         return SPECIFIC
-    rule = max(hits, key=lambda r: len(r.cip_prefix))
-    rank = _ranks().get(award_level, 1)
-    return rule.kind if rank <= int(rule.max_award_rank) else SPECIFIC
+    return rule.kind if _ranks().get(award_level, 1) <= int(rule.max_award_rank) else SPECIFIC
+
+
+@cache
+def _rules(name: str, prefix: str) -> tuple:
+    """A documented table's rows, longest ``prefix`` first (table order among equals): the first match decides."""
+    rows = list(_table(name).itertuples())
+    return tuple(sorted(rows, key=lambda r: -len(getattr(r, prefix))))
 
 
 @cache
@@ -88,11 +92,9 @@ def entry_allowed(edges: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
 @cache
 def _entry(soc: str, cip: str, award_level: str) -> str | None:
     """The reason an occupation_entry.csv rule blocks this edge, or None where it may supply."""
-    t = _table("occupation_entry.csv")
-    rules = [r for r in t.itertuples() if soc.startswith(r.soc_prefix)]
-    if not rules:
+    rule = next((r for r in _rules("occupation_entry.csv", "soc_prefix") if soc.startswith(r.soc_prefix)), None)
+    if rule is None:
         return None
-    rule = max(rules, key=lambda r: len(r.soc_prefix))
     cips = tuple(c for c in rule.cip_prefixes.split(";") if c)
     levels = [a for a in rule.award_levels.split(";") if a]
     passes = (not cips or cip.startswith(cips)) and (not levels or award_level in levels)
