@@ -334,11 +334,10 @@ def _growths(Y: np.ndarray, R: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.n
     return g_ref, lead, n
 
 
-def _trend_path(Y: np.ndarray, R: np.ndarray, h: int, a: float, b: float, phi: float,
-                growths: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+def _trend_path(Y: np.ndarray, R: np.ndarray, h: int, a: float, b: float, phi: float) -> np.ndarray:
     """``y_T · exp((a·ḡ_R + b·d̄ᵢ) · (1 + φ + … + φ^{j−1}))``; no growth (naive) where fewer than two
-    years grew. ``growths`` (from :func:`_growths`) saves recomputing them for every grid point."""
-    g_ref, lead, n = _growths(Y, R) if growths is None else growths
+    years grew."""
+    g_ref, lead, n = _growths(Y, R)
     g = np.where(n >= 2, a * g_ref + b * lead, 0.0)
     steps = np.cumsum(phi ** np.arange(h))
     with np.errstate(over="ignore"):
@@ -346,6 +345,7 @@ def _trend_path(Y: np.ndarray, R: np.ndarray, h: int, a: float, b: float, phi: f
 
 
 TREND_GRID = [(a, b, p) for a in TREND_WEIGHTS for b in LEAD_WEIGHTS for p in TREND_PHIS]
+_GRID_A, _GRID_B, _GRID_PHI = (np.array(v) for v in zip(*TREND_GRID, strict=True))
 
 
 def fit_trend_weights(Y: np.ndarray, R: np.ndarray, h: int, origins: int = TREND_ORIGINS
@@ -375,9 +375,14 @@ def fit_trend_weights(Y: np.ndarray, R: np.ndarray, h: int, origins: int = TREND
             continue
         A, sc = Y[live, t : t + hh], scale[live, None]
         Yl, Rl = Ytr[live], Rtr[live]
-        g = _growths(Yl, Rl)
-        for gi, (a, b, p) in enumerate(TREND_GRID):
-            score[gi] += np.nansum(np.abs(A - _trend_path(Yl, Rl, hh, a, b, p, g)) / sc)
+        # every grid point at once (the same arithmetic as _trend_path, element by element): a pool's
+        # sectors are fitted one by one, and on their few dozen series one call per point was overhead
+        g_ref, lead, n_ok = _growths(Yl, Rl)
+        G = np.where(n_ok >= 2, _GRID_A[:, None] * g_ref + _GRID_B[:, None] * lead, 0.0)
+        steps = np.cumsum(_GRID_PHI[:, None] ** np.arange(hh), axis=1)
+        with np.errstate(over="ignore"):
+            err = np.abs(A - Yl[:, -1:] * np.exp(G[:, :, None] * steps[:, None, :])) / sc
+        score += [np.nansum(e) for e in err]
     return TREND_GRID[int(np.argmin(score))] if score.any() else (0.0, 0.0, 1.0)
 
 

@@ -36,6 +36,17 @@ def find_duplication(programs: pd.DataFrame, allocation: pd.DataFrame, *, factor
     # cluster at once, so the loop below visits only the few clusters that can be duplicated.
     counts = p.groupby([key, "award_level"], sort=False)[["provider_id", "cip_code"]].transform("nunique")
     p = p[(counts["provider_id"] >= 2) & ((counts["cip_code"] >= 2) if series else True)]
+    rows = _clusters(p, key, series, margin, thin_completers) if len(p) else []
+    table = "duplication_series" if series else "duplication"
+    out = pd.DataFrame(rows, columns=list(schemas.TABLES[table].columns))
+    out["material"] = out["is_duplicated"].astype(bool) & (out["combined_supply"] >= material_supply) & (
+        out["excess_supply"] >= material_excess)
+    out = out.sort_values(["material", "is_duplicated", "excess_supply"], ascending=[False, False, False])
+    return schemas.validate(out, table, origin=table)
+
+
+def _clusters(p: pd.DataFrame, key: str, series: bool, margin: float, thin_completers: float) -> list[dict]:
+    """One row per cluster of the candidate programs ``p`` (two or more providers each)."""
     # each cluster's programs largest first; then per-cluster arithmetic on arrays, in that order
     # (the same sums, in the same order, as pandas per cluster: the numbers are the same to the bit)
     p = p.sort_values([key, "award_level", "completers", "provider_id"], ascending=[True, True, False, True])
@@ -67,12 +78,7 @@ def find_duplication(programs: pd.DataFrame, allocation: pd.DataFrame, *, factor
             "thin_programs": "; ".join(f"{n} ({float(np.round(c, 1))})" for n, c in zip(name, completers, strict=True)
                                        if c < thin_completers and biggest >= 2 * thin_completers),
         })
-    table = "duplication_series" if series else "duplication"
-    out = pd.DataFrame(rows, columns=list(schemas.TABLES[table].columns))
-    out["material"] = out["is_duplicated"].astype(bool) & (out["combined_supply"] >= material_supply) & (
-        out["excess_supply"] >= material_excess)
-    out = out.sort_values(["material", "is_duplicated", "excess_supply"], ascending=[False, False, False])
-    return schemas.validate(out, table, origin=table)
+    return rows
 
 
 def _distinct(values: np.ndarray) -> int:
