@@ -216,8 +216,9 @@ def supply_and_gaps(nat: Nation, demand: pd.DataFrame, client: object, workers: 
     for b in batches:
         d = demand[demand["county"].isin(b)]
         d = d.assign(county=d["county"].cat.remove_unused_categories())
-        futures.append(client.submit(county_gaps, d, nat.programs[nat.programs["county_fips"].isin(b)],
-                                     cip_soc, rates, pure=False))
+        # the batch's rows go to the cluster as data, not inside the task graph
+        rows, progs = client.scatter([d, nat.programs[nat.programs["county_fips"].isin(b)]])
+        futures.append(client.submit(county_gaps, rows, progs, cip_soc, rates, pure=False))
     return pd.concat(client.gather(futures), ignore_index=True)
 
 

@@ -15,6 +15,7 @@ from scipy.special import ndtr, ndtri  # normal cdf, quantile; lighter than scip
 
 from align import schemas
 from align.config import FlagBands, Parameters
+from align.frames import joined
 from align.supply.allocation import Factors
 from align.supply.education import entry_rank
 from align.supply.kinds import GENERAL, is_residual, national_market, program_kind
@@ -146,7 +147,7 @@ def compute_gaps(demand: pd.DataFrame, supply: pd.DataFrame, bounds: pd.DataFram
     g["supply_note"] = g["soc_code"].map(supply_notes) if supply_notes is not None else None
     g["is_national"] = national_market(g["soc_code"], g["entry_rank"])
     g["general_share"] = g["soc_code"].map(general_share(contributions)).fillna(0.0)
-    listing = contributions.groupby("soc_code")["text"].agg("; ".join)
+    listing = joined(contributions["soc_code"], contributions["text"])
     g["programs"] = g["soc_code"].map(listing).astype(object).fillna("")
     flags, reasons = zip(*(_flag(r, bands, min_openings, factors, materiality) for r in g.itertuples()),
                          strict=True) if len(g) else ((), ())

@@ -7,6 +7,7 @@ one region, returning its tables with its notes.
 from __future__ import annotations
 
 from align.config import RunConfig
+from align.frames import joined
 from align.match.duplication import find_duplication
 from align.match.gaps import Materiality, compute_gaps
 from align.pathways.graph import occupation_wages
@@ -30,8 +31,8 @@ def match(config: RunConfig, t: Tables) -> StageResult:
         else None
     lower = below_level(programs, t["cip_soc"], demand).merge(
         programs[["program_id", "provider_name", "award_label"]], on="program_id")
-    lower_text = (lower["provider_name"] + " " + lower["award_label"].str.lower()).groupby(lower["soc_code"]).agg(
-        lambda s: ", ".join(sorted(set(s))))
+    lower_text = joined(lower["soc_code"], lower["provider_name"] + " " + lower["award_label"].str.lower(), ", ",
+                        distinct=True)
     gaps = compute_gaps(demand, t["occupation_supply"], supply_bounds(edges, f), contributions(allocation, programs),
                         bands=p.flag_bands, min_openings=p.min_openings, factors=f,
                         alternative_supply=alt.groupby("soc_code")["effective_supply"].sum(), supply_sd=spread,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from align.frames import joined
 from align.notes import operator
 from align.supply.education import award_rank
 
@@ -33,7 +34,7 @@ def supply_notes(allocation: pd.DataFrame, programs: pd.DataFrame, share: float 
     phd = pd.Series("doctoral graduates make up " + (100 * doctoral).round().astype(int).astype(str)
                     + "% of this supply, and doctorates are hired in a national market", index=doctoral.index)
     both = pd.concat([notes, phd])
-    return both.groupby(level=0).agg("; ".join)
+    return joined(pd.Series(both.index, name="soc_code"), pd.Series(both.to_numpy()))
 
 
 def inventory_occupations(programs: pd.DataFrame, allocation: pd.DataFrame) -> set[str]:

@@ -14,6 +14,8 @@ outside IPEDS is covered only where the training inventory lists a program for t
 
 from __future__ import annotations
 
+from functools import cache
+
 import pandas as pd
 
 from align.supply.education import _table, entry_rank
@@ -33,8 +35,7 @@ def training_routes(demand: pd.DataFrame, inventory_socs: set[str] | frozenset[s
     ``not covered``; an occupation learnt at work or entered from experience has no training
     route and is ``covered``.
     """
-    listed = _table("training_routes.csv")
-    extra = listed.groupby("soc_code")["route"].agg(list).to_dict()
+    extra = _listed_routes()
     edu = demand["typical_entry_education"] if "typical_entry_education" in demand.columns \
         else pd.Series("", index=demand.index)
     ojt = demand["on_the_job_training"] if "on_the_job_training" in demand.columns \
@@ -54,6 +55,12 @@ def training_routes(demand: pd.DataFrame, inventory_socs: set[str] | frozenset[s
         rows.append({"soc_code": soc, "usual_routes": "; ".join(r for r, _ in routes),
                      "routes_not_covered": "; ".join(missing), "coverage": coverage})
     return pd.DataFrame(rows, columns=ROUTE_COLUMNS)
+
+
+@cache
+def _listed_routes() -> dict[str, list[str]]:
+    """training_routes.csv as occupation → its routes outside IPEDS, in table order."""
+    return _table("training_routes.csv").groupby("soc_code")["route"].agg(list).to_dict()
 
 
 def has_listed_route(soc_codes: pd.Series) -> pd.Series:

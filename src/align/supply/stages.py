@@ -11,6 +11,7 @@ import pandas as pd
 from align import joins, schemas
 from align.config import RunConfig
 from align.errors import AlignError
+from align.frames import joined
 from align.stages import Stage, StageResult, Tables, rounded
 from align.supply.accounts import SupplyRules, check_conservation, not_occupation_specific
 from align.supply.allocation import Factors, allocate
@@ -120,7 +121,7 @@ def supply(config: RunConfig, t: Tables) -> StageResult:
     by_occupation = table.groupby("soc_code").agg(completers_allocated=("completers_allocated", "sum"),
                                                   effective_supply=("effective_supply", "sum"),
                                                   n_programs=("program_id", "nunique")).reset_index()
-    by_occupation["programs"] = by_occupation["soc_code"].map(table.groupby("soc_code")["text"].agg("; ".join))
+    by_occupation["programs"] = by_occupation["soc_code"].map(joined(table["soc_code"], table["text"]))
     by_occupation = schemas.validate(rounded(by_occupation), "occupation_supply", origin="occupation_supply")
     accounts = alloc.accounts  # unrounded, so that every program's accounts add up to its completers exactly
     notes = [f"{len(alloc.unallocated)} programs supply no occupation in demand ({p.allocation} allocation); "
