@@ -209,15 +209,20 @@ def county_gaps(demand: pd.DataFrame, programs: pd.DataFrame, cip_soc: pd.DataFr
 
 
 def supply_and_gaps(nat: Nation, demand: pd.DataFrame, client: object, workers: int) -> pd.DataFrame:
+    from align import schemas
+
     counties = demand["county"].cat.categories
     batches = np.array_split(np.asarray(counties), workers * BATCHES_PER_WORKER)
-    cip_soc, rates = client.scatter(nat.cip_soc, broadcast=True), client.scatter(nat.rates, broadcast=True)
+    # the stages read their inputs as the run's stages hand them over: validated tables
+    programs = schemas.validate(nat.programs, "programs")
+    cip_soc = client.scatter(schemas.validate(nat.cip_soc, "cip_soc"), broadcast=True)
+    rates = client.scatter(schemas.validate(nat.rates, "separation_rates"), broadcast=True)
     futures = []
     for b in batches:
         d = demand[demand["county"].isin(b)]
         d = d.assign(county=d["county"].cat.remove_unused_categories())
         # the batch's rows go to the cluster as data, not inside the task graph
-        rows, progs = client.scatter([d, nat.programs[nat.programs["county_fips"].isin(b)]])
+        rows, progs = client.scatter([d, programs[programs["county_fips"].isin(b)]])
         futures.append(client.submit(county_gaps, rows, progs, cip_soc, rates, pure=False))
     return pd.concat(client.gather(futures), ignore_index=True)
 

@@ -376,7 +376,10 @@ def validate(df: pd.DataFrame, table: str, *, origin: str | None = None) -> pd.D
     for name in schema.columns:
         if name not in out.columns:
             continue
-        out[name] = _coerce(out[name], FIELDS[name], where, nullable=name in schema.nullable)
+        col = out[name]
+        canonical = _coerce(col, FIELDS[name], where, nullable=name in schema.nullable)
+        if canonical is not col:  # a column already canonical is kept as it is
+            out[name] = canonical
     for name in schema.columns:
         if name in out.columns:
             _check_range(out[name], FIELDS[name], where)
@@ -397,7 +400,9 @@ def validate(df: pd.DataFrame, table: str, *, origin: str | None = None) -> pd.D
                               column=", ".join(key), expected="a unique key")
     ordered = [c for c in schema.columns if c in out.columns]
     rest = [c for c in out.columns if c not in ordered]
-    return out[ordered + rest].reset_index(drop=True)
+    if list(out.columns) != ordered + rest:
+        out = out[ordered + rest]
+    return out.reset_index(drop=True)
 
 
 def _coerce(col: pd.Series, field: Field, where: str, *, nullable: bool) -> pd.Series:
@@ -441,6 +446,8 @@ def _coerce(col: pd.Series, field: Field, where: str, *, nullable: bool) -> pd.S
             raise SchemaError(f"not a yes/no value: {col.iloc[row]!r}", file=where, row=row + 1,
                               column=field.name, expected="true/false")
         return mapped.astype(bool)
+    if col.dtype == object and not null.any():
+        return col
     return col.astype(object).where(~null, None)
 
 

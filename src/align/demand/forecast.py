@@ -329,6 +329,10 @@ def forecast_panel(panel: pd.DataFrame, horizon: int, *, models: Sequence[str] |
     _, cnt_all = M.first_valid(pan.Y)
     fb_idx = np.where((cnt_all >= 3) & ("drift" in names), names.index("drift") if "drift" in names else 0, 0)
     table = I.calibrate_models(err_model, levels, fallback=0)
+    pool = pool_over or f"all series of {origin}"
+    accuracy = _accuracy_table(names, mase_all, smape_all, err_model, chosen, mase_chosen, levels)
+    accuracy["pool_over"] = pool
+    del err_model  # the panel's largest array, before the interval arrays and the tables are built
     chosen_or_fb = np.where(chosen >= 0, chosen, fb_idx)
     steps = trail[:, None] + np.arange(1, horizon + 1)[None, :]
     Q = np.empty((n, horizon, 2 * len(levels)))
@@ -352,10 +356,7 @@ def forecast_panel(panel: pd.DataFrame, horizon: int, *, models: Sequence[str] |
     with B._quiet():
         mase_naive = np.nanmean(mase_all[:, naive_i], axis=1)
     notes = _notes(pan, chosen, cnt_all, trail)
-    pool = pool_over or f"all series of {origin}"
-    accuracy = _accuracy_table(names, mase_all, smape_all, err_model, chosen, mase_chosen, levels)
-    accuracy["pool_over"] = pool
-    del err_model, Q, bounds  # the panel's largest arrays, before its largest tables are built
+    del Q, bounds
 
     forecasts = _forecast_table(pan, horizon, point, lo80, hi80, lo95, hi95, model, mase_chosen,
                                 mase_naive, naive_pt, steps, notes)

@@ -382,7 +382,7 @@ def fit_trend_weights(Y: np.ndarray, R: np.ndarray, h: int, origins: int = TREND
         steps = np.cumsum(_GRID_PHI[:, None] ** np.arange(hh), axis=1)
         with np.errstate(over="ignore"):
             err = np.abs(A - Yl[:, -1:] * np.exp(G[:, :, None] * steps[:, None, :])) / sc
-        score += [np.nansum(e) for e in err]
+        score += np.where(np.isnan(err), 0.0, err).reshape(len(err), -1).sum(axis=1)  # = nansum per point
     return TREND_GRID[int(np.argmin(score))] if score.any() else (0.0, 0.0, 1.0)
 
 
