@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -202,9 +203,11 @@ def county_gaps(demand: pd.DataFrame, programs: pd.DataFrame, cip_soc: pd.DataFr
                   .reset_index(drop=True), "cip_soc": cip_soc, "separation_rates": rates}
         tables.update(supply(cfg, tables).tables)
         g = match(cfg, tables).tables["gaps"]
-        out.append(g.groupby("flag").agg(occupations=("soc_code", "size"), openings=("annual_openings", "sum"),
-                                         supply=("effective_supply", "sum"), gap=("gap", "sum"))
-                   .reset_index().assign(county=county))
+        flags, at = np.unique(g["flag"].to_numpy(dtype=str), return_inverse=True)
+        out.append(pd.DataFrame({"flag": flags, "occupations": np.bincount(at),
+                                 **{k: np.bincount(at, weights=g[c].to_numpy(dtype=float)) for k, c in (
+                                     ("openings", "annual_openings"), ("supply", "effective_supply"), ("gap", "gap"))},
+                                 "county": county}))
     return pd.concat(out, ignore_index=True)
 
 
@@ -230,6 +233,9 @@ def supply_and_gaps(nat: Nation, demand: pd.DataFrame, client: object, workers: 
 def run(nat: Nation, workers: int, models: list[str] | None = None) -> tuple[Steps, dict[str, pd.DataFrame]]:
     from distributed import Client, LocalCluster
 
+    # a pool's arrays (up to ~14 MB) travel inside its task: Dask's advice to scatter them first
+    # would only move the same bytes earlier, so its warning would repeat once per pool
+    warnings.filterwarnings("ignore", message="Sending large graph", category=UserWarning)
     steps = Steps()
     with steps.step("start the Dask cluster"):
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
