@@ -167,4 +167,3 @@ def rounded(df: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
     floats = out.select_dtypes("float").columns
     out[floats] = out[floats].astype("float64").round(digits)
     return out
-

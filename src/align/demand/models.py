@@ -334,14 +334,17 @@ def _growths(Y: np.ndarray, R: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.n
     return g_ref, lead, n
 
 
-def _trend_path(Y: np.ndarray, R: np.ndarray, h: int, a: float, b: float, phi: float) -> np.ndarray:
+def _trend_path(Y: np.ndarray, R: np.ndarray, h: int, a: float | np.ndarray, b: float | np.ndarray,
+                phi: float | np.ndarray) -> np.ndarray:
     """``y_T · exp((a·ḡ_R + b·d̄ᵢ) · (1 + φ + … + φ^{j−1}))``; no growth (naive) where fewer than two
-    years grew."""
+    years grew. ``(n, h)``; with arrays of grid points for ``a``, ``b``, ``φ``, ``(points, n, h)``:
+    every point in one pass, the same arithmetic element by element."""
     g_ref, lead, n = _growths(Y, R)
+    a, b, phi = (np.asarray(v, dtype=float)[..., None] for v in (a, b, phi))
     g = np.where(n >= 2, a * g_ref + b * lead, 0.0)
-    steps = np.cumsum(phi ** np.arange(h))
+    steps = np.cumsum(phi ** np.arange(h), axis=-1)
     with np.errstate(over="ignore"):
-        return Y[:, -1:] * np.exp(g[:, None] * steps[None, :])
+        return Y[:, -1:] * np.exp(g[..., :, None] * steps[..., None, :])
 
 
 TREND_GRID = [(a, b, p) for a in TREND_WEIGHTS for b in LEAD_WEIGHTS for p in TREND_PHIS]
@@ -375,13 +378,9 @@ def fit_trend_weights(Y: np.ndarray, R: np.ndarray, h: int, origins: int = TREND
             continue
         A, sc = Y[live, t : t + hh], scale[live, None]
         Yl, Rl = Ytr[live], Rtr[live]
-        # every grid point at once (the same arithmetic as _trend_path, element by element): a pool's
-        # sectors are fitted one by one, and on their few dozen series one call per point was overhead
-        g_ref, lead, n_ok = _growths(Yl, Rl)
-        G = np.where(n_ok >= 2, _GRID_A[:, None] * g_ref + _GRID_B[:, None] * lead, 0.0)
-        steps = np.cumsum(_GRID_PHI[:, None] ** np.arange(hh), axis=1)
-        with np.errstate(over="ignore"):
-            err = np.abs(A - Yl[:, -1:] * np.exp(G[:, :, None] * steps[:, None, :])) / sc
+        # every grid point at once: a pool's sectors are fitted one by one, and on their few dozen
+        # series one call per point was overhead
+        err = np.abs(A - _trend_path(Yl, Rl, hh, _GRID_A, _GRID_B, _GRID_PHI)) / sc
         score += np.where(np.isnan(err), 0.0, err).reshape(len(err), -1).sum(axis=1)  # = nansum per point
     return TREND_GRID[int(np.argmin(score))] if score.any() else (0.0, 0.0, 1.0)
 

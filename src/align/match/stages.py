@@ -23,8 +23,7 @@ def match(config: RunConfig, t: Tables) -> StageResult:
     """Gaps, flags with their arithmetic, and duplicated effort."""
     p, f = config.parameters, factors(config)
     programs, demand, allocation = t["programs"], t["occupation_demand"], t["allocation"]
-    accounted = supply_edges(programs, t["cip_soc"], demand, rules=supply_rules(config), **eligibility(config))
-    edges = accounted[0]
+    edges, _, _ = supply_edges(programs, t["cip_soc"], demand, rules=supply_rules(config), **eligibility(config))
     alt_mode = "education-weighted" if p.allocation != "education-weighted" else "proportional"
     alt = allocation_table(edges, mode=alt_mode, factors=f)
     spread = supply_sd(allocation, programs, f) if p.supply_uncertainty and "completers_sd" in programs.columns \

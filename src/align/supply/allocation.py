@@ -280,8 +280,6 @@ def allocate(programs: pd.DataFrame, cip_soc: pd.DataFrame, demand: pd.DataFrame
              mode: str = "proportional", factors: Factors, rules: SupplyRules | None = None,
              **eligibility: object) -> Allocation:
     """Allocate completers to occupations and openings to programs (see the module docstring)."""
-    if mode not in MODES:
-        raise ValueError(f"unknown allocation mode {mode!r}; choose one of {MODES}")
     edges, excluded, accounts = supply_edges(programs, cip_soc, demand, rules=rules, **eligibility)
     table = allocation_table(edges, mode=mode, factors=factors)
     unallocated = excluded[excluded["supply_category"] == UNALLOCATED].reset_index(drop=True)

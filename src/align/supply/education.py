@@ -32,9 +32,15 @@ def award_label(code: str) -> str:
     return labels.get(str(code), f"award level {code}")
 
 
+@cache
+def award_ranks() -> dict[str, int]:
+    """award_level code → rank (1 certificate … 5 doctorate)."""
+    levels = award_levels()
+    return dict(zip(levels["award_level"], levels["rank"], strict=True))
+
+
 def award_rank(codes: pd.Series) -> pd.Series:
-    ranks = dict(zip(award_levels()["award_level"], award_levels()["rank"], strict=True))
-    return codes.astype(str).map(ranks)
+    return codes.astype(str).map(award_ranks())
 
 
 def entry_rank(soc_codes: pd.Series, education: pd.Series) -> pd.Series:

@@ -24,7 +24,7 @@ from functools import cache
 
 import pandas as pd
 
-from align.supply.education import _table, award_levels
+from align.supply.education import _table, award_ranks
 
 GENERAL = "general"
 SPECIFIC = "specific"
@@ -43,7 +43,7 @@ def _kind(cip: str, award_level: str) -> str:
     rule = next((r for r in _rules("program_kinds.csv", "cip_prefix") if cip.startswith(r.cip_prefix)), None)
     if rule is None:
         return SPECIFIC
-    return rule.kind if _ranks().get(award_level, 1) <= int(rule.max_award_rank) else SPECIFIC
+    return rule.kind if award_ranks().get(award_level, 1) <= int(rule.max_award_rank) else SPECIFIC
 
 
 @cache
@@ -51,12 +51,6 @@ def _rules(name: str, prefix: str) -> tuple:
     """A documented table's rows, longest ``prefix`` first (table order among equals): the first match decides."""
     rows = list(_table(name).itertuples())
     return tuple(sorted(rows, key=lambda r: -len(getattr(r, prefix))))
-
-
-@cache
-def _ranks() -> dict[str, int]:
-    levels = award_levels()
-    return dict(zip(levels["award_level"], levels["rank"], strict=True))
 
 
 def is_residual(soc_code: pd.Series, title: pd.Series) -> pd.Series:
@@ -110,7 +104,7 @@ def post_licensure(programs: pd.DataFrame, *, rn_to_bsn_share: float,
     partial (share-based) rule for named providers.
     """
     t = _table("post_licensure.csv")
-    ranks = _ranks()
+    ranks = award_ranks()
     rank = [ranks.get(str(a), 1) for a in programs["award_level"]]
     cip = programs["cip_code"].fillna("").astype(str).tolist()
     ids, providers = programs["program_id"].tolist(), programs["provider_id"].tolist()

@@ -65,5 +65,4 @@ def _listed_routes() -> dict[str, list[str]]:
 
 def has_listed_route(soc_codes: pd.Series) -> pd.Series:
     """Occupations with a licensure or course route in ``training_routes.csv`` (not learnt at work alone)."""
-    listed = set(_table("training_routes.csv")["soc_code"])
-    return soc_codes.isin(listed)
+    return soc_codes.isin(list(_listed_routes()))
