@@ -372,17 +372,15 @@ def validate(df: pd.DataFrame, table: str, *, origin: str | None = None) -> pd.D
     missing = [c for c in schema.required if c not in df.columns]
     if missing:
         raise SchemaError(f"missing column(s) {missing}", file=where, expected=f"columns {list(schema.required)}")
-    out = df.copy()
-    for name in schema.columns:
-        if name not in out.columns:
-            continue
+    out = df.copy(deep=False)  # copy-on-write: changing out never reaches df
+    present = [name for name in schema.columns if name in out.columns]
+    for name in present:
         col = out[name]
         canonical = _coerce(col, FIELDS[name], where, nullable=name in schema.nullable)
         if canonical is not col:  # a column already canonical is kept as it is
             out[name] = canonical
-    for name in schema.columns:
-        if name in out.columns:
-            _check_range(out[name], FIELDS[name], where)
+    for name in present:
+        _check_range(out[name], FIELDS[name], where)
     if table in SHARE_GROUPS:
         _check_share_sums(out, table, where)
     if not len(schema.key):  # a table without a key still never holds the same row twice
@@ -398,11 +396,12 @@ def validate(df: pd.DataFrame, table: str, *, origin: str | None = None) -> pd.D
             first = out.loc[dup, key].iloc[0].to_dict()
             raise SchemaError(f"duplicate key {first} ({int(dup.sum())} rows)", file=where,
                               column=", ".join(key), expected="a unique key")
-    ordered = [c for c in schema.columns if c in out.columns]
-    rest = [c for c in out.columns if c not in ordered]
-    if list(out.columns) != ordered + rest:
-        out = out[ordered + rest]
-    return out.reset_index(drop=True)
+    rest = [c for c in out.columns if c not in schema.columns]
+    if list(out.columns) != present + rest:
+        out = out[present + rest]
+    index = out.index
+    plain = isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1 and index.name is None
+    return out if plain else out.reset_index(drop=True)
 
 
 def _coerce(col: pd.Series, field: Field, where: str, *, nullable: bool) -> pd.Series:

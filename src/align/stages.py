@@ -163,7 +163,5 @@ def affected(stages: Sequence[Stage], config: RunConfig, *, keys: Iterable[str] 
 
 def rounded(df: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
     """Floats rounded, so tables are stable and readable (sub-person precision means nothing here)."""
-    out = df.copy()
-    floats = out.select_dtypes("float").columns
-    out[floats] = out[floats].astype("float64").round(digits)
-    return out
+    floats = df.select_dtypes("float").columns
+    return df.assign(**{c: df[c].to_numpy(dtype="float64").round(digits) for c in floats})

@@ -12,6 +12,8 @@ not count.
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 import pandas as pd
 
@@ -36,12 +38,20 @@ def find_duplication(programs: pd.DataFrame, allocation: pd.DataFrame, *, factor
     # cluster at once, so the loop below visits only the few clusters that can be duplicated.
     counts = p.groupby([key, "award_level"], sort=False)[["provider_id", "cip_code"]].transform("nunique")
     p = p[(counts["provider_id"] >= 2) & ((counts["cip_code"] >= 2) if series else True)]
-    rows = _clusters(p, key, series, margin, thin_completers) if len(p) else []
     table = "duplication_series" if series else "duplication"
-    out = pd.DataFrame(rows, columns=list(schemas.TABLES[table].columns))
+    if not len(p):  # most regions: no cluster has two providers
+        return _none_found(table).copy()
+    out = pd.DataFrame(_clusters(p, key, series, margin, thin_completers), columns=list(schemas.TABLES[table].columns))
     out["material"] = out["is_duplicated"].astype(bool) & (out["combined_supply"] >= material_supply) & (
         out["excess_supply"] >= material_excess)
     out = out.sort_values(["material", "is_duplicated", "excess_supply"], ascending=[False, False, False])
+    return schemas.validate(out, table, origin=table)
+
+
+@cache
+def _none_found(table: str) -> pd.DataFrame:
+    """The table with no cluster in it, typed as its contract says (the same every time: kept)."""
+    out = pd.DataFrame([], columns=list(schemas.TABLES[table].columns)).assign(material=pd.Series(dtype=bool))
     return schemas.validate(out, table, origin=table)
 
 

@@ -7,6 +7,8 @@ of a shortage treats openings as normal with the spread that range implies.
 
 from __future__ import annotations
 
+from collections import namedtuple
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -149,10 +151,11 @@ def compute_gaps(demand: pd.DataFrame, supply: pd.DataFrame, bounds: pd.DataFram
     g["general_share"] = g["soc_code"].map(general_share(contributions)).fillna(0.0)
     listing = joined(contributions["soc_code"], contributions["text"])
     g["programs"] = g["soc_code"].map(listing).astype(object).fillna("")
-    flags, reasons = zip(*(_flag(r, bands, min_openings, factors, materiality) for r in g.itertuples()),
+    rows = map(_Row._make, zip(*(g[c].tolist() for c in _Row._fields), strict=True))  # as itertuples, faster
+    flags, reasons = zip(*(_flag(r, bands, min_openings, factors, materiality) for r in rows),
                          strict=True) if len(g) else ((), ())
-    g["flag"] = list(flags)
-    g["reason"] = list(reasons)
+    g["flag"] = pd.Series(flags, index=g.index, dtype=object)  # object, as the contract keeps text
+    g["reason"] = pd.Series(reasons, index=g.index, dtype=object)
     g = g.sort_values(["gap", "soc_code"], ascending=[False, True])
     g["material"], g["board_list"], g["rank"] = _material(g, materiality)
     return schemas.validate(g.drop(columns=["entry_rank", "below_level", "is_residual", "has_listed_route",
@@ -177,19 +180,22 @@ def _material(g: pd.DataFrame, m: Materiality) -> tuple[pd.Series, pd.Series, pd
     first), surpluses by excess supply. A surplus resting mostly on general academic fields is not
     led with: those graduates go on to other occupations (it stays flagged in the tables).
     """
-    rank = pd.Series(pd.NA, index=g.index, dtype="Int64")
-    material = pd.Series(False, index=g.index)
-    board_list = pd.Series("", index=g.index, dtype=object)  # empty, like routes_not_covered: no None/NaN split
-    for name, flags in LISTS.items():
+    rank, ranked = np.zeros(len(g), dtype=np.int64), np.zeros(len(g), dtype=bool)
+    board_list = np.full(len(g), "", dtype=object)  # empty, like routes_not_covered: no None/NaN split
+    flag, gap = g["flag"].to_numpy(dtype=object), g["gap"].to_numpy(dtype=float)
+    for name, flags in LISTS.items():  # the lists' flags are disjoint: a row is on one list at most
         surplus = flags == SURPLUS_FLAGS
-        size = -g["gap"] if surplus else g["gap"]
-        hit = g["flag"].isin(flags) & (size >= m.material_gap)
+        size = -gap if surplus else gap
+        hit = np.isin(flag, flags) & (size >= m.material_gap)
         if surplus:
-            hit &= g["general_share"] <= m.general_surplus_share
-        material |= hit
-        board_list[hit] = name
-        rank[hit] = size[hit].rank(ascending=False, method="first").astype(int)
-    return material, board_list, rank
+            hit &= g["general_share"].to_numpy(dtype=float) <= m.general_surplus_share
+        at = np.flatnonzero(hit)
+        # largest first, ties in table order (``rank(ascending=False, method="first")``)
+        rank[at[np.argsort(-size[at], kind="stable")]] = np.arange(1, len(at) + 1)
+        ranked[at] = True
+        board_list[at] = name
+    return (pd.Series(ranked, index=g.index), pd.Series(board_list, index=g.index, dtype=object),
+            pd.Series(pd.arrays.IntegerArray(rank, ~ranked), index=g.index))
 
 
 def leading(gaps: pd.DataFrame, which: str, n: int | None = None) -> pd.DataFrame:
@@ -211,7 +217,16 @@ def _short_training(training: object) -> bool:
         "Short-term on-the-job training", "None", "")
 
 
-def _flag(r: object, bands: FlagBands, min_openings: float, factors: Factors,
+# the columns _flag reads, one row at a time
+_Row = namedtuple("_Row", [
+    "annual_openings", "annual_openings_low", "annual_openings_high", "growth_annual", "exits_annual",
+    "transfers_annual", "n_programs", "work_experience", "on_the_job_training", "typical_entry_education",
+    "entry_rank", "is_residual", "is_national", "has_listed_route", "effective_supply", "supply_low", "supply_high",
+    "supply_demand_ratio", "probability_shortage", "robustness", "programs", "below_level", "usual_routes",
+    "routes_not_covered", "supply_note", "general_share"])
+
+
+def _flag(r: _Row, bands: FlagBands, min_openings: float, factors: Factors,
           materiality: Materiality) -> tuple[str, str]:
     span = ("no forecast range: too little history" if pd.isna(r.annual_openings_low)
             else f"80% range {r.annual_openings_low:,.0f}–{r.annual_openings_high:,.0f}")

@@ -12,7 +12,7 @@ from align.match.duplication import find_duplication
 from align.match.gaps import Materiality, compute_gaps
 from align.pathways.graph import occupation_wages
 from align.stages import Stage, StageResult, Tables, rounded
-from align.supply.allocation import allocation_table, below_level, supply_bounds, supply_edges
+from align.supply.allocation import allocation_table, supply_bounds, supply_edges
 from align.supply.findings import contributions, inventory_occupations, supply_notes
 from align.supply.routes import training_routes
 from align.supply.spread import supply_sd
@@ -23,13 +23,13 @@ def match(config: RunConfig, t: Tables) -> StageResult:
     """Gaps, flags with their arithmetic, and duplicated effort."""
     p, f = config.parameters, factors(config)
     programs, demand, allocation = t["programs"], t["occupation_demand"], t["allocation"]
-    edges, _, _ = supply_edges(programs, t["cip_soc"], demand, rules=supply_rules(config), **eligibility(config))
+    edges, _, _, lower = supply_edges(programs, t["cip_soc"], demand, rules=supply_rules(config),
+                                      **eligibility(config))
     alt_mode = "education-weighted" if p.allocation != "education-weighted" else "proportional"
     alt = allocation_table(edges, mode=alt_mode, factors=f)
     spread = supply_sd(allocation, programs, f) if p.supply_uncertainty and "completers_sd" in programs.columns \
         else None
-    lower = below_level(programs, t["cip_soc"], demand).merge(
-        programs[["program_id", "provider_name", "award_label"]], on="program_id")
+    lower = lower.merge(programs[["program_id", "provider_name", "award_label"]], on="program_id")
     lower_text = joined(lower["soc_code"], lower["provider_name"] + " " + lower["award_label"].str.lower(), ", ",
                         distinct=True)
     gaps = compute_gaps(demand, t["occupation_supply"], supply_bounds(edges, f), contributions(allocation, programs),

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from align.supply.continuing import continuing_study_share
@@ -50,52 +51,53 @@ def completer_accounts(programs: pd.DataFrame, edges: pd.DataFrame, excluded: pd
                        post_licensure: pd.DataFrame, rules: SupplyRules) -> pd.DataFrame:
     """The ``supply_accounts`` table: every program's completers, split into the six accounts."""
     p = programs.reset_index(drop=True)
-    out = pd.DataFrame({"program_id": p["program_id"], "completers": p["completers"].astype(float)})
+    out = {"program_id": p["program_id"], "completers": p["completers"].astype(float)}
     for c in ("provider_id", "provider_name", "cip_code", "cip_title", "award_level", "award_label"):
         if c in p.columns:
             out[c] = p[c].to_numpy()
-    out["program_kind"] = program_kind(p["cip_code"], p["award_level"]).to_numpy()
-    out["regional_share"] = regional_shares(p, rules.regional_share).to_numpy()
-    out["outside_region"] = out["completers"] * (1.0 - out["regional_share"])
-    regional = out["completers"] - out["outside_region"]
-    out["continuing_study_share"] = continuing_study_share(p, rules.continuing_study).to_numpy()
-    out["continuing_study"] = regional * out["continuing_study_share"]
-    working = regional - out["continuing_study"]
+    kind = program_kind(p["cip_code"], p["award_level"]).to_numpy()
+    completers, share = out["completers"].to_numpy(), regional_shares(p, rules.regional_share).to_numpy()
+    outside = completers * (1.0 - share)
+    regional = completers - outside
+    study_share = continuing_study_share(p, rules.continuing_study).to_numpy()
+    study = regional * study_share
+    working = regional - study
 
-    has_edges = out["program_id"].isin(set(edges["program_id"]))
-    category = out["program_id"].map(excluded.set_index("program_id")["supply_category"]) if len(excluded) \
-        else pd.Series(None, index=out.index, dtype=object)
+    has_edges = p["program_id"].isin(set(edges["program_id"])).to_numpy()
+    category = p["program_id"].map(excluded.set_index("program_id")["supply_category"]).to_numpy(dtype=object) \
+        if len(excluded) else np.full(len(p), None, dtype=object)
     partial = post_licensure[post_licensure["post_licensure_share"] < 1.0].set_index("program_id")[
         "post_licensure_share"] if len(post_licensure) else pd.Series(dtype=float)
     # astype: mapping no rows (a county without programs) gives an empty *string* column
-    licensed_share = out["program_id"].map(partial).astype(float).fillna(0.0).where(has_edges, 0.0)
-    general = (out["program_kind"] == GENERAL) & has_edges
-    related = pd.Series(1.0, index=out.index).where(~general, rules.general_related_share)
+    licensed = np.where(has_edges, p["program_id"].map(partial).astype(float).fillna(0.0).to_numpy(), 0.0)
+    related = np.where((kind == GENERAL) & has_edges, rules.general_related_share, 1.0)
+    rest = working * (1.0 - licensed)
+    out.update(program_kind=kind, regional_share=share, outside_region=outside, continuing_study_share=study_share,
+               continuing_study=study,
+               post_licensure=working * licensed + np.where(category == POST_LICENSURE, working, 0.0),
+               completers_allocated=np.where(has_edges, rest * related, 0.0),
+               not_occupation_specific=np.where(has_edges, rest * (1.0 - related), 0.0)
+               + np.where(category == NOT_SPECIFIC, working, 0.0),
+               unallocated=np.where(category == UNALLOCATED, working, 0.0))
+    out["account_note"] = [_note(*r) for r in zip(*(out[c] for c in _NOTED), strict=True)]
+    return pd.DataFrame(out)
 
-    out["post_licensure"] = working * licensed_share + working.where(category == POST_LICENSURE, 0.0)
-    rest = working * (1.0 - licensed_share)
-    out["completers_allocated"] = (rest * related).where(has_edges, 0.0)
-    out["not_occupation_specific"] = (rest * (1.0 - related)).where(has_edges, 0.0) + \
-        working.where(category == NOT_SPECIFIC, 0.0)
-    out["unallocated"] = working.where(category == UNALLOCATED, 0.0)
-    out["account_note"] = [_note(r) for r in out.itertuples()]
-    return out
+
+# what _note reads, in its argument order; the words for the accounts after continuing study
+_NOTED = ("outside_region", "regional_share", "continuing_study", "continuing_study_share", *ACCOUNT_COLUMNS[2:])
+_LABELS = ("already licensed (post-licensure)", "not occupation-specific", "allocated to occupations",
+           "supply no occupation in demand")
 
 
-def _note(r: object) -> str:
-    """The account in words, one clause per non-zero part."""
+def _note(outside_region: float, regional_share: float, continuing_study: float, continuing_study_share: float,
+          *accounts: float) -> str:
+    """The account in words, one clause per non-zero part (``accounts``: ACCOUNT_COLUMNS[2:])."""
     parts = []
-    if r.outside_region > 0:
-        parts.append(f"{r.outside_region:,.1f} outside the region (regional share {r.regional_share:.2f})")
-    if r.continuing_study > 0:
-        parts.append(f"{r.continuing_study:,.1f} continue studying ({r.continuing_study_share:.0%})")
-    for name, label in (("post_licensure", "already licensed (post-licensure)"),
-                        ("not_occupation_specific", "not occupation-specific"),
-                        ("completers_allocated", "allocated to occupations"),
-                        ("unallocated", "supply no occupation in demand")):
-        v = getattr(r, name)
-        if v > 0:
-            parts.append(f"{v:,.1f} {label}")
+    if outside_region > 0:
+        parts.append(f"{outside_region:,.1f} outside the region (regional share {regional_share:.2f})")
+    if continuing_study > 0:
+        parts.append(f"{continuing_study:,.1f} continue studying ({continuing_study_share:.0%})")
+    parts += [f"{v:,.1f} {label}" for v, label in zip(accounts, _LABELS, strict=True) if v > 0]
     return "; ".join(parts)
 
 
