@@ -8,7 +8,6 @@ of a shortage treats openings as normal with the spread that range implies.
 from __future__ import annotations
 
 from collections import namedtuple
-
 from dataclasses import dataclass
 
 import numpy as np
