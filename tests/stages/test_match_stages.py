@@ -87,6 +87,21 @@ def test_duplication_detector_on_a_planted_cluster():
     assert row["thin_programs"] == "D (4.0)"
 
 
+def test_no_cluster_gives_the_typed_empty_table_each_time():
+    # one provider per code: no duplication, and the empty tables are typed as their contracts say
+    programs = pd.DataFrame({"program_id": ["A:51.0801:2", "B:48.0508:2"], "provider_id": ["A", "B"],
+                             "provider_name": ["A", "B"], "cip_code": ["51.0801", "48.0508"],
+                             "award_level": ["2", "2"], "completers": [100.0, 30.0]})
+    allocation = pd.DataFrame({"program_id": programs["program_id"], "soc_code": ["31-9092", "51-4121"],
+                               "openings_allocated": [60.0, 90.0], "completers_allocated": [100.0, 30.0]})
+    for series in (False, True):
+        d = find_duplication(programs, allocation, factors=F, margin=0.2, thin_completers=10, series=series)
+        assert d.empty and d["combined_supply"].dtype == float and d["material"].dtype == bool
+        d["cluster_id"] = d["cluster_id"].astype(float)  # a caller's change does not reach the next caller
+        again = find_duplication(programs, allocation, factors=F, margin=0.2, thin_completers=10, series=series)
+        assert again.empty and again["cluster_id"].dtype == object
+
+
 def test_on_the_job_entry_versus_a_missing_apprenticeship():
     demand = _demand([
         ("43-6014", "Secretaries", 100.0, 90.0, 110.0, 0.0, 50.0, 50.0, "High school diploma or equivalent"),

@@ -339,10 +339,9 @@ def _normalise(values: pd.Series, groups: pd.Series) -> pd.Series:
 
 def double_count_audit(edges: pd.DataFrame, demand: pd.DataFrame) -> pd.DataFrame:
     """How much the naive method (sum of mapped openings per program) overstates true openings."""
-    per_program = edges.groupby("program_id").agg(naive_demand=("annual_openings", "sum"),
-                                                  n_occupations=("soc_code", "nunique")).reset_index()
-    per_program["openings_allocated"] = edges["openings_allocated"].groupby(edges["program_id"]).sum().reindex(
-        per_program["program_id"]).to_numpy()
+    by = edges.groupby("program_id")  # an edge per program and occupation: size counts occupations
+    per_program = pd.DataFrame({"naive_demand": by["annual_openings"].sum(), "n_occupations": by.size(),
+                                "openings_allocated": by["openings_allocated"].sum()}).reset_index()
     per_program["inflation"] = per_program["naive_demand"] - per_program["openings_allocated"]
     fed = edges.drop_duplicates("soc_code")
     true_total = float(fed["annual_openings"].sum())
