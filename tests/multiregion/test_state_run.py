@@ -91,6 +91,31 @@ def test_the_run_folder_holds_each_region_and_the_statewide_report(serial):
     assert not [p for p in f.parent.iterdir() if p.name.startswith(INCOMPLETE)]
 
 
+def test_the_statewide_workbook_holds_every_statewide_table_in_words(serial):
+    import openpyxl
+
+    wb = openpyxl.load_workbook(serial.folder / "report.xlsx")
+    assert wb.sheetnames == ["Read me", "Jobs statewide", "Jobs by region", "Duplication across regions", "Regions",
+                             "Reconciliation", "Reconciliation by industry", "Statewide demand",
+                             "Statewide industries", "Industries in no region", "Sources", "Data dictionary"]
+    assert "Riverbend State" in wb["Read me"]["A1"].value
+    t = serial.tables
+    # one row per job, statewide shortages first and unjudged jobs last, with the table's numbers
+    jobs = list(wb["Jobs statewide"].iter_rows(values_only=True))
+    assert len(jobs) - 1 == len(t["state_gaps"])
+    head = dict(zip(jobs[0], jobs[1], strict=True))
+    g = t["state_gaps"].set_index("soc_code")
+    order = ["statewide shortage", "local shortage", "short in some regions", "statewide surplus", "local surplus",
+             "surplus in some regions", ""]
+    scopes = [dict(zip(jobs[0], r, strict=True))["Statewide or local"] or "" for r in jobs[1:]]
+    assert scopes[0] and scopes == sorted(scopes, key=order.index)  # statewide shortages first, unjudged last
+    row = g.loc[head["SOC code"]]
+    assert head["Job"] == row["occupation_title"] and head["Openings a year"] == pytest.approx(row["annual_openings"])
+    assert len(list(wb["Jobs by region"].iter_rows())) - 1 == len(t["region_gaps"])
+    regions = [r[0] for r in wb["Jobs by region"].iter_rows(min_row=2, values_only=True)]
+    assert set(regions) == set(t["regions"]["region_name"])  # names, not ids, lead the row
+
+
 def dying_region_run(job, shared, folder, *, report, pdf, marker: Path):
     """The first region task to run dies (its whole worker process) after writing its first table."""
     if not marker.exists():

@@ -24,6 +24,7 @@ from align.report import board, charts
 from align.report import pdf as P
 from align.report.formats import number
 from align.report.jinja import environment
+from align.report.xlsx import write_state_xlsx
 from align.store import write_text
 
 N_ROWS = 15
@@ -273,10 +274,11 @@ def packet_story(view: StateView, tables: dict[str, pd.DataFrame], manifest: dic
 
 
 def write_state_reports(tables: dict[str, pd.DataFrame], manifest: dict, folder: Path, *, pdf: bool = True) -> list[Path]:
-    """Write report.html and (unless ``pdf`` is False) report.pdf for the state run."""
+    """Write report.html, report.xlsx and (unless ``pdf`` is False) report.pdf for the state run."""
     folder = Path(folder)
     view = state_view(tables, manifest, folder)
-    out = [write_text(folder / "report.html", render_html(view, tables, manifest))]
+    out = [write_text(folder / "report.html", render_html(view, tables, manifest)),
+           write_state_xlsx(tables, manifest, folder / "report.xlsx")]
     if pdf:
         name = f"{view.state} State"
         out.append(P.write_pdf(folder / "report.pdf", packet_story(view, tables, manifest), title=f"Board packet: {name}",

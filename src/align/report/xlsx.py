@@ -10,7 +10,7 @@ colour only repeats them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +18,7 @@ import xlsxwriter
 
 from align import fields
 from align.match import gaps as G
+from align.multiregion import statewide as S
 from align.report import views
 from align.report.words import TRAINING_FLAGS, flag_label
 from align.store import atomic_write, neutral_text
@@ -78,6 +79,37 @@ ORDER: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] = {
     "postings_agreement": lambda d: d.sort_values("annual_openings", ascending=False),
     "ladders": lambda d: views.ladders(d, {}) if {"ladder_rank", "step", "n_programs"} <= set(d.columns) else d,
 }
+# The statewide workbook of a state run (align.multiregion): the regions side by side
+STATE_SHEETS = (
+    ("Jobs statewide", "state_gaps", "One row per job across the state: openings and trained supply summed over the "
+     "regions, the gap, how many regions are short or in surplus, and whether a shortage is statewide (the state "
+     "trains too few) or local (some regions short while the state trains enough). Statewide shortages first, "
+     "then local ones, then surpluses, the largest first."),
+    ("Jobs by region", "region_gaps", "Each region's finding per job, as its own run found it and after the regions "
+     "were reconciled to the state's own projection."),
+    ("Duplication across regions", "cross_region_duplication", "The same program offered by providers in "
+     "neighbouring regions beyond the openings they serve. Material ones first."),
+    ("Regions", "regions", "The regions planned, their counties and each region's own report."),
+    ("Reconciliation", "region_reconciliation", "How far each region's projection moved so that the regions add "
+     "up to the state's own projection."),
+    ("Reconciliation by industry", "reconciliation", "The same, per region and industry."),
+    ("Statewide demand", "state_occupation_demand", "Jobs and openings a year per job, summed over the regions."),
+    ("Statewide industries", "state_industry_projection", "The state's own projection per industry beside the sum "
+     "of the regions, before and after reconciling."),
+    ("Industries in no region", "unshared_industries", "Industries the state projects that no region holds (every "
+     "regional cell withheld): their jobs are in the state total and in no region."),
+)
+# statewide shortages first, then local ones, then surpluses; the largest gap (or excess) first in each
+SCOPE_RANK = {scope: i for i, scope in enumerate((S.STATEWIDE_SHORTAGE, S.LOCAL_SHORTAGE, S.SOME_SHORT,
+                                                   S.STATEWIDE_SURPLUS, S.LOCAL_SURPLUS, S.SOME_SURPLUS))}
+STATE_ORDER: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] = {
+    "state_gaps": lambda d: d.assign(_r=d["scope"].map(SCOPE_RANK).fillna(len(SCOPE_RANK)), _g=-d["gap"].abs())
+    .sort_values(["_r", "_g", "soc_code"]).drop(columns=["_r", "_g"]),
+    "region_gaps": lambda d: d.assign(_r=d["flag"].map(FLAG_RANK).fillna(len(FLAG_RANK)), _g=-d["gap"].abs())
+    .sort_values(["region_id", "_r", "_g", "soc_code"]).drop(columns=["_r", "_g"]),
+    "cross_region_duplication": lambda d: d.sort_values(["material", "excess_supply"], ascending=[False, False]),
+    "state_occupation_demand": lambda d: d.sort_values(["annual_openings", "soc_code"], ascending=[False, True]),
+}
 # Words for the headers; a column without one reads as its name in words ("n_programs" → "N programs").
 HEADERS = {
     "soc_code": "SOC code", "occupation_title": "Job", "cip_code": "CIP code", "cip_title": "Program",
@@ -114,9 +146,19 @@ HEADERS = {
     "rank_correlation": "Rank correlation (all jobs)", "openings_rank_pct": "Openings rank (percentile)",
     "postings_rank_pct": "Postings rank (percentile)", "stack_kind": "Kind of stack", "award_rank_label": "Step",
     "capacity_seats": "Seats", "board_list": "Board list", "rank": "Rank in its board list", "provider_kind": "Kind of provider", "job_zone": "O*NET job zone",
+    # the statewide tables
+    "region_name": "Region", "scope": "Statewide or local", "n_regions": "Regions",
+    "n_regions_training": "Regions where training is the way in", "n_regions_short": "Regions short",
+    "n_regions_surplus": "Regions in surplus", "regions_short": "Which regions are short",
+    "regions_surplus": "Which regions are in surplus", "annual_openings_reconciled": "Openings a year, reconciled",
+    "effective_supply_reconciled": "Trained supply a year, reconciled", "gap_reconciled": "Gap, reconciled",
+    "flag_reconciled": "Finding, reconciled", "material_reconciled": "Material, reconciled", "region_a": "Region",
+    "region_b": "Neighbouring region", "within_region": "Already flagged in one region's own report?",
 }
+FLAG_COLUMNS = ("flag", "flag_reconciled")  # findings: their words in the cell, coloured
 TITLE_FOR = {"soc_code": "occupation_title", "cip_code": "cip_title", "provider_id": "provider_name",
-             "related_soc_code": "related_occupation_title", "award_level": "award_label", "metric": "metric_label"}
+             "related_soc_code": "related_occupation_title", "award_level": "award_label", "metric": "metric_label",
+             "region_id": "region_name"}
 LAST = ("program_id", "cluster_id", "group_id", "region_id")  # ids for joining (the region: the same on every row), after the words
 MONEY = ("wage", "earnings")
 PERCENT = ("probability", "coverage", "_pct", "share")
@@ -170,7 +212,7 @@ def _with_titles(df: pd.DataFrame, names: dict[str, dict[str, str]]) -> pd.DataF
 def _lookups(tables: dict[str, pd.DataFrame]) -> dict[str, dict[str, str]]:
     out: dict[str, dict[str, str]] = {}
     for table, code, title in (("gaps", "soc_code", "occupation_title"), ("programs", "cip_code", "cip_title"),
-                               ("programs", "provider_id", "provider_name")):
+                               ("programs", "provider_id", "provider_name"), ("regions", "region_id", "region_name")):
         t = tables.get(table)
         if t is not None and {code, title} <= set(t.columns):
             out[code] = t.dropna(subset=[title]).drop_duplicates(code).set_index(code)[title].astype(str).to_dict()
@@ -194,13 +236,13 @@ def _write_table(ws: object, df: pd.DataFrame, fmts: dict) -> None:
         ws.set_column(j, j, _width(df, c, h), fmts.get(k) if k != "metric" else None)
         ws.write_string(0, j, h, fmts["header"])
     values = df.astype(object).where(df.notna(), None).values.tolist()
-    flag_j = cols.index("flag") if "flag" in cols else None
+    flag_js = {j for j, c in enumerate(cols) if c in FLAG_COLUMNS}
     for i, row in enumerate(values, start=1):
         for j, v in enumerate(row):
             k = kinds[j]
             if v is None:
                 continue
-            if j == flag_j:
+            if j in flag_js:
                 ws.write_string(i, j, flag_label(v), fmts.get(f"flag:{v}", fmts["text"]))
             elif isinstance(v, bool):
                 ws.write_string(i, j, "yes" if v else "no")
@@ -230,14 +272,29 @@ def dictionary(sheets: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 def write_xlsx(tables: dict[str, pd.DataFrame], manifest: dict, dest: Path) -> Path:
-    """Write the workbook atomically; returns its path."""
-    lookups = _lookups(tables)
+    """Write one region's workbook atomically; returns its path."""
     if "metrics" in tables and "metric_definitions" not in tables:
         from align.outcomes import metric_definitions
 
         tables = {**tables, "metric_definitions": metric_definitions()}
-    present = [(s, t, d) for s, t, d in SHEETS if t in tables and len(tables[t].columns)]
-    frames = {s: _with_titles(ORDER.get(t, lambda d: d)(tables[t]), lookups) for s, t, _ in present}
+    name = manifest.get("region", {}).get("name", "")
+    return _workbook(tables, manifest, dest, SHEETS, ORDER, f"Training supply and employer demand: {name}")
+
+
+def write_state_xlsx(tables: dict[str, pd.DataFrame], manifest: dict, dest: Path) -> Path:
+    """Write a state run's workbook (the statewide tables; each region's own is in its folder)."""
+    name = manifest.get("state", {}).get("name", "")
+    return _workbook(tables, manifest, dest, STATE_SHEETS, STATE_ORDER,
+                     f"Training supply and employer demand: {name} State, every region side by side",
+                     extra=["Each region's own workbook is report.xlsx in its folder under regions/ (the "
+                            "Regions sheet names them)."])
+
+
+def _workbook(tables: dict[str, pd.DataFrame], manifest: dict, dest: Path, sheets: tuple,
+              order: dict[str, Callable[[pd.DataFrame], pd.DataFrame]], title: str, extra: Sequence[str] = ()) -> Path:
+    lookups = _lookups(tables)
+    present = [(s, t, d) for s, t, d in sheets if t in tables and len(tables[t].columns)]
+    frames = {s: _with_titles(order.get(t, lambda d: d)(tables[t]), lookups) for s, t, _ in present}
 
     def writer(path: Path) -> None:
         wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False,
@@ -251,11 +308,12 @@ def write_xlsx(tables: dict[str, pd.DataFrame], manifest: dict, dest: Path) -> P
         for flag, colour in FLAG_FILL.items():
             fmts[f"flag:{flag}"] = wb.add_format({"bg_color": colour, "bold": flag in (G.UNDERSUPPLY, G.OVERSUPPLY)})
         readme = wb.add_worksheet("Read me")
-        region = manifest.get("region", {})
         years = manifest.get("config", {}).get("years", {})
-        lines = [f"Training supply and employer demand: {region.get('name', '')}",
+        version = manifest.get("align_version") or manifest.get("packages", {}).get("align", "")
+        lines = [title,
                  f"Run {manifest.get('run_id', '')}, base year {years.get('base', '')}, looking ahead to "
-                 f"{years.get('target', '')}; align {manifest.get('align_version', '')}.",
+                 f"{years.get('target', '')}; align {version}.",
+                 *extra,
                  "Numbers are people a year unless a header says otherwise. Empty cells are missing or withheld "
                  "values, never zero.",
                  "The Finding column says the finding in words; its colour only repeats it (orange = shortage, "
