@@ -118,8 +118,13 @@ def test_the_statewide_workbook_holds_every_statewide_table_in_words(serial):
 
 def dying_region_run(job, shared, folder, *, report, pdf, marker: Path):
     """The first region task to run dies (its whole worker process) after writing its first table."""
-    if not marker.exists():
-        marker.write_text(str(os.getpid()), encoding="utf-8")
+    try:  # created atomically: when both region tasks start at once, only one of them dies
+        fd = os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    except FileExistsError:
+        fd = None
+    if fd is not None:
+        os.write(fd, str(os.getpid()).encode())
+        os.close(fd)
         import align.runs
 
         real = align.runs.write_table

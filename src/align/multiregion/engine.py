@@ -12,11 +12,17 @@ tests that check both give identical tables.
 
 from __future__ import annotations
 
+import uuid
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from align.multiregion.config import Engine as EngineSettings
 from align.progress import Progress
+
+
+def _same(value: Any) -> Any:
+    return value
 
 
 class Engine:
@@ -65,10 +71,17 @@ class Engine:
         return None if self.serial else self.client.get_executor(retries=self.settings.retries, pure=False)
 
     def share(self, value: Any) -> Any:
-        """Send a large argument to the workers once (every task gets the same copy)."""
+        """Send a large argument to the cluster once (every task gets the same copy), as a task's result.
+
+        Not scattered: scattered data has no lineage, and the scheduler's memory manager keeps one
+        replica of it, so losing that worker would fail the run. A task's result the cluster
+        recomputes from the task, which the scheduler holds.
+        """
         if self.serial:
             return value
-        return self.client.scatter(value, broadcast=True, hash=False)
+        with warnings.catch_warnings():  # the value travels inside its task on purpose (see above)
+            warnings.filterwarnings("ignore", message="Sending large graph", category=UserWarning)
+            return self.client.submit(_same, value, pure=False, key=f"shared-{uuid.uuid4().hex}")
 
     def map(self, fn: Callable[..., Any], items: Sequence[Any], *args: Any, label: str = "tasks",
             names: Sequence[str] | None = None, keep: bool = False, **kwargs: Any) -> list[Any]:
