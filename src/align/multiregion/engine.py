@@ -12,7 +12,6 @@ tests that check both give identical tables.
 
 from __future__ import annotations
 
-import uuid
 import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -81,7 +80,7 @@ class Engine:
             return value
         with warnings.catch_warnings():  # the value travels inside its task on purpose (see above)
             warnings.filterwarnings("ignore", message="Sending large graph", category=UserWarning)
-            return self.client.submit(_same, value, pure=False, key=f"shared-{uuid.uuid4().hex}")
+            return self.client.submit(_same, value, pure=False)
 
     def map(self, fn: Callable[..., Any], items: Sequence[Any], *args: Any, label: str = "tasks",
             names: Sequence[str] | None = None, keep: bool = False, **kwargs: Any) -> list[Any]:

@@ -28,6 +28,13 @@ FLAG_FILL = {**{f: "#F6C7A8" for f in G.SHORTAGE_FLAGS}, **{f: "#B3D4EC" for f i
 FLAG_RANK = {f: i for i, f in enumerate((G.UNDERSUPPLY, G.SLIGHT_UNDERSUPPLY, G.NO_PROGRAM, G.OVERSUPPLY,
                                          G.SLIGHT_OVERSUPPLY, G.BALANCED, G.ON_THE_JOB, G.EXPERIENCED,
                                          G.BELOW_MINIMUM))}
+def _by_finding(d: pd.DataFrame, column: str, ranks: dict[str, int], within: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Rows by their finding in ``column`` in the order of ``ranks`` (others last), the largest gap
+    (either way) first within one finding; with ``within``, grouped by those columns first."""
+    return d.assign(_r=d[column].map(ranks).fillna(len(ranks)), _g=-d["gap"].abs()).sort_values(
+        [*within, "_r", "_g", "soc_code"]).drop(columns=["_r", "_g"])
+
+
 SHEETS = (  # (sheet, table, what it is, how its rows are ordered)
     ("Jobs", "gaps", "One row per job: openings with 80% range, trained supply, gap and the finding with its "
      "reason. Largest shortages first."),
@@ -67,10 +74,9 @@ SHEETS = (  # (sheet, table, what it is, how its rows are ordered)
      "service."),
 )
 ORDER: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] = {
-    "gaps": lambda d: d.assign(_r=d["flag"].map(FLAG_RANK).fillna(len(FLAG_RANK)), _g=-d["gap"].abs(),
-                               # a chance of shortage only where training is the way in (gaps.csv keeps all)
-                               probability_shortage=d["probability_shortage"].where(d["flag"].isin(TRAINING_FLAGS)))
-    .sort_values(["_r", "_g", "soc_code"]).drop(columns=["_r", "_g"]),
+    # a chance of shortage only where training is the way in (gaps.csv keeps all)
+    "gaps": lambda d: _by_finding(d.assign(probability_shortage=d["probability_shortage"].where(
+        d["flag"].isin(TRAINING_FLAGS))), "flag", FLAG_RANK),
     "occupation_supply": lambda d: d.sort_values(["effective_supply", "soc_code"], ascending=[False, True]),
     "programs": lambda d: d.sort_values(["completers", "program_id"], ascending=[False, True]),
     "duplication": lambda d: d.sort_values(["is_duplicated", "excess_supply"], ascending=[False, False]),
@@ -103,10 +109,8 @@ STATE_SHEETS = (
 SCOPE_RANK = {scope: i for i, scope in enumerate((S.STATEWIDE_SHORTAGE, S.LOCAL_SHORTAGE, S.SOME_SHORT,
                                                    S.STATEWIDE_SURPLUS, S.LOCAL_SURPLUS, S.SOME_SURPLUS))}
 STATE_ORDER: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] = {
-    "state_gaps": lambda d: d.assign(_r=d["scope"].map(SCOPE_RANK).fillna(len(SCOPE_RANK)), _g=-d["gap"].abs())
-    .sort_values(["_r", "_g", "soc_code"]).drop(columns=["_r", "_g"]),
-    "region_gaps": lambda d: d.assign(_r=d["flag"].map(FLAG_RANK).fillna(len(FLAG_RANK)), _g=-d["gap"].abs())
-    .sort_values(["region_id", "_r", "_g", "soc_code"]).drop(columns=["_r", "_g"]),
+    "state_gaps": lambda d: _by_finding(d, "scope", SCOPE_RANK),
+    "region_gaps": lambda d: _by_finding(d, "flag", FLAG_RANK, within=("region_id",)),
     "cross_region_duplication": lambda d: d.sort_values(["material", "excess_supply"], ascending=[False, False]),
     "state_occupation_demand": lambda d: d.sort_values(["annual_openings", "soc_code"], ascending=[False, True]),
 }

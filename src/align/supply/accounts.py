@@ -83,21 +83,21 @@ def completer_accounts(programs: pd.DataFrame, edges: pd.DataFrame, excluded: pd
     return pd.DataFrame(out)
 
 
-# what _note reads, in its argument order; the words for the accounts after continuing study
-_NOTED = ("outside_region", "regional_share", "continuing_study", "continuing_study_share", *ACCOUNT_COLUMNS[2:])
-_LABELS = ("already licensed (post-licensure)", "not occupation-specific", "allocated to occupations",
-           "supply no occupation in demand")
+# the words for the accounts after continuing study, in the order a note names them
+_LABELS = {"post_licensure": "already licensed (post-licensure)", "not_occupation_specific": "not occupation-specific",
+           "completers_allocated": "allocated to occupations", "unallocated": "supply no occupation in demand"}
+_NOTED = ("outside_region", "regional_share", "continuing_study", "continuing_study_share", *_LABELS)  # _note's args
 
 
 def _note(outside_region: float, regional_share: float, continuing_study: float, continuing_study_share: float,
           *accounts: float) -> str:
-    """The account in words, one clause per non-zero part (``accounts``: ACCOUNT_COLUMNS[2:])."""
+    """The account in words, one clause per non-zero part (``accounts``: those of :data:`_LABELS`)."""
     parts = []
     if outside_region > 0:
         parts.append(f"{outside_region:,.1f} outside the region (regional share {regional_share:.2f})")
     if continuing_study > 0:
         parts.append(f"{continuing_study:,.1f} continue studying ({continuing_study_share:.0%})")
-    parts += [f"{v:,.1f} {label}" for v, label in zip(accounts, _LABELS, strict=True) if v > 0]
+    parts += [f"{v:,.1f} {label}" for v, label in zip(accounts, _LABELS.values(), strict=True) if v > 0]
     return "; ".join(parts)
 
 
